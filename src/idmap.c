@@ -1,0 +1,365 @@
+/* idmap.c: see idmap.h. */
+#include "idmap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "subid.h"
+#include "util.h"
+
+extern char **environ;
+
+static void map_push(struct nb_idmap *m, uint32_t in, uint32_t out, uint32_t count)
+{
+	m->lines = nb_xrealloc(m->lines, (m->n + 1) * sizeof *m->lines);
+	m->lines[m->n++] = (struct nb_idrange){ in, out, count };
+}
+
+static int by_inside(const void *a, const void *b)
+{
+	const struct nb_idrange *x = a, *y = b;
+	return x->inside < y->inside ? -1 : x->inside > y->inside;
+}
+
+/* The auto map: the caller's own id at `in_id`, and the subordinate ranges
+ * filling inside ids 0, 1, 2, ... around it, so that 0..65535 all exist
+ * with the usual 65536-id range (as podman's keep-id does). */
+static void build_auto(struct nb_idmap *m, uint32_t in_id, uint32_t own,
+		       const struct nb_subrange *r, size_t nr)
+{
+	uint64_t next = 0;
+
+	map_push(m, in_id, own, 1);
+	for (size_t i = 0; i < nr; i++) {
+		uint64_t host = r[i].start, left = r[i].count;
+
+		while (left > 0 && m->n < NB_MAX_MAP_LINES) {
+			uint64_t chunk = left;
+
+			if (next == in_id)
+				next++;
+			if (next < in_id && next + chunk > in_id)
+				chunk = in_id - next;
+			/* A range that holds the caller's own id would map it twice. */
+			if (host <= own && own < host + chunk) {
+				if (host == own) {
+					host++, left--;
+					continue;
+				}
+				chunk = own - host;
+			}
+			if (next + chunk >= UINT32_MAX)
+				return;
+			map_push(m, (uint32_t)next, (uint32_t)host, (uint32_t)chunk);
+			next += chunk, host += chunk, left -= chunk;
+		}
+	}
+	qsort(m->lines, m->n, sizeof *m->lines, by_inside);
+}
+
+static bool ranges_overlap(uint32_t a, uint32_t an, uint32_t b, uint32_t bn)
+{
+	return (uint64_t)a < (uint64_t)b + bn && (uint64_t)b < (uint64_t)a + an;
+}
+
+/* A custom map may use the caller's own id and the subordinate ranges,
+ * nothing else; newuidmap would refuse too, but with a vaguer message. */
+static int check_custom(const char *opt, const char *kind, const struct nb_idmap *m,
+			uint32_t own, const struct nb_subrange *r, size_t nr, uint32_t in_id,
+			struct nb_err *err)
+{
+	bool in_mapped = false;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct nb_idrange *l = &m->lines[i];
+		bool covered = l->outside == own && l->count == 1;
+
+		for (size_t k = 0; k < nr && !covered; k++)
+			covered = l->outside >= r[k].start &&
+				  (uint64_t)l->outside + l->count <= (uint64_t)r[k].start + r[k].count;
+		if (!covered)
+			return nb_fail(err, 0, "%s %u:%u:%u: host %ss %u-%u are not yours", opt,
+				       l->inside, l->outside, l->count, kind, l->outside,
+				       l->outside + l->count - 1),
+			       nb_hint(err, "use your own %s (%u) with count 1, or ids from your subordinate ranges (/etc/sub%s)",
+				       kind, own, kind);
+		for (size_t j = 0; j < i; j++) {
+			const struct nb_idrange *o = &m->lines[j];
+			if (ranges_overlap(l->inside, l->count, o->inside, o->count) ||
+			    ranges_overlap(l->outside, l->count, o->outside, o->count))
+				return nb_fail(err, 0, "%s %u:%u:%u overlaps %u:%u:%u", opt, l->inside,
+					       l->outside, l->count, o->inside, o->outside, o->count);
+		}
+		in_mapped |= in_id >= l->inside && (uint64_t)in_id < (uint64_t)l->inside + l->count;
+	}
+	if (!in_mapped)
+		return nb_fail(err, 0, "%s does not map the inside %s %u", opt, kind, in_id),
+		       nb_hint(err, "add a line that maps it, or choose another with --%s", kind);
+	return 0;
+}
+
+static void copy_custom(struct nb_idmap *m, const struct nb_idrange *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		map_push(m, v[i].inside, v[i].outside, v[i].count);
+}
+
+static void plan_single(struct nb_idplan *plan)
+{
+	plan->helper = false;
+	plan->setgroups_allowed = false;
+	plan->uid.n = plan->gid.n = 0;
+	map_push(&plan->uid, plan->in_uid, plan->host_uid, 1);
+	map_push(&plan->gid, plan->in_gid, plan->host_gid, 1);
+}
+
+int nb_idmap_plan(const struct nb_spec *spec, struct nb_idplan *plan, struct nb_err *err)
+{
+	_cleanup_free_ struct nb_subrange *ru = NULL, *rg = NULL;
+	const char *su = NULL, *sg = NULL, *name;
+	struct passwd *pw;
+	size_t nu, ng;
+
+	plan->host_uid = (uint32_t)getuid();
+	plan->host_gid = (uint32_t)getgid();
+	plan->in_uid = spec->uid;
+	plan->in_gid = spec->gid;
+	plan->custom = spec->n_uid_map || spec->n_gid_map;
+
+	if (spec->map_mode == NB_MAP_SINGLE) {
+		plan_single(plan);
+		return 0;
+	}
+	pw = getpwuid(plan->host_uid);
+	name = pw ? pw->pw_name : NULL;
+	nu = nb_subid_ranges(NB_SUBUID, name, plan->host_uid, &ru, &su);
+	ng = nb_subid_ranges(NB_SUBGID, name, plan->host_uid, &rg, &sg);
+
+	if (plan->custom) {
+		if (spec->n_uid_map)
+			copy_custom(&plan->uid, spec->uid_map, spec->n_uid_map);
+		else
+			build_auto(&plan->uid, plan->in_uid, plan->host_uid, ru, nu);
+		if (spec->n_gid_map)
+			copy_custom(&plan->gid, spec->gid_map, spec->n_gid_map);
+		else
+			build_auto(&plan->gid, plan->in_gid, plan->host_gid, rg, ng);
+		TRY(check_custom("--uid-map", "uid", &plan->uid, plan->host_uid, ru, nu, plan->in_uid, err));
+		TRY(check_custom("--gid-map", "gid", &plan->gid, plan->host_gid, rg, ng, plan->in_gid, err));
+	} else if (nu == 0 || ng == 0) {
+		plan->fallback_why = nb_xasprintf("no subordinate %s range for %s in %s",
+						  nu == 0 ? "uid" : "gid", name ? name : "you",
+						  nu == 0 ? su : sg);
+		plan_single(plan);
+		return 0;
+	} else {
+		build_auto(&plan->uid, plan->in_uid, plan->host_uid, ru, nu);
+		build_auto(&plan->gid, plan->in_gid, plan->host_gid, rg, ng);
+	}
+
+	plan->newuidmap = nb_find_in_path("newuidmap");
+	plan->newgidmap = nb_find_in_path("newgidmap");
+	if (!plan->newuidmap || !plan->newgidmap) {
+		const char *missing = plan->newuidmap ? "newgidmap" : "newuidmap";
+		if (plan->custom)
+			return nb_fail(err, 0, "--uid-map/--gid-map need %s, which is not in PATH", missing),
+			       nb_hint(err, "install the 'uidmap' package");
+		plan->fallback_why = nb_xasprintf("%s is not installed (package 'uidmap')", missing);
+		plan_single(plan);
+		return 0;
+	}
+	plan->helper = true;
+	plan->setgroups_allowed = true;
+	return 0;
+}
+
+void nb_idplan_release(struct nb_idplan *plan)
+{
+	free(plan->uid.lines);
+	free(plan->gid.lines);
+	free(plan->newuidmap);
+	free(plan->newgidmap);
+	free(plan->fallback_why);
+	memset(plan, 0, sizeof *plan);
+}
+
+#define AA_SYSCTL "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"
+
+static bool sysctl_is(const char *path, const char *value)
+{
+	struct nb_err ignore;
+	char buf[32];
+
+	if (nb_read_small(path, buf, sizeof buf, &ignore) < 0)
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	return strcmp(buf, value) == 0;
+}
+
+/* Runs `helper PID in out count ...` without a shell; on failure, err holds
+ * the helper's own stderr, which says what it disliked. */
+static int run_helper(const char *path, pid_t pid, const struct nb_idmap *m, struct nb_err *err)
+{
+	char **argv = nb_xmalloc((3 * m->n + 3) * sizeof *argv);
+	char out[1024];
+	posix_spawn_file_actions_t fa;
+	int pfd[2], status = 0, rc;
+	size_t k = 0;
+	ssize_t got;
+	pid_t h;
+
+	argv[k++] = nb_xstrdup(path);
+	argv[k++] = nb_xasprintf("%d", (int)pid);
+	for (size_t i = 0; i < m->n; i++) {
+		argv[k++] = nb_xasprintf("%u", m->lines[i].inside);
+		argv[k++] = nb_xasprintf("%u", m->lines[i].outside);
+		argv[k++] = nb_xasprintf("%u", m->lines[i].count);
+	}
+	argv[k] = NULL;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		rc = nb_fail(err, errno, "cannot create a pipe for %s", path);
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawn(&h, path, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (rc != 0) {
+		close(pfd[0]);
+		rc = nb_fail(err, rc, "cannot run %s", path);
+		goto out;
+	}
+	got = nb_read_all(pfd[0], out, sizeof out - 1);
+	close(pfd[0]);
+	out[got > 0 ? got : 0] = '\0';
+	while (got > 0 && (out[got - 1] == '\n' || out[got - 1] == ' '))
+		out[--got] = '\0';
+	for (char *p = out; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	while (waitpid(h, &status, 0) < 0 && errno == EINTR)
+		;
+	rc = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		rc = nb_fail(err, 0, "%s failed: %s", path, out[0] ? out : "no message");
+out:
+	for (size_t i = 0; i < k; i++)
+		free(argv[i]);
+	free(argv);
+	return rc;
+}
+
+static char *format_map(const struct nb_idmap *m)
+{
+	size_t len = 0, cap = m->n * 36 + 1;
+	char *s = nb_xmalloc(cap);
+
+	s[0] = '\0';
+	for (size_t i = 0; i < m->n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%u %u %u\n", m->lines[i].inside,
+					m->lines[i].outside, m->lines[i].count);
+	return s;
+}
+
+/* The order is the kernel's: setgroups must say "deny" before an
+ * unprivileged writer may write gid_map, and gid before uid keeps the
+ * sequence the same as the helpers'. */
+static int write_single(const struct nb_idplan *plan, pid_t pid, struct nb_err *err)
+{
+	char path[64], line[64];
+
+	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+	TRY(nb_write_file(path, "deny", err));
+	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+	snprintf(line, sizeof line, "%u %u 1\n", plan->in_gid, plan->host_gid);
+	if (nb_write_file(path, line, err) < 0)
+		return nb_userns_diagnose(err->errnum, "cannot write the gid map", err);
+	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+	snprintf(line, sizeof line, "%u %u 1\n", plan->in_uid, plan->host_uid);
+	if (nb_write_file(path, line, err) < 0)
+		return nb_userns_diagnose(err->errnum, "cannot write the uid map", err);
+	return 0;
+}
+
+static void fall_back(struct nb_idplan *plan, const char *why)
+{
+	free(plan->fallback_why);
+	plan->fallback_why = nb_xstrdup(why);
+	free(plan->uid.lines);
+	free(plan->gid.lines);
+	plan->uid = plan->gid = (struct nb_idmap){ 0 };
+	plan_single(plan);
+}
+
+static void verbose_maps(const struct nb_idplan *plan)
+{
+	_cleanup_free_ char *u = format_map(&plan->uid), *g = format_map(&plan->gid);
+	for (char *p = u; *p; p++)
+		if (*p == '\n' && p[1])
+			*p = ',';
+	for (char *p = g; *p; p++)
+		if (*p == '\n' && p[1])
+			*p = ',';
+	fprintf(stderr, "nestbox: uid map (%s): %s", plan->helper ? "newuidmap" : "single", u);
+	fprintf(stderr, "nestbox: gid map (%s): %s", plan->helper ? "newgidmap" : "single", g);
+}
+
+int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, bool verbose, struct nb_err *err)
+{
+	if (plan->helper) {
+		/* gid first: newgidmap decides setgroups, which must be settled
+		 * before any gid_map exists. */
+		if (run_helper(plan->newgidmap, pid, &plan->gid, err) < 0) {
+			char why[sizeof err->msg];
+
+			if (plan->custom)
+				return nb_hint(err, "check the --gid-map lines against /etc/subgid");
+			/* Under Ubuntu's AppArmor rule a single map fails the same
+			 * way: explain the cause instead of a second failure. */
+			memcpy(why, err->msg, sizeof why);
+			if (sysctl_is(AA_SYSCTL, "1"))
+				return nb_userns_diagnose(EPERM, why, err);
+			fall_back(plan, why);
+		} else if (run_helper(plan->newuidmap, pid, &plan->uid, err) < 0) {
+			/* The gid map is written and cannot change: no fallback. */
+			return nb_hint(err, "check /etc/subuid for your user, or use --map=single");
+		}
+	}
+	if (plan->fallback_why)
+		fprintf(stderr,
+			"nestbox: warning: using a single-id map because %s: only uid %u and gid %u exist inside, setgroups is denied, and tools that change user (apt, su, tar keeping owners) will fail (hint: ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER', or pass --map=single to silence this)\n",
+			plan->fallback_why, plan->in_uid, plan->in_gid);
+	if (verbose)
+		verbose_maps(plan);
+	if (!plan->helper)
+		return write_single(plan, pid, err);
+	return 0;
+}
+
+int nb_userns_diagnose(int errnum, const char *what, struct nb_err *err)
+{
+	if (sysctl_is("/proc/sys/user/max_user_namespaces", "0"))
+		return nb_fail(err, errnum, "%s: user namespaces are disabled (sysctl user.max_user_namespaces=0)", what),
+		       nb_hint(err, "an admin can run 'sysctl -w user.max_user_namespaces=15000'; inside a sandbox that forbids nesting, run nestbox outside it");
+	if (sysctl_is("/proc/sys/kernel/unprivileged_userns_clone", "0"))
+		return nb_fail(err, errnum, "%s: unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone=0)", what),
+		       nb_hint(err, "an admin can run 'sysctl -w kernel.unprivileged_userns_clone=1'");
+	if (sysctl_is(AA_SYSCTL, "1"))
+		return nb_fail(err, errnum, "%s: AppArmor restricts unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns=1)", what),
+		       nb_hint(err, "an admin can install contrib/apparmor/nestbox (a profile with 'userns,') into /etc/apparmor.d and reload it, or set that sysctl to 0");
+	if (errnum == ENOSPC)
+		return nb_fail(err, errnum, "%s: the limit of user namespaces is reached", what),
+		       nb_hint(err, "see /proc/sys/user/max_user_namespaces");
+	if (errnum == EPERM)
+		return nb_fail(err, errnum, "%s", what),
+		       nb_hint(err, "user namespaces may be forbidden here, e.g. by a seccomp filter of an outer container, or nestbox runs in a chroot");
+	return nb_fail(err, errnum, "%s", what);
+}

@@ -1,0 +1,41 @@
+/* idmap.h: deciding and writing the sandbox's uid_map and gid_map.
+ * Owns the choice between the full subordinate map (newuidmap/newgidmap,
+ * run as programs, never re-implemented) and the single-id fallback.
+ * Plans are computed and validated before any process exists. */
+#ifndef NB_IDMAP_H
+#define NB_IDMAP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+struct nb_idmap {
+	struct nb_idrange *lines;
+	size_t n;
+};
+
+struct nb_idplan {
+	bool helper;                 /* use newuidmap/newgidmap, else write ourselves */
+	bool custom;                 /* from --uid-map/--gid-map: no fallback */
+	bool setgroups_allowed;      /* false with the single map */
+	struct nb_idmap uid, gid;    /* what will be written */
+	uint32_t host_uid, host_gid; /* the caller */
+	uint32_t in_uid, in_gid;     /* the payload's identity inside */
+	char *newuidmap, *newgidmap; /* helper paths, when found */
+	char *fallback_why;          /* set when auto fell back to single */
+};
+
+#define NB_IDPLAN_INIT { 0 }
+
+int nb_idmap_plan(const struct nb_spec *spec, struct nb_idplan *plan, struct nb_err *err);
+/* Writes the maps of process pid; may fall back to the single map (and
+ * then warns once). Must run while the child waits, before it is released. */
+int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, bool verbose, struct nb_err *err);
+void nb_idplan_release(struct nb_idplan *plan);
+
+/* Explains why a user namespace could not be created or mapped, from the
+ * errno and the sysctls that forbid it; fills err with cause and fix. */
+int nb_userns_diagnose(int errnum, const char *what, struct nb_err *err);
+
+#endif

@@ -1,0 +1,172 @@
+/* launch.c: see launch.h. The order of nb_launch() is the order in
+ * doc/design.md; each stage is one function. */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "init.h"
+#include "util.h"
+
+static void sandbox_release(struct nb_sandbox *sb)
+{
+	/* Reached with a live child only on a failure: nothing must stay. */
+	if (sb->pid > 0) {
+		kill(sb->pid, SIGKILL);
+		while (waitpid(sb->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	nb_closep(&sb->sync_r);
+	nb_closep(&sb->sync_w);
+	nb_closep(&sb->err_r);
+	nb_closep(&sb->err_w);
+	nb_closep(&sb->sigfd);
+	nb_idplan_release(&sb->plan);
+}
+
+/* Blocked from here on, these signals queue in sigfd until supervise()
+ * passes them on; the child inherits the mask and so loses none either. */
+static int block_signals(struct nb_sandbox *sb, struct nb_err *err)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	for (unsigned i = 0; i < nb_n_forwarded_signals; i++)
+		sigaddset(&mask, nb_forwarded_signals[i]);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return nb_fail(err, errno, "cannot block signals");
+	sb->sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sb->sigfd < 0)
+		return nb_fail(err, errno, "cannot create a signal fd");
+	return 0;
+}
+
+static unsigned long clone_flags(const struct nb_spec *spec)
+{
+	/* CLONE_NEWUSER with the others in one call: the kernel creates the
+	 * user namespace first, and it owns every other new namespace. */
+	unsigned long f = CLONE_NEWUSER | CLONE_NEWNS;
+
+	if (!(spec->shared & NB_NS_PID))
+		f |= CLONE_NEWPID;
+	if (!(spec->shared & NB_NS_NET))
+		f |= CLONE_NEWNET;
+	if (!(spec->shared & NB_NS_IPC))
+		f |= CLONE_NEWIPC;
+	if (!(spec->shared & NB_NS_UTS))
+		f |= CLONE_NEWUTS;
+	if (!(spec->shared & NB_NS_CGROUP))
+		f |= CLONE_NEWCGROUP;
+	return f;
+}
+
+static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
+{
+	struct clone_args args = { .flags = clone_flags(spec), .exit_signal = SIGCHLD };
+	int p[2];
+	long pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return nb_fail(err, errno, "cannot create the sync pipe");
+	sb->sync_r = p[0], sb->sync_w = p[1];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return nb_fail(err, errno, "cannot create the error pipe");
+	sb->err_r = p[0], sb->err_w = p[1];
+
+	fflush(NULL);
+	/* clone3 leaves room for CLONE_INTO_CGROUP; plain clone is the
+	 * fallback for kernels before 5.3. Both return like fork(). */
+	pid = syscall(SYS_clone3, &args, sizeof args);
+	if (pid < 0 && errno == ENOSYS)
+		pid = syscall(SYS_clone, args.flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0)
+		return nb_userns_diagnose(errno, "cannot create the sandbox's namespaces", err);
+	if (pid == 0)
+		nb_child_main(spec, sb);
+	sb->pid = (pid_t)pid;
+	nb_closep(&sb->sync_r);
+	nb_closep(&sb->err_w);
+	return 0;
+}
+
+static int child_release(struct nb_sandbox *sb, struct nb_err *err)
+{
+	if (nb_write_all(sb->sync_w, "1", 1) < 0)
+		return nb_fail(err, errno, "cannot release the sandbox's child");
+	nb_closep(&sb->sync_w);
+	return 0;
+}
+
+/* Waits for the child while passing signals on to it. The error pipe gives
+ * the child's own failure message, or EOF once the payload has exec'd. */
+static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
+{
+	struct nb_err child_err;
+	size_t got = 0;
+	int status = 0;
+
+	while (sb->pid > 0) {
+		struct pollfd pfd[2] = { { sb->sigfd, POLLIN, 0 }, { sb->err_r, POLLIN, 0 } };
+		struct signalfd_siginfo si;
+
+		if (poll(pfd, sb->err_r >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return nb_fail(err, errno, "poll failed while supervising");
+		}
+		if (sb->err_r >= 0 && pfd[1].revents) {
+			ssize_t r = read(sb->err_r, (char *)&child_err + got, sizeof child_err - got);
+			if (r > 0)
+				got += (size_t)r;
+			else if (r == 0 || errno != EINTR)
+				nb_closep(&sb->err_r);
+		}
+		if (!(pfd[0].revents & POLLIN) || read(sb->sigfd, &si, sizeof si) != sizeof si)
+			continue;
+		if (si.ssi_signo == SIGCHLD) {
+			if (waitpid(sb->pid, &status, WNOHANG) == sb->pid)
+				sb->pid = -1;
+			continue;
+		}
+		/* Without a new session the terminal's signals reached the whole
+		 * process group already; pass on only those sent to nestbox. */
+		if (spec->new_session || si.ssi_code != SI_KERNEL)
+			kill(sb->pid, (int)si.ssi_signo);
+	}
+	/* Every writer is gone now, so this read cannot block. */
+	while (sb->err_r >= 0 && got < sizeof child_err) {
+		ssize_t r = read(sb->err_r, (char *)&child_err + got, sizeof child_err - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got == sizeof child_err) {
+		*err = child_err;
+		return -1;
+	}
+	return nb_exit_code(status);
+}
+
+int nb_launch(const struct nb_spec *spec, struct nb_err *err)
+{
+	_cleanup_(sandbox_release) struct nb_sandbox sb = NB_SANDBOX_INIT;
+
+	TRY(nb_idmap_plan(spec, &sb.plan, err));       /* validate ids before any process exists */
+	TRY(block_signals(&sb, err));                  /* nothing is lost before supervise() */
+	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
+	TRY(nb_idmap_apply(&sb.plan, sb.pid, spec->verbose, err)); /* child waits meanwhile */
+	TRY(child_release(&sb, err));                  /* child: view, identity, init, exec */
+	return supervise(spec, &sb, err);              /* forward signals, collect the status */
+}

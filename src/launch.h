@@ -1,0 +1,31 @@
+/* launch.h: the life of one sandbox, seen from the supervisor.
+ * Owns the child process, the sync and error channels and every resource
+ * the sandbox holds on the host; releases all of them on any failure. */
+#ifndef NB_LAUNCH_H
+#define NB_LAUNCH_H
+
+#include <sys/types.h>
+
+#include "idmap.h"
+#include "spec.h"
+
+struct nb_sandbox {
+	pid_t pid;     /* the child: the sandbox's pid 1, or the payload itself */
+	int sync_r;    /* child end: one byte once the maps are written */
+	int sync_w;    /* supervisor end */
+	int err_r;     /* supervisor end: a struct nb_err, or EOF at exec */
+	int err_w;     /* child end, close-on-exec */
+	int sigfd;     /* supervisor: forwarded signals and SIGCHLD */
+	struct nb_idplan plan;
+};
+
+#define NB_SANDBOX_INIT                                                        \
+	{ .pid = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1,     \
+	  .sigfd = -1, .plan = NB_IDPLAN_INIT }
+
+/* Runs the sandbox to completion. Returns the exit status to report (the
+ * payload's, or 128+signal), or -1 with err filled (err->status says
+ * 125, 126 or 127). */
+int nb_launch(const struct nb_spec *spec, struct nb_err *err);
+
+#endif

@@ -1,0 +1,101 @@
+/* main.c: subcommand dispatch. The only place that prints an error and
+ * chooses the process's exit code. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "launch.h"
+#include "options.h"
+#include "spec.h"
+
+#ifndef NB_VERSION
+#define NB_VERSION "0.0.0"
+#endif
+
+static void usage(FILE *out)
+{
+	fputs("Usage: nestbox COMMAND [OPTIONS]\n\n"
+	      "A rootless sandbox: user namespace first, then PID, mount, IPC, UTS, net\n"
+	      "and cgroup namespaces, without setuid and without a daemon.\n\n"
+	      "Commands:\n"
+	      "  run [OPTIONS] [--] CMD [ARGS...]  run CMD in a new sandbox\n"
+	      "  help [run]                        print help, or the options of 'run'\n"
+	      "  --version                         print the version\n\n"
+	      "See nestbox(1) and 'nestbox help run'.\n",
+	      out);
+}
+
+static int report(const struct nb_err *err)
+{
+	char line[sizeof err->msg + sizeof err->hint + 256];
+
+	nb_err_format(err, line, sizeof line);
+	fprintf(stderr, "nestbox: %s\n", line);
+	return err->status ? err->status : NB_EXIT_FAIL;
+}
+
+/* A closed stdin/stdout/stderr would let a pipe take fd 0-2 and carry the
+ * payload's output somewhere unexpected. */
+static void ensure_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0) {
+			int n = open("/dev/null", O_RDWR);
+			if (n > 2)
+				close(n);
+		}
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct nb_spec spec;
+	struct nb_err err = { 0 };
+	int rc;
+
+	nb_spec_init(&spec);
+	if (nb_options_parse(argc, argv, &spec, &err) < 0) {
+		nb_spec_release(&spec);
+		return report(&err);
+	}
+	if (spec.print_help) {
+		nb_options_help(stdout);
+		nb_spec_release(&spec);
+		return 0;
+	}
+	rc = nb_spec_finish(&spec, &err);
+	if (rc == 0)
+		rc = nb_launch(&spec, &err);
+	nb_spec_release(&spec);
+	return rc < 0 ? report(&err) : rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	ensure_std_fds();
+	if (!cmd) {
+		usage(stderr);
+		return NB_EXIT_FAIL;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("nestbox %s\n", NB_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		if (argc > 2 && strcmp(argv[2], "run") == 0)
+			nb_options_help(stdout);
+		else if (argc > 2) {
+			fprintf(stderr, "nestbox: no help for '%s' (hint: try 'nestbox help run')\n", argv[2]);
+			return NB_EXIT_FAIL;
+		} else
+			usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "nestbox: unknown command '%s' (hint: try 'nestbox run -- %s', or 'nestbox --help')\n",
+		cmd, cmd);
+	return NB_EXIT_FAIL;
+}

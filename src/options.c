@@ -1,0 +1,143 @@
+/* options.c: the option table and its getopt_long front end. */
+#include "options.h"
+
+#include <getopt.h>
+#include <string.h>
+
+#include "util.h"
+
+#define ID "Identity and id mapping"
+#define NS "Namespaces"
+#define PROC "Process"
+#define GEN "General"
+
+const struct nb_option nb_options[] = {
+	{ "map", 0, "MODE", nb_set_map, false, ID,
+	  "auto (default): map the whole subordinate range with newuidmap/newgidmap; single: map only your own uid and gid" },
+	{ "uid-map", 0, "IN:OUT:COUNT", nb_set_uid_map, true, ID,
+	  "custom uid map line, checked against your ranges (repeatable)" },
+	{ "gid-map", 0, "IN:OUT:COUNT", nb_set_gid_map, true, ID,
+	  "custom gid map line, checked against your ranges (repeatable)" },
+	{ "uid", 0, "UID", nb_set_uid, false, ID, "uid inside the sandbox (default: your own)" },
+	{ "gid", 0, "GID", nb_set_gid, false, ID, "gid inside the sandbox (default: your own)" },
+	{ "root", 0, NULL, nb_set_root, false, ID, "be root inside: the same as --uid 0 --gid 0" },
+	{ "share", 0, "NS,...", nb_set_share, true, NS,
+	  "keep these host namespaces: net, ipc, uts, pid, cgroup (default: all private)" },
+	{ "hostname", 0, "NAME", nb_set_hostname, false, NS, "host name inside (needs a private UTS namespace)" },
+	{ "chdir", 0, "DIR", nb_set_chdir, false, PROC, "start the command in DIR" },
+	{ "env", 0, "NAME=VALUE", nb_set_env, true, PROC, "set an environment variable (repeatable)" },
+	{ "unsetenv", 0, "NAME", nb_set_unsetenv, true, PROC, "remove an environment variable (repeatable)" },
+	{ "clearenv", 0, NULL, nb_set_clearenv, false, PROC,
+	  "start from an empty environment; PATH and TERM are kept unless unset too" },
+	{ "argv0", 0, "NAME", nb_set_argv0, false, PROC, "argv[0] given to the command" },
+	{ "new-session", 0, NULL, nb_set_new_session, false, PROC,
+	  "run the command in a new session, away from the terminal (default; stops TIOCSTI injection)" },
+	{ "no-new-session", 0, NULL, nb_set_no_new_session, false, PROC,
+	  "keep the caller's session and terminal" },
+	{ "die-with-parent", 0, NULL, nb_set_die_with_parent, false, PROC,
+	  "kill the sandbox when nestbox dies (default)" },
+	{ "no-die-with-parent", 0, NULL, nb_set_no_die_with_parent, false, PROC,
+	  "let the sandbox outlive a killed nestbox" },
+	{ "as-pid-1", 0, NULL, nb_set_as_pid1, false, PROC,
+	  "run the command itself as pid 1, without nestbox's init" },
+	{ "pass-fd", 0, "FD", nb_set_pass_fd, true, PROC,
+	  "keep this open file descriptor in the command (repeatable); all others are closed" },
+	{ "verbose", 'v', NULL, nb_set_verbose, false, GEN, "say what nestbox sets up" },
+	{ "help", 'h', NULL, nb_set_help, false, GEN, "print this help" },
+	{ NULL, 0, NULL, NULL, false, NULL, NULL },
+};
+
+const struct nb_option *nb_option_find(const char *name)
+{
+	for (const struct nb_option *o = nb_options; o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+static const struct nb_option *find_short(int c)
+{
+	for (const struct nb_option *o = nb_options; o->name; o++)
+		if (o->short_name && o->short_name == c)
+			return o;
+	return NULL;
+}
+
+int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err *err)
+{
+	struct option longs[ARRAY_SIZE(nb_options)];
+	/* '+': stop at the first non-option, so the payload keeps its own
+	 * options; ':': report a missing value instead of printing. */
+	char shorts[2 * ARRAY_SIZE(nb_options) + 3] = "+:";
+	size_t n = 0, ns = 2;
+	int c, idx;
+
+	for (const struct nb_option *o = nb_options; o->name; o++, n++) {
+		longs[n] = (struct option){ o->name, o->metavar ? required_argument : no_argument, NULL,
+					    0 };
+		if (o->short_name) {
+			shorts[ns++] = (char)o->short_name;
+			if (o->metavar)
+				shorts[ns++] = ':';
+		}
+	}
+	longs[n] = (struct option){ 0 };
+	shorts[ns] = '\0';
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
+		const struct nb_option *o;
+		const char *bad = argv[optind - 1];
+
+		if (c == '?' || c == ':') {
+			if (c == ':')
+				nb_fail(err, 0, "option '%s' needs a value", bad);
+			else if (optopt)
+				nb_fail(err, 0, "unknown option '-%c'", optopt);
+			else
+				nb_fail(err, 0, "unknown or ambiguous option '%s'", bad);
+			return nb_hint(err, "see 'nestbox help run'");
+		}
+		o = c == 0 ? &nb_options[idx] : find_short(c);
+		if (!o)
+			return nb_fail(err, 0, "unknown option '-%c'", c);
+		if (o->set(spec, optarg, err) < 0)
+			return -1;
+		if (spec->print_help)
+			return 0;
+	}
+	spec->argv = argv + optind;
+	return 0;
+}
+
+void nb_options_help(FILE *out)
+{
+	const char *group = NULL;
+
+	fputs("Usage: nestbox run [OPTIONS] [--] COMMAND [ARGS...]\n\n"
+	      "Run COMMAND in a new user namespace (your subordinate ids mapped), with\n"
+	      "private PID, mount, IPC, UTS, net and cgroup namespaces.\n",
+	      out);
+	for (const struct nb_option *o = nb_options; o->name; o++) {
+		char left[64];
+
+		if (!group || strcmp(group, o->group) != 0) {
+			group = o->group;
+			fprintf(out, "\n%s:\n", group);
+		}
+		if (o->short_name)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
+				 o->metavar ? " " : "", o->metavar ? o->metavar : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->metavar ? " " : "",
+				 o->metavar ? o->metavar : "");
+		if (strlen(left) > 26)
+			fprintf(out, "  %s\n  %26s %s\n", left, "", o->help);
+		else
+			fprintf(out, "  %-26s %s\n", left, o->help);
+	}
+	fputs("\nExit status: the command's own, or 128+N if it died of signal N;\n"
+	      "125 if nestbox failed, 126 if the command cannot run, 127 if it was not found.\n",
+	      out);
+}

@@ -1,0 +1,100 @@
+/* spec.h: struct nb_spec, the one plain description of a sandbox.
+ * The command line and (later) profiles fill it only through the setters
+ * below; the launcher only reads it. Nothing here touches the system,
+ * except nb_spec_finish() looking up the caller's identity. */
+#ifndef NB_SPEC_H
+#define NB_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Namespaces that --share can keep from the host. User and mount
+ * namespaces are always new: they are what makes nestbox work unprivileged. */
+enum nb_ns {
+	NB_NS_PID = 1u << 0,
+	NB_NS_NET = 1u << 1,
+	NB_NS_IPC = 1u << 2,
+	NB_NS_UTS = 1u << 3,
+	NB_NS_CGROUP = 1u << 4,
+};
+
+enum nb_map_mode { NB_MAP_AUTO, NB_MAP_SINGLE };
+
+/* One line of uid_map/gid_map: inside id, host id, count. */
+struct nb_idrange {
+	uint32_t inside, outside, count;
+};
+
+/* The kernel accepts at most 340 lines per map. */
+#define NB_MAX_MAP_LINES 340
+
+enum nb_env_op { NB_ENV_SET, NB_ENV_UNSET };
+struct nb_envop {
+	enum nb_env_op op;
+	char *arg; /* "K=V" for SET, "K" for UNSET */
+};
+
+struct nb_spec {
+	/* Identity inside, and how host ids are mapped. */
+	enum nb_map_mode map_mode;
+	uint32_t uid, gid;
+	bool uid_set, gid_set;
+	struct nb_idrange *uid_map, *gid_map; /* custom --uid-map/--gid-map */
+	size_t n_uid_map, n_gid_map;
+
+	/* Namespaces. */
+	unsigned shared; /* NB_NS_* bits kept from the host */
+	char *hostname;
+
+	/* The payload process. */
+	char **argv; /* NULL-terminated, borrowed from main's argv */
+	char *argv0;
+	char *chdir;
+	bool clearenv;
+	struct nb_envop *env;
+	size_t n_env;
+	bool new_session;
+	bool die_with_parent;
+	bool as_pid1;
+	int *pass_fds;
+	size_t n_pass_fds;
+
+	/* Front-end behaviour. */
+	bool verbose;
+	bool print_help;
+};
+
+void nb_spec_init(struct nb_spec *spec);
+void nb_spec_release(struct nb_spec *spec);
+
+/* Setters: arg is the option's value (NULL for flags). Each validates its
+ * own syntax; nb_spec_finish() checks the combination. */
+int nb_set_map(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_uid_map(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_gid_map(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_uid(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_gid(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_root(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_share(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_hostname(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_chdir(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_env(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_unsetenv(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_clearenv(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_argv0(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_new_session(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_no_new_session(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_die_with_parent(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_no_die_with_parent(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_as_pid1(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_pass_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_verbose(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_help(struct nb_spec *s, const char *arg, struct nb_err *err);
+
+/* Fills defaults (the caller's ids) and rejects contradictory options. */
+int nb_spec_finish(struct nb_spec *spec, struct nb_err *err);
+
+#endif

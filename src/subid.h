@@ -1,0 +1,27 @@
+/* subid.h: the caller's subordinate uid/gid ranges.
+ * Reads them with libsubid when built with it (it also sees NSS sources
+ * such as sssd), else from /etc/subuid and /etc/subgid. Read-only. */
+#ifndef NB_SUBID_H
+#define NB_SUBID_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct nb_subrange {
+	uint32_t start, count;
+};
+
+enum nb_subid_kind { NB_SUBUID, NB_SUBGID };
+
+/* Fills *out (malloc'd, may be NULL when none) with the ranges owned by
+ * user `name` or numeric `uid`; returns how many. Never fails: a missing or
+ * unreadable file means no ranges. `source` names where they came from. */
+size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
+		       struct nb_subrange **out, const char **source);
+
+/* Parses one subuid-format stream; exposed for the file fallback and tests. */
+size_t nb_subid_parse_file(const char *path, const char *name, uid_t uid,
+			   struct nb_subrange **out);
+
+#endif

@@ -1,0 +1,65 @@
+/* util.h: cleanup attributes, small file helpers and number parsing.
+ * Owns nothing that knows about sandboxes; every helper reports through
+ * struct nb_err and never prints. */
+#ifndef NB_UTIL_H
+#define NB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "err.h"
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void nb_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+static inline void nb_freep(void *p)
+{
+	free(*(void **)p);
+}
+#define _cleanup_close_ _cleanup_(nb_closep)
+#define _cleanup_free_ _cleanup_(nb_freep)
+
+/* Moves ownership out of a cleanup-scoped variable. */
+static inline int nb_steal_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+static inline void *nb_steal_ptr(void *pp)
+{
+	void **p = pp, *r = *p;
+	*p = NULL;
+	return r;
+}
+
+/* Allocation failure is not recoverable in a small CLI: abort loudly. */
+void *nb_xmalloc(size_t n);
+void *nb_xrealloc(void *p, size_t n);
+char *nb_xstrdup(const char *s);
+char *nb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reads at most len-1 bytes of a small file (e.g. /proc) and NUL-terminates. */
+int nb_read_small(const char *path, char *buf, size_t len, struct nb_err *err);
+/* Writes the whole string to an existing file, such as /proc/PID/uid_map. */
+int nb_write_file(const char *path, const char *data, struct nb_err *err);
+/* write() until done, retrying on EINTR; returns -1 with errno set. */
+int nb_write_all(int fd, const void *buf, size_t len);
+/* read() until len bytes or EOF, retrying on EINTR; returns bytes read. */
+ssize_t nb_read_all(int fd, void *buf, size_t len);
+
+/* Strict decimal parse of the whole string into [0, max]. */
+int nb_parse_u32(const char *s, uint32_t max, uint32_t *out);
+
+/* Searches PATH (or the default path) for an executable; NULL if absent. */
+char *nb_find_in_path(const char *name);
+
+#endif
