@@ -30,12 +30,16 @@ void nb_child_fail(int err_w, const struct nb_err *err)
 	_exit(err->status ? err->status : NB_EXIT_FAIL);
 }
 
-static int set_identity(const struct nb_spec *spec, const struct nb_idplan *plan,
-			struct nb_err *err)
+static int set_identity(const struct nb_spec *spec, struct nb_err *err)
 {
+	char sg[16] = "";
+	struct nb_err ignore;
+
 	/* Host supplementary groups would show up as nogroup; drop them where
-	 * the map allows setgroups (never with the single map). */
-	if (plan->setgroups_allowed && setgroups(0, NULL) < 0)
+	 * setgroups is allowed. The kernel's file is the truth: newgidmap
+	 * denies it when only the caller's own gid is mapped. */
+	(void)nb_read_small("/proc/self/setgroups", sg, sizeof sg, &ignore);
+	if (strncmp(sg, "allow", 5) == 0 && setgroups(0, NULL) < 0)
 		return nb_fail(err, errno, "cannot clear the supplementary groups");
 	if (setresgid(spec->gid, spec->gid, spec->gid) < 0)
 		return nb_fail(err, errno, "cannot become gid %u inside", spec->gid),
@@ -46,14 +50,14 @@ static int set_identity(const struct nb_spec *spec, const struct nb_idplan *plan
 	return 0;
 }
 
-static int setup(const struct nb_spec *spec, const struct nb_idplan *plan, struct nb_err *err)
+static int setup(const struct nb_spec *spec, struct nb_err *err)
 {
 	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return nb_fail(err, errno, "cannot set the host name to '%s'", spec->hostname);
 	if (!(spec->shared & NB_NS_NET))
 		TRY(nb_net_loopback_up(err));
 	TRY(nb_mounts_setup(spec, err));
-	TRY(set_identity(spec, plan, err));
+	TRY(set_identity(spec, err));
 	return 0;
 }
 
@@ -206,7 +210,7 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 		_exit(NB_EXIT_FAIL);
 	close(sb->sync_r);
 
-	if (setup(spec, &sb->plan, &err) < 0)
+	if (setup(spec, &err) < 0)
 		nb_child_fail(sb->err_w, &err);
 
 	/* Without a PID namespace there is no pid 1 to play; with --as-pid-1

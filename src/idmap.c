@@ -112,7 +112,6 @@ static void copy_custom(struct nb_idmap *m, const struct nb_idrange *v, size_t n
 static void plan_single(struct nb_idplan *plan)
 {
 	plan->helper = false;
-	plan->setgroups_allowed = false;
 	plan->uid.n = plan->gid.n = 0;
 	map_push(&plan->uid, plan->in_uid, plan->host_uid, 1);
 	map_push(&plan->gid, plan->in_gid, plan->host_gid, 1);
@@ -174,7 +173,6 @@ int nb_idmap_plan(const struct nb_spec *spec, struct nb_idplan *plan, struct nb_
 		return 0;
 	}
 	plan->helper = true;
-	plan->setgroups_allowed = true;
 	return 0;
 }
 

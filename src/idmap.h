@@ -18,7 +18,6 @@ struct nb_idmap {
 struct nb_idplan {
 	bool helper;                 /* use newuidmap/newgidmap, else write ourselves */
 	bool custom;                 /* from --uid-map/--gid-map: no fallback */
-	bool setgroups_allowed;      /* false with the single map */
 	struct nb_idmap uid, gid;    /* what will be written */
 	uint32_t host_uid, host_gid; /* the caller */
 	uint32_t in_uid, in_gid;     /* the payload's identity inside */

@@ -1,0 +1,92 @@
+# tap.sh: a tiny TAP producer for nestbox's shell tests. Source it first.
+# Each test reads as what a user observes: run nestbox, compare its output,
+# its stderr and its exit status.
+
+NESTBOX=${NESTBOX:-$(cd "$(dirname "$0")/.." && pwd)/nestbox}
+T_NUM=0
+T_FAIL=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nbtest.XXXXXX") || exit 1
+trap 'rm -rf "$T_TMP"' EXIT
+
+plan() { echo "1..$1"; }
+done_testing() { echo "1..$T_NUM"; [ "$T_FAIL" -eq 0 ]; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /' >&2; }
+
+pass() { T_NUM=$((T_NUM + 1)); echo "ok $T_NUM - $1"; }
+fail() {
+	T_NUM=$((T_NUM + 1)); T_FAIL=$((T_FAIL + 1))
+	echo "not ok $T_NUM - $1"
+	shift
+	[ $# -gt 0 ] && diag "$@"
+	return 0
+}
+# skip REASON [COUNT]
+skip() {
+	n=${2:-1}
+	while [ "$n" -gt 0 ]; do
+		T_NUM=$((T_NUM + 1)); echo "ok $T_NUM # SKIP $1"; n=$((n - 1))
+	done
+}
+
+# ok STATUS NAME: passes when STATUS is 0 (use: ok $? "name")
+ok() { if [ "$1" -eq 0 ]; then pass "$2"; else fail "$2" "status was $1"; fi; }
+is() {
+	if [ "$1" = "$2" ]; then pass "$3"; else fail "$3" "got:      '$1'" "expected: '$2'"; fi
+}
+isnt() {
+	if [ "$1" != "$2" ]; then pass "$3"; else fail "$3" "got '$1', wanted anything else"; fi
+}
+# like TEXT ERE NAME
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then pass "$3"; else fail "$3" "text: '$1'" "does not match: $2"; fi
+}
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then fail "$3" "text: '$1'" "matches: $2"; else pass "$3"; fi
+}
+
+# run_nb ARGS...: runs nestbox, sets OUT, ERR and RC.
+run_nb() {
+	"$NESTBOX" "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
+	RC=$?
+	OUT=$(cat "$T_TMP/out")
+	ERR=$(cat "$T_TMP/err")
+}
+# run_nb_env VAR=VALUE ARGS...: run_nb with one variable changed for nestbox only.
+run_nb_env() {
+	_v=$1; shift
+	env "$_v" "$NESTBOX" "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
+	RC=$?
+	OUT=$(cat "$T_TMP/out")
+	ERR=$(cat "$T_TMP/err")
+}
+exit_is() { is "$RC" "$1" "$2"; }
+
+# The caller's subordinate range, for tests that need the auto map.
+have_subids() {
+	_me=$(id -un)
+	grep -Eq "^($_me|$(id -u)):" /etc/subuid 2>/dev/null &&
+		grep -Eq "^($_me|$(id -u)):" /etc/subgid 2>/dev/null &&
+		command -v newuidmap >/dev/null && command -v newgidmap >/dev/null
+}
+# First subordinate uid of the caller (first line).
+first_subuid() { grep -E "^($(id -un)|$(id -u)):" /etc/subuid | head -n 1 | cut -d: -f2; }
+
+require_user() {
+	[ "$(id -u)" -ne 0 ] || skip_all "runs as an unprivileged user; make check runs it as the test account"
+}
+require_root() {
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root to act as other users; make check runs it as root"
+}
+# as_user USER CMD...: root runs CMD as USER, keeping the environment.
+as_user() { u=$1; shift; runuser -u "$u" -- "$@"; }
+
+# wait_for FILE PATTERN: up to 5 s for PATTERN to appear in FILE.
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
