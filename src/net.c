@@ -17,7 +17,7 @@ int nb_net_loopback_up(struct nb_err *err)
 	if (fd < 0)
 		return nb_fail(err, errno, "cannot open a socket to bring up lo");
 	memset(&ifr, 0, sizeof ifr);
-	strcpy(ifr.ifr_name, "lo");
+	memcpy(ifr.ifr_name, "lo", 3);
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
 		return nb_fail(err, errno, "cannot read the flags of lo");
 	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;

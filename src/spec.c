@@ -52,7 +52,7 @@ static int add_range(const char *opt, const char *arg, struct nb_idrange **v, si
 
 	if (strlen(arg) >= sizeof buf)
 		goto bad;
-	strcpy(buf, arg);
+	memcpy(buf, arg, strlen(arg) + 1);
 	f1 = strchr(buf, ':');
 	f2 = f1 ? strchr(f1 + 1, ':') : NULL;
 	if (!f2)

@@ -1,6 +1,7 @@
 /* subid.c: see subid.h. */
 #include "subid.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,8 +71,12 @@ size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
 		struct subid_range *r = NULL;
 		int k;
 
-		/* libsubid logs to stderr by default; nestbox reports for itself. */
-		subid_init("nestbox", NULL);
+		static bool init_done;
+
+		/* libsubid logs to stderr by default; nestbox reports for itself.
+		 * Once: it keeps (and on a second call, leaks) the name. */
+		if (!init_done)
+			init_done = subid_init("nestbox", NULL);
 		k = kind == NB_SUBUID ? subid_get_uid_ranges(name, &r) : subid_get_gid_ranges(name, &r);
 		n = 0;
 		for (int i = 0; i < k; i++)

@@ -1,0 +1,13 @@
+#!/bin/sh
+# The man page and the completion stay in step with the options: every
+# option that `nestbox help run` lists is documented in doc/nestbox.1.
+. "$(dirname "$0")/lib/tap.sh"
+man=$(dirname "$0")/../doc/nestbox.1
+[ -f "$man" ] || skip_all "doc/nestbox.1 is not beside the tests"
+
+# The man page writes a dash as \-.
+page=$(sed 's/\\-/-/g' "$man")
+for opt in $("$NESTBOX" help run | grep -oE -- '--[a-z0-9-]+' | sort -u); do
+	like "$page" "^\\.B[IR]? (.* )?$opt( |\$)" "nestbox.1 documents $opt"
+done
+done_testing
