@@ -203,9 +203,13 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 		nb_fail(&err, errno, "cannot set the parent-death signal");
 		nb_child_fail(sb->err_w, &err);
 	}
-	/* The supervisor holds the other end until the maps are written. If it
-	 * died before PR_SET_PDEATHSIG took effect, this read sees EOF: so the
-	 * parent-death signal has no race window. */
+	/* Had the supervisor died before PR_SET_PDEATHSIG, the signal would
+	 * never come. getppid() shows it where the parent is visible (0 means
+	 * it is outside our new PID namespace), and the read below sees EOF in
+	 * every case, since the supervisor holds the other end until the maps
+	 * are written: no race window is left. */
+	if (spec->die_with_parent && getppid() != 0 && getppid() != sb->parent)
+		_exit(NB_EXIT_FAIL);
 	if (read(sb->sync_r, &go, 1) != 1)
 		_exit(NB_EXIT_FAIL);
 	close(sb->sync_r);

@@ -85,6 +85,7 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 		return nb_fail(err, errno, "cannot create the error pipe");
 	sb->err_r = p[0], sb->err_w = p[1];
 
+	sb->parent = getpid();
 	fflush(NULL);
 	/* clone3 leaves room for CLONE_INTO_CGROUP; plain clone is the
 	 * fallback for kernels before 5.3. Both return like fork(). */

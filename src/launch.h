@@ -11,6 +11,7 @@
 
 struct nb_sandbox {
 	pid_t pid;     /* the child: the sandbox's pid 1, or the payload itself */
+	pid_t parent;  /* the supervisor, for the child's parent-death check */
 	int sync_r;    /* child end: one byte once the maps are written */
 	int sync_w;    /* supervisor end */
 	int err_r;     /* supervisor end: a struct nb_err, or EOF at exec */
@@ -20,7 +21,7 @@ struct nb_sandbox {
 };
 
 #define NB_SANDBOX_INIT                                                        \
-	{ .pid = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1,     \
+	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1,     \
 	  .sigfd = -1, .plan = NB_IDPLAN_INIT }
 
 /* Runs the sandbox to completion. Returns the exit status to report (the

@@ -21,8 +21,13 @@ is "$OUT" "0
 run_nb run --map=single -- sh -c 'cat /proc/self/uid_map | wc -l; id -un 65534 2>/dev/null; stat -c %u /etc/shadow'
 is "$(echo "$OUT" | tail -n 1)" 65534 "single map: host root shows as the overflow uid"
 
+dir1=$T_TMP/single
+mkdir "$dir1"
+run_nb run --map=single --root --pass-fd 3 -- touch /proc/self/fd/3/f 3<"$dir1"
+is "$(stat -c '%u:%g' "$dir1/f")" "$me:$mygid" "single map: root's files inside are the caller's outside"
+
 if ! have_subids; then
-	skip "$(id -un) has no subordinate range or newuidmap is missing" 12
+	skip "$(id -un) has no subordinate range or newuidmap is missing" 15
 	done_testing
 	exit
 fi
@@ -61,6 +66,19 @@ run_nb run --root --pass-fd 3 -- setpriv --reuid=1000 --regid=1000 --clear-group
 	touch /proc/self/fd/3/u1000 3<"$dir"
 exit_is 0 "root inside can become uid 1000"
 is "$(stat -c %u "$dir/u1000")" "$((sub + 999))" "a file made by inside uid 1000 is owned by host $sub+999"
+
+# The same identity seen from the host: the payload's process ids.
+"$NESTBOX" run --root -- setpriv --reuid=1000 --regid=1000 --clear-groups sleep 3.25 &
+nb=$!
+i=0
+while ! p=$(pgrep -f -n "^sleep 3.25") && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+is "$(awk '/^Uid:/ { print $2 }' /proc/$p/status 2>/dev/null)" "$((sub + 999))" "outside, inside uid 1000 runs as host uid $sub+999"
+is "$(awk '/^Gid:/ { print $2 }' /proc/$p/status 2>/dev/null)" "$((sub + 999))" "and inside gid 1000 as host gid $sub+999"
+kill $nb 2>/dev/null
+wait $nb 2>/dev/null
+
+run_nb run -v -- true
+like "$ERR" "^nestbox: uid map \(newuidmap\): 0 $sub $me,$me $me 1," "--verbose shows the uid map"
 
 run_nb run --uid 1000 --gid 1000 -- sh -c 'id -u; id -g'
 is "$OUT" "1000

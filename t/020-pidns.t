@@ -24,8 +24,10 @@ run_nb run -- sh -c 'sh -c "sleep 0.2 & exec true"; sleep 0.8; grep -l "^State:.
 is "$OUT" 0 "orphaned children are reaped: no zombies"
 
 # When the payload exits, what it left behind is killed.
-run_nb run -- sh -c 'sleep 60 & sleep 60 & exit 4'
+run_nb run -- sh -c 'sleep 61.5 & sleep 61.5 & exit 4'
 exit_is 4 "the payload's status is passed back while children still run"
+pgrep -u "$(id -u)" -f "sleep 61.5" >/dev/null
+isnt $? 0 "what the payload left running is killed with it"
 run_nb run --share=pid -- sh -c 'echo $$'
 isnt "$OUT" 2 "--share=pid keeps the host's PID namespace"
 
