@@ -50,13 +50,13 @@ static int set_identity(const struct nb_spec *spec, struct nb_err *err)
 	return 0;
 }
 
-static int setup(const struct nb_spec *spec, struct nb_err *err)
+static int setup(const struct nb_spec *spec, const struct nb_idplan *plan, struct nb_err *err)
 {
 	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return nb_fail(err, errno, "cannot set the host name to '%s'", spec->hostname);
 	if (!(spec->shared & NB_NS_NET))
 		TRY(nb_net_loopback_up(err));
-	TRY(nb_mounts_setup(spec, err));
+	TRY(nb_mounts_setup(spec, plan->user_name, err));
 	TRY(set_identity(spec, err));
 	return 0;
 }
@@ -214,7 +214,7 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 		_exit(NB_EXIT_FAIL);
 	close(sb->sync_r);
 
-	if (setup(spec, &err) < 0)
+	if (setup(spec, &sb->plan, &err) < 0)
 		nb_child_fail(sb->err_w, &err);
 
 	/* Without a PID namespace there is no pid 1 to play; with --as-pid-1

@@ -129,13 +129,15 @@ int nb_idmap_plan(const struct nb_spec *spec, struct nb_idplan *plan, struct nb_
 	plan->in_uid = spec->uid;
 	plan->in_gid = spec->gid;
 	plan->custom = spec->n_uid_map || spec->n_gid_map;
+	plan->need_full = spec->need_full_map;
 
+	pw = getpwuid(plan->host_uid);
+	name = pw ? pw->pw_name : NULL;
+	plan->user_name = name ? nb_xstrdup(name) : NULL;
 	if (spec->map_mode == NB_MAP_SINGLE) {
 		plan_single(plan);
 		return 0;
 	}
-	pw = getpwuid(plan->host_uid);
-	name = pw ? pw->pw_name : NULL;
 	nu = nb_subid_ranges(NB_SUBUID, name, plan->host_uid, &ru, &su);
 	ng = nb_subid_ranges(NB_SUBGID, name, plan->host_uid, &rg, &sg);
 
@@ -183,6 +185,7 @@ void nb_idplan_release(struct nb_idplan *plan)
 	free(plan->newuidmap);
 	free(plan->newgidmap);
 	free(plan->fallback_why);
+	free(plan->user_name);
 	memset(plan, 0, sizeof *plan);
 }
 
@@ -312,6 +315,9 @@ static void verbose_maps(const struct nb_idplan *plan)
 
 int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, bool verbose, struct nb_err *err)
 {
+	if (plan->need_full && plan->fallback_why)
+		return nb_fail(err, 0, "this needs your whole subordinate id range, but %s", plan->fallback_why),
+		       nb_hint(err, "ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER'");
 	if (plan->helper) {
 		/* gid first: newgidmap decides setgroups, which must be settled
 		 * before any gid_map exists. */
@@ -325,6 +331,8 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, bool verbose, struct nb_er
 			memcpy(why, err->msg, sizeof why);
 			if (sysctl_is(AA_SYSCTL, "1"))
 				return nb_userns_diagnose(EPERM, why, err);
+			if (plan->need_full)
+				return nb_fail(err, 0, "this needs your whole subordinate id range, but %s", why);
 			fall_back(plan, why);
 		} else if (run_helper(plan->newuidmap, pid, &plan->uid, err) < 0) {
 			/* The gid map is written and cannot change: no fallback. */

@@ -18,11 +18,13 @@ struct nb_idmap {
 struct nb_idplan {
 	bool helper;                 /* use newuidmap/newgidmap, else write ourselves */
 	bool custom;                 /* from --uid-map/--gid-map: no fallback */
+	bool need_full;              /* no fallback either: an error instead */
 	struct nb_idmap uid, gid;    /* what will be written */
 	uint32_t host_uid, host_gid; /* the caller */
 	uint32_t in_uid, in_gid;     /* the payload's identity inside */
 	char *newuidmap, *newgidmap; /* helper paths, when found */
 	char *fallback_why;          /* set when auto fell back to single */
+	char *user_name;             /* the caller's name, for the identity files */
 };
 
 #define NB_IDPLAN_INIT { 0 }

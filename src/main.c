@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "import.h"
 #include "launch.h"
 #include "options.h"
 #include "spec.h"
@@ -20,6 +21,7 @@ static void usage(FILE *out)
 	      "and cgroup namespaces, without setuid and without a daemon.\n\n"
 	      "Commands:\n"
 	      "  run [OPTIONS] [--] CMD [ARGS...]  run CMD in a new sandbox\n"
+	      "  import IMAGE|- DIR                unpack a rootfs tarball, keeping owners\n"
 	      "  help [run]                        print help, or the options of 'run'\n"
 	      "  --version                         print the version\n\n"
 	      "See nestbox(1) and 'nestbox help run'.\n",
@@ -81,6 +83,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0) {
+		struct nb_err err = { 0 };
+		int rc = nb_import(argc - 1, argv + 1, &err);
+		return rc < 0 ? report(&err) : rc;
+	}
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
 		printf("nestbox %s\n", NB_VERSION);
 		return 0;

@@ -1,109 +1,728 @@
-/* mounts.c: see mounts.h. */
+/* mounts.c: see mounts.h. The view is built in a fresh tmpfs, like
+ * bubblewrap's, but every mount goes through file descriptors (open_tree,
+ * fsopen/fsmount, move_mount, mount_setattr) and every destination is
+ * resolved with openat2(RESOLVE_IN_ROOT): a symlink inside the new root,
+ * even a planted one, cannot lead a mount out of it.
+ *
+ *   1. make every host mount a slave, so nothing here reaches the host;
+ *   2. mount a staging tmpfs on /tmp and pivot into it: the host is then
+ *      at /oldroot (sources) and the new root is built at /newroot;
+ *   3. build the view in the order of doc/design.md;
+ *   4. pivot into /newroot and detach the staging root with the host
+ *      under it, so that nothing of the old root stays reachable. */
 #include "mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "util.h"
 
-static int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
-		    const char *data, struct nb_err *err)
+struct view {
+	const struct nb_spec *spec;
+	int host;          /* O_PATH: the host's root, at /oldroot */
+	int root;          /* O_PATH: the root being built, at /newroot */
+	unsigned n_staged; /* files and dirs made in the staging root */
+	struct nb_err *err;
+};
+
+#define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
+
+static int openat2_fd(int dirfd, const char *path, int flags, unsigned long long resolve)
 {
-	if (mount(src, dst, type, flags, data) < 0)
-		return nb_fail(err, errno, "cannot mount %s on %s", type ? type : src, dst);
-	return 0;
+	struct open_how how = { .flags = (unsigned long long)(flags | O_CLOEXEC), .resolve = resolve };
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
-/* The device nodes a program expects; all are harmless character devices.
- * They are bind mounts of the host's nodes, since mknod is not allowed in
- * a user namespace. */
-static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
+/* --- resolving paths ---------------------------------------------------- */
 
-static int setup_dev(struct nb_err *err)
+/* A host path, resolved as the host sees it (absolute symlinks included). */
+static int open_src(struct view *v, const char *path, int flags, int *out)
 {
-	int tree[ARRAY_SIZE(devices)];
-	static const char *const links[][2] = {
-		{ "/proc/self/fd", "/dev/fd" },	      { "/proc/self/fd/0", "/dev/stdin" },
-		{ "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
-		{ "pts/ptmx", "/dev/ptmx" },
-	};
-	int rc = 0;
-	size_t n = 0;
+	*out = openat2_fd(v->host, path, flags, IN_ROOT);
+	return *out < 0 ? -1 : 0;
+}
 
-	/* Clone the host nodes before the new /dev hides them. */
-	for (; n < ARRAY_SIZE(devices); n++) {
-		char path[32];
-		snprintf(path, sizeof path, "/dev/%s", devices[n]);
-		tree[n] = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		if (tree[n] < 0) {
-			rc = nb_fail(err, errno, "cannot clone %s", path);
-			goto out;
-		}
-	}
-	if (do_mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755", err) < 0) {
-		rc = -1;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		char path[32];
+/* Opens DEST in the new root, creating missing directories and, when
+ * `file`, the last component as an empty file. Each step is a lookup from
+ * the new root with RESOLVE_IN_ROOT; a directory is created through the fd
+ * of its resolved parent, never through a path. */
+static int open_dest(struct view *v, const char *dest, bool file, bool create, const char *opt,
+		     int *out)
+{
+	_cleanup_free_ char *prefix = nb_xmalloc(strlen(dest) + 2);
+	_cleanup_close_ int cur = openat2_fd(v->root, "/", O_PATH, IN_ROOT);
+	size_t plen = 0;
+
+	for (const char *p = dest; *p;) {
+		const char *e;
+		bool last;
 		int fd;
 
-		snprintf(path, sizeof path, "/dev/%s", devices[i]);
-		fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
-		if (fd < 0) {
-			rc = nb_fail(err, errno, "cannot create %s", path);
-			goto out;
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchrnul(p, '/');
+		last = *e == '\0' || e[strspn(e, "/")] == '\0';
+		prefix[plen++] = '/';
+		memcpy(prefix + plen, p, (size_t)(e - p));
+		plen += (size_t)(e - p);
+		prefix[plen] = '\0';
+
+		fd = openat2_fd(v->root, prefix, O_PATH, IN_ROOT);
+		if (fd < 0 && errno == ENOENT && create) {
+			_cleanup_free_ char *name = strndup(p, (size_t)(e - p));
+			int r;
+
+			if (last && file) {
+				r = openat(cur, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+				if (r >= 0)
+					close(r);
+			} else {
+				r = mkdirat(cur, name, 0755);
+			}
+			if (r < 0 && errno != EEXIST)
+				return nb_fail(v->err, errno, "%s: cannot create %s in the sandbox", opt, prefix);
+			fd = openat2_fd(v->root, prefix, O_PATH, IN_ROOT);
 		}
-		close(fd);
-		if (move_mount(tree[i], "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-			rc = nb_fail(err, errno, "cannot bind the host's %s", path);
-			goto out;
-		}
+		if (fd < 0)
+			return nb_fail(v->err, errno, "%s: %s in the sandbox", opt, prefix);
+		close(cur);
+		cur = fd;
+		p = e;
 	}
-	/* A private devpts: the host's terminals stay out of reach. */
-	if (mkdir("/dev/pts", 0755) < 0 || mkdir("/dev/shm", 01777) < 0) {
-		rc = nb_fail(err, errno, "cannot create directories in /dev");
-		goto out;
-	}
-	if (do_mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=620", err) < 0 ||
-	    do_mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err) < 0) {
-		rc = -1;
-		goto out;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
-		if (symlink(links[i][0], links[i][1]) < 0) {
-			rc = nb_fail(err, errno, "cannot create %s", links[i][1]);
-			goto out;
-		}
-out:
-	for (size_t i = 0; i < n; i++)
-		close(tree[i]);
-	return rc;
+	*out = nb_steal_fd(&cur);
+	return 0;
 }
 
-int nb_mounts_setup(const struct nb_spec *spec, struct nb_err *err)
+static bool is_dir_fd(int fd)
 {
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct stat st;
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
 
-	/* Slave, not private: host mounts still appear (a USB stick), but
-	 * nothing done here reaches the host. */
-	TRY(do_mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL, err));
-	/* Read-only first, recursively; what is mounted after stays writable. */
-	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof ro) < 0)
-		return nb_fail(err, errno, "cannot make the host view read-only"),
-		       nb_hint(err, "nestbox needs Linux 5.12 or newer (mount_setattr)");
-	/* A fresh /proc needs the new PID namespace: the host's cannot be
-	 * mounted from a user namespace, so --share=pid keeps the host's. */
-	if (!(spec->shared & NB_NS_PID))
-		TRY(do_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err));
-	TRY(do_mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err));
-	TRY(setup_dev(err));
+/* --- making mounts ------------------------------------------------------ */
+
+static int attach(struct view *v, int mnt, int destfd, const char *opt, const char *dest)
+{
+	if (move_mount(mnt, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return nb_fail(v->err, errno, "%s: cannot mount on %s", opt, dest);
 	return 0;
+}
+
+/* The kernel explains a refused mount in the fs context's log ("e ..."
+ * lines); quote it, since errno alone (EINVAL) says nothing. */
+static int fs_fail(struct view *v, int fs, int e, const char *what)
+{
+	char log[512] = "", line[256];
+	size_t len = 0;
+	ssize_t n;
+
+	while ((n = read(fs, line, sizeof line - 1)) > 0 && len < sizeof log - 1) {
+		line[n] = '\0';
+		len += (size_t)snprintf(log + len, sizeof log - len, "%s%s", len ? "; " : "",
+					line[1] == ' ' ? line + 2 : line);
+	}
+	if (log[0])
+		return nb_fail(v->err, e, "cannot mount %s (the kernel says: %s)", what, log);
+	return nb_fail(v->err, e, "cannot mount %s", what);
+}
+
+/* Makes a detached mount of a new filesystem. opts: key/value pairs, a
+ * NULL value for a flag, ending with a NULL key. */
+static int fs_new(struct view *v, const char *type, const char *const *opts, unsigned attrs,
+		  const char *what, int *mnt)
+{
+	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+
+	if (fs < 0)
+		return nb_fail(v->err, errno, "cannot create a %s filesystem for %s", type, what);
+	for (; opts && opts[0]; opts += 2) {
+		int r = opts[1] ? fsconfig(fs, FSCONFIG_SET_STRING, opts[0], opts[1], 0)
+				: fsconfig(fs, FSCONFIG_SET_FLAG, opts[0], NULL, 0);
+		if (r < 0)
+			return fs_fail(v, fs, errno, what);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fs_fail(v, fs, errno, what);
+	*mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (*mnt < 0)
+		return fs_fail(v, fs, errno, what);
+	return 0;
+}
+
+static int mount_fs(struct view *v, const char *type, const char *const *opts, unsigned attrs,
+		    const char *dest, const char *opt)
+{
+	_cleanup_close_ int mnt = -1, destfd = -1;
+
+	TRY(open_dest(v, dest, false, true, opt, &destfd));
+	TRY(fs_new(v, type, opts, attrs, dest, &mnt));
+	return attach(v, mnt, destfd, opt, dest);
+}
+
+/* A recursive bind; attrs (nosuid, nodev, rdonly) reach every submount. */
+static int bind_fd(struct view *v, int srcfd, const char *dest, unsigned attrs, const char *opt)
+{
+	_cleanup_close_ int tree = -1, destfd = -1;
+	struct mount_attr a = { .attr_set = attrs };
+
+	TRY(open_dest(v, dest, !is_dir_fd(srcfd), true, opt, &destfd));
+	tree = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
+		return nb_fail(v->err, errno, "%s: cannot copy the mount for %s", opt, dest);
+	if (attrs && mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
+		return nb_fail(v->err, errno, "%s: cannot restrict the mount for %s", opt, dest);
+	return attach(v, tree, destfd, opt, dest);
+}
+
+static int bind_host(struct view *v, const char *src, const char *dest, unsigned attrs, bool try_,
+		     const char *opt)
+{
+	_cleanup_close_ int srcfd = -1;
+
+	if (open_src(v, src, O_PATH, &srcfd) < 0) {
+		if (try_ && errno == ENOENT)
+			return 0;
+		return nb_fail(v->err, errno, "%s %s", opt, src),
+		       nb_hint(v->err, errno == ENOENT ? "check the path, or use the -try variant to skip a missing source"
+						       : "check that you can read it");
+	}
+	return bind_fd(v, srcfd, dest, attrs, opt);
+}
+
+/* Stacks a read-only copy of DEST's mounts on DEST itself; mount_setattr
+ * alone needs DEST to be a mount's root. */
+static int remount_ro(struct view *v, const char *dest, bool must_exist, const char *opt)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (open_dest(v, dest, false, false, opt, &fd) < 0)
+		return must_exist ? -1 : 0;
+	return bind_fd(v, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
+}
+
+/* Hides PATH under an empty read-only directory or file. */
+static int mask(struct view *v, const char *dest, bool must_exist, const char *opt)
+{
+	static const char *const ro_dir[] = { "mode", "0555", "nr_inodes", "2", NULL };
+	_cleanup_close_ int fd = -1, mnt = -1, empty = -1;
+
+	if (open_dest(v, dest, false, false, opt, &fd) < 0)
+		return must_exist ? -1 : 0;
+	if (is_dir_fd(fd)) {
+		TRY(fs_new(v, "tmpfs", ro_dir, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+							MOUNT_ATTR_NOEXEC, dest, &mnt));
+		return attach(v, mnt, fd, opt, dest);
+	}
+	/* One empty file in the staging root serves every file mask. */
+	empty = open("/empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (empty < 0)
+		return nb_fail(v->err, errno, "%s: cannot create an empty file", opt);
+	return bind_fd(v, empty, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+		       opt);
+}
+
+/* --- the standard pieces ------------------------------------------------ */
+
+static int make_tmpfs(struct view *v, const char *dest, const char *mode, const char *size,
+		      const char *opt)
+{
+	const char *opts[7] = { "mode", mode, NULL };
+	size_t n = 2;
+
+	if (size) {
+		opts[n++] = "size";
+		opts[n++] = size;
+	}
+	opts[n] = NULL;
+	return mount_fs(v, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dest, opt);
+}
+
+static char *join(const char *a, const char *b)
+{
+	return nb_xasprintf("%s%s%s", a, strcmp(a, "/") == 0 ? "" : "/", b);
+}
+
+/* A fresh proc of the sandbox's PID namespace, with the paths that expose
+ * or change the host made read-only or hidden, as Docker does. */
+static int make_proc(struct view *v, const char *dest, const char *opt)
+{
+	static const char *const ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
+	static const char *const hidden[] = { "kcore", "keys", "timer_list", "kmsg" };
+
+	/* The host's proc cannot be mounted anew from a user namespace, so
+	 * --share=pid gets a bind of it. */
+	if (v->spec->shared & NB_NS_PID)
+		TRY(bind_host(v, "/proc", dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false, opt));
+	else
+		TRY(mount_fs(v, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, dest, opt));
+	for (size_t i = 0; i < ARRAY_SIZE(ro); i++) {
+		_cleanup_free_ char *p = join(dest, ro[i]);
+		TRY(remount_ro(v, p, false, opt));
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(hidden); i++) {
+		_cleanup_free_ char *p = join(dest, hidden[i]);
+		TRY(mask(v, p, false, opt));
+	}
+	return 0;
+}
+
+/* A minimal /dev: the harmless character devices (bound from the host,
+ * since mknod is not allowed in a user namespace), a private devpts and
+ * shm. No block devices, no host /dev/pts. */
+static int make_dev(struct view *v, const char *dest, const char *opt)
+{
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" },   { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
+		{ "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },
+	};
+	static const char *const pts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", NULL };
+	static const char *const shm[] = { "mode", "1777", NULL };
+	_cleanup_close_ int dir = -1;
+
+	TRY(mount_fs(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
+		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, dest, opt));
+	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
+		_cleanup_free_ char *src = join("/dev", nodes[i]), *d = join(dest, nodes[i]);
+		TRY(bind_host(v, src, d, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false, opt));
+	}
+	{
+		_cleanup_free_ char *p = join(dest, "pts"), *s = join(dest, "shm");
+		TRY(mount_fs(v, "devpts", pts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, p, opt));
+		TRY(mount_fs(v, "tmpfs", shm, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, s, opt));
+	}
+	TRY(open_dest(v, dest, false, false, opt, &dir));
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i][0], dir, links[i][1]) < 0)
+			return nb_fail(v->err, errno, "%s: cannot create %s/%s", opt, dest, links[i][1]);
+	return 0;
+}
+
+/* /sys read-only, firmware tables hidden. */
+static int make_sys(struct view *v)
+{
+	TRY(bind_host(v, "/sys", "/sys",
+		      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false,
+		      "the /sys view"));
+	return mask(v, "/sys/firmware", false, "the /sys view");
+}
+
+static int make_dir(struct view *v, const struct nb_mount *m)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	TRY(open_dest(v, m->dest, false, true, m->opt, &fd));
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+		return nb_fail(v->err, ENOTDIR, "%s %s", m->opt, m->dest);
+	/* O_PATH fds cannot fchmod; go through the magic link of our own fd,
+	 * which only the new root's proc (not yet mounted) would redirect. */
+	{
+		char p[64];
+		snprintf(p, sizeof p, "/oldroot/proc/self/fd/%d", fd);
+		if (chmod(p, m->mode) < 0)
+			return nb_fail(v->err, errno, "%s %s: cannot set mode %o", m->opt, m->dest, m->mode);
+	}
+	return 0;
+}
+
+/* Splits DEST into its parent (opened, created as needed) and its name. */
+static int open_parent(struct view *v, const char *dest, const char *opt, int *fd, const char **name)
+{
+	const char *slash = strrchr(dest, '/');
+	_cleanup_free_ char *parent = strndup(dest, (size_t)(slash - dest));
+
+	*name = slash + 1;
+	if (!**name)
+		return nb_fail(v->err, EINVAL, "%s %s", opt, dest);
+	return open_dest(v, parent && *parent ? parent : "/", false, true, opt, fd);
+}
+
+static int make_symlink(struct view *v, const struct nb_mount *m)
+{
+	_cleanup_close_ int dir = -1;
+	const char *name;
+
+	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
+	if (symlinkat(m->src, dir, name) < 0)
+		return nb_fail(v->err, errno, "%s %s:%s", m->opt, m->src, m->dest);
+	return 0;
+}
+
+static int copy_file(struct view *v, const struct nb_mount *m)
+{
+	_cleanup_close_ int in = -1, dir = -1, out = -1;
+	const char *name;
+	char buf[16384];
+	ssize_t n;
+
+	if (open_src(v, m->src, O_RDONLY, &in) < 0)
+		return nb_fail(v->err, errno, "%s %s", m->opt, m->src);
+	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
+	out = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (out < 0)
+		return nb_fail(v->err, errno, "%s: cannot create %s in the sandbox", m->opt, m->dest);
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (nb_write_all(out, buf, (size_t)n) < 0)
+			return nb_fail(v->err, errno, "%s: cannot write %s", m->opt, m->dest);
+	if (n < 0)
+		return nb_fail(v->err, errno, "%s: cannot read %s", m->opt, m->src);
+	return 0;
+}
+
+/* The real path of a host directory, as the kernel's overlay options want
+ * a path: resolved in the host's root, then named from the staging root. */
+static int host_dir_path(struct view *v, const char *path, const char *opt, char **out)
+{
+	_cleanup_close_ int fd = -1;
+	char link[64], buf[4096];
+	ssize_t n;
+
+	if (open_src(v, path, O_PATH | O_DIRECTORY, &fd) < 0)
+		return nb_fail(v->err, errno, "%s %s", opt, path);
+	snprintf(link, sizeof link, "/oldroot/proc/self/fd/%d", fd);
+	n = readlink(link, buf, sizeof buf - 1);
+	if (n < 0)
+		return nb_fail(v->err, errno, "%s %s: cannot name it", opt, path);
+	buf[n] = '\0';
+	if (strpbrk(buf, ":,"))
+		return nb_fail(v->err, EINVAL, "%s %s: overlayfs cannot take a path with ':' or ','", opt, buf);
+	*out = nb_xstrdup(buf);
+	return 0;
+}
+
+static int make_overlay(struct view *v, const struct nb_mount *m)
+{
+	_cleanup_free_ char *lowers = NULL, *upper = NULL, *work = NULL, *copy = nb_xstrdup(m->src);
+	char *save = NULL;
+
+	for (char *l = strtok_r(copy, ":", &save); l; l = strtok_r(NULL, ":", &save)) {
+		_cleanup_free_ char *p = NULL, *prev = lowers;
+		TRY(host_dir_path(v, l, m->opt, &p));
+		lowers = prev ? nb_xasprintf("%s:%s", prev, p) : nb_xstrdup(p);
+	}
+	if (m->upper) {
+		TRY(host_dir_path(v, m->upper, "--overlay-upper", &upper));
+		TRY(host_dir_path(v, m->work, "--overlay-work", &work));
+	} else {
+		/* Writes go to a tmpfs in the staging root, gone at exit. */
+		static const char *const o[] = { "mode", "0755", NULL };
+		_cleanup_free_ char *base = nb_xasprintf("/overlay%u", v->n_staged++);
+		_cleanup_close_ int mnt = -1, at = -1;
+
+		if (mkdir(base, 0755) < 0 || (at = open(base, O_PATH | O_CLOEXEC)) < 0)
+			return nb_fail(v->err, errno, "%s: cannot make its tmpfs upper", m->opt);
+		TRY(fs_new(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "an overlay's upper tmpfs", &mnt));
+		TRY(attach(v, mnt, at, m->opt, base));
+		upper = nb_xasprintf("%s/upper", base);
+		work = nb_xasprintf("%s/work", base);
+		if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
+			return nb_fail(v->err, errno, "%s: cannot make its tmpfs upper", m->opt);
+	}
+	{
+		const char *opts[] = { "lowerdir", lowers, "upperdir", upper, "workdir", work,
+				       "userxattr", NULL, NULL };
+		_cleanup_close_ int mnt = -1, destfd = -1;
+		struct utsname u;
+
+		TRY(open_dest(v, m->dest, false, true, m->opt, &destfd));
+		if (fs_new(v, "overlay", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, m->dest, &mnt) < 0) {
+			uname(&u);
+			return nb_hint(v->err, "unprivileged overlayfs needs Linux 5.11 or newer (this is %s) and an upper directory on a filesystem with user xattrs (ext4, xfs, btrfs, tmpfs on 6.6+), with the work directory on the same filesystem",
+				       u.release);
+		}
+		return attach(v, mnt, destfd, m->opt, m->dest);
+	}
+}
+
+static int apply(struct view *v, const struct nb_mount *m)
+{
+	const unsigned safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+
+	switch (m->kind) {
+	case NB_MNT_BIND:
+		return bind_host(v, m->src, m->dest, safe, m->try_, m->opt);
+	case NB_MNT_RO_BIND:
+		return bind_host(v, m->src, m->dest, safe | MOUNT_ATTR_RDONLY, m->try_, m->opt);
+	case NB_MNT_DEV_BIND:
+		return bind_host(v, m->src, m->dest, 0, m->try_, m->opt);
+	case NB_MNT_TMPFS: {
+		char mode[16];
+		snprintf(mode, sizeof mode, "%o", m->mode ? m->mode : 0755);
+		return make_tmpfs(v, m->dest, mode, m->size, m->opt);
+	}
+	case NB_MNT_PROC:
+		return make_proc(v, m->dest, m->opt);
+	case NB_MNT_DEV:
+		return make_dev(v, m->dest, m->opt);
+	case NB_MNT_DIR:
+		return make_dir(v, m);
+	case NB_MNT_SYMLINK:
+		return make_symlink(v, m);
+	case NB_MNT_FILE:
+		return copy_file(v, m);
+	case NB_MNT_REMOUNT_RO:
+		return remount_ro(v, m->dest, true, m->opt);
+	case NB_MNT_MASK:
+		return mask(v, m->dest, true, m->opt);
+	case NB_MNT_OVERLAY:
+		return make_overlay(v, m);
+	}
+	return nb_fail(v->err, EINVAL, "unknown mount kind %d", (int)m->kind);
+}
+
+/* --- identity files ----------------------------------------------------- */
+
+static bool has_id(const char *content, uint32_t id)
+{
+	char needle[24];
+	const char *p = content;
+
+	/* Field 3 of passwd and group lines is the numeric id. */
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *f = p;
+		for (int i = 0; i < 2 && f; i++) {
+			f = strchr(f, ':');
+			f = f ? f + 1 : NULL;
+		}
+		snprintf(needle, sizeof needle, "%u:", id);
+		if (f && strncmp(f, needle, strlen(needle)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* When the identity inside has no entry in the view's /etc/passwd (or
+ * group), bind a copy with one added. The host's file is never written. */
+static int add_identity(struct view *v, const char *file, uint32_t id, const char *entry)
+{
+	_cleanup_close_ int in = -1, out = -1;
+	_cleanup_free_ char *content = nb_xmalloc(1 << 20), *staged = NULL;
+	ssize_t n;
+
+	in = openat2_fd(v->root, file, O_RDONLY, IN_ROOT);
+	if (in < 0)
+		return 0; /* a rootfs without it: nothing to extend */
+	n = nb_read_all(in, content, (1 << 20) - 1);
+	if (n < 0)
+		return nb_fail(v->err, errno, "cannot read %s of the view", file);
+	content[n] = '\0';
+	if (has_id(content, id))
+		return 0;
+	staged = nb_xasprintf("/identity%u", v->n_staged++);
+	out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0 || nb_write_all(out, content, (size_t)n) < 0 ||
+	    (n > 0 && content[n - 1] != '\n' && nb_write_all(out, "\n", 1) < 0) ||
+	    nb_write_all(out, entry, strlen(entry)) < 0)
+		return nb_fail(v->err, errno, "cannot write the sandbox's copy of %s", file);
+	nb_closep(&out);
+	out = open(staged, O_PATH | O_CLOEXEC);
+	if (out < 0)
+		return nb_fail(v->err, errno, "cannot open the sandbox's copy of %s", file);
+	return bind_fd(v, out, file, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "the identity files");
+}
+
+static int identity_files(struct view *v, const char *name)
+{
+	const struct nb_spec *s = v->spec;
+	const char *home = getenv("HOME");
+	_cleanup_free_ char *pw = NULL, *gr = NULL;
+
+	if (!home || home[0] != '/')
+		home = "/";
+	pw = nb_xasprintf("%s:x:%u:%u:nestbox:%s:/bin/sh\n", name, s->uid, s->gid, home);
+	gr = nb_xasprintf("%s:x:%u:\n", name, s->gid);
+	TRY(add_identity(v, "/etc/passwd", s->uid, pw));
+	return add_identity(v, "/etc/group", s->gid, gr);
+}
+
+/* --- the two views ------------------------------------------------------ */
+
+/* The host's system directories, read-only; a symlink (merged /usr) is
+ * recreated as the same symlink. */
+static int host_system(struct view *v)
+{
+	static const char *const dirs[] = { "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		_cleanup_free_ char *p = join("/", dirs[i]);
+		char target[4096];
+		ssize_t n = readlinkat(v->host, dirs[i], target, sizeof target - 1);
+
+		if (n >= 0) {
+			target[n] = '\0';
+			if (symlinkat(target, v->root, dirs[i]) < 0)
+				return nb_fail(v->err, errno, "cannot create the symlink %s", p);
+			continue;
+		}
+		if (errno == ENOENT)
+			continue;
+		TRY(bind_host(v, p, p, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true,
+			      "the default view"));
+	}
+	return 0;
+}
+
+static int default_view(struct view *v)
+{
+	const char *home = getenv("HOME");
+	const char *opt = "the default view";
+
+	TRY(host_system(v));
+	TRY(make_tmpfs(v, "/tmp", "1777", NULL, opt));
+	TRY(make_tmpfs(v, "/var/tmp", "1777", NULL, opt));
+	TRY(make_tmpfs(v, "/run", "0755", NULL, opt));
+	TRY(make_tmpfs(v, "/home", "0755", NULL, opt));
+	/* $HOME exists, empty and writable: nothing of the real one shows. */
+	if (home && home[0] == '/' && strcmp(home, "/") != 0) {
+		char uid[16], gid[16];
+		const char *o[] = { "mode", "0700", "uid", uid, "gid", gid, NULL };
+
+		snprintf(uid, sizeof uid, "%u", v->spec->uid);
+		snprintf(gid, sizeof gid, "%u", v->spec->gid);
+		if (strstr(home, "/..") == NULL)
+			TRY(mount_fs(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, home, opt));
+	}
+	TRY(make_proc(v, "/proc", opt));
+	TRY(make_dev(v, "/dev", opt));
+	return make_sys(v);
+}
+
+static int rootfs_view(struct view *v)
+{
+	const char *opt = "--rootfs";
+
+	TRY(make_tmpfs(v, "/tmp", "1777", NULL, opt));
+	TRY(make_proc(v, "/proc", opt));
+	TRY(make_dev(v, "/dev", opt));
+	TRY(make_sys(v));
+	/* With the host's network the host's resolver applies. */
+	if (v->spec->shared & NB_NS_NET) {
+		_cleanup_close_ int fd = -1;
+		if (open_src(v, "/etc/resolv.conf", O_PATH, &fd) == 0)
+			TRY(bind_fd(v, fd, "/etc/resolv.conf",
+				    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt));
+	}
+	return 0;
+}
+
+/* Step 2: a staging tmpfs becomes the root, with the host at /oldroot. */
+static int enter_staging(struct view *v)
+{
+	_cleanup_close_ int mnt = -1, at = -1;
+
+	TRY(fs_new(v, "tmpfs", (const char *const[]){ "mode", "0700", NULL }, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+		   "the staging root", &mnt));
+	at = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (at < 0)
+		return nb_fail(v->err, errno, "cannot open /tmp to build the view in"),
+		       nb_hint(v->err, "nestbox needs a /tmp directory on the host");
+	TRY(attach(v, mnt, at, "the staging root", "/tmp"));
+	if (chdir("/tmp") < 0 || mkdir("oldroot", 0700) < 0 || mkdir("newroot", 0755) < 0)
+		return nb_fail(v->err, errno, "cannot prepare the staging root");
+	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
+		return nb_fail(v->err, errno, "cannot pivot into the staging root");
+	v->host = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->host < 0)
+		return nb_fail(v->err, errno, "cannot open the host's root");
+	return 0;
+}
+
+static int make_root(struct view *v)
+{
+	_cleanup_close_ int at = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC), mnt = -1;
+
+	if (at < 0)
+		return nb_fail(v->err, errno, "cannot open /newroot");
+	if (v->spec->rootfs) {
+		_cleanup_close_ int src = -1, tree = -1;
+		struct mount_attr a = { .attr_set = MOUNT_ATTR_NODEV |
+						    (v->spec->read_only ? MOUNT_ATTR_RDONLY : 0) };
+
+		/* Not nosuid: --allow-new-privs exists for setuid tools in a
+		 * rootfs. nodev: a host-made device node must not open. */
+		if (open_src(v, v->spec->rootfs, O_PATH | O_DIRECTORY, &src) < 0)
+			return nb_fail(v->err, errno, "--rootfs %s", v->spec->rootfs),
+			       nb_hint(v->err, "give a directory holding a root filesystem; 'nestbox import' unpacks one");
+		tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+		if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
+			return nb_fail(v->err, errno, "--rootfs %s: cannot mount it", v->spec->rootfs);
+		TRY(attach(v, tree, at, "--rootfs", v->spec->rootfs));
+	} else {
+		TRY(fs_new(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
+			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "the new root", &mnt));
+		TRY(attach(v, mnt, at, "the default view", "/"));
+	}
+	v->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->root < 0)
+		return nb_fail(v->err, errno, "cannot open the new root");
+	return 0;
+}
+
+/* Step 4: pivot_root(".", ".") stacks the staging root on top of the new
+ * one; detaching it takes the host's mounts (at /oldroot) with it. */
+static int leave_staging(struct view *v)
+{
+	if (fchdir(v->root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		return nb_fail(v->err, errno, "cannot pivot into the new root");
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return nb_fail(v->err, errno, "cannot detach the old root");
+	return 0;
+}
+
+int nb_mounts_setup(const struct nb_spec *spec, const char *user_name, struct nb_err *err)
+{
+	struct view v = { .spec = spec, .host = -1, .root = -1, .err = err };
+	const char *home = getenv("HOME");
+	int rc = -1;
+
+	/* Step 1. Slave, not private: host mounts appearing later (a USB
+	 * stick) still show up below binds, but nothing goes back. */
+	if (mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+		nb_fail(err, errno, "cannot make the host's mounts slaves");
+		goto out;
+	}
+	if (enter_staging(&v) < 0 || make_root(&v) < 0)
+		goto out;
+	if ((spec->rootfs ? rootfs_view(&v) : default_view(&v)) < 0)
+		goto out;
+	if (identity_files(&v, user_name ? user_name : "user") < 0)
+		goto out;
+	if (spec->bind_cwd && bind_host(&v, spec->cwd, spec->cwd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false,
+				       "--bind-cwd") < 0)
+		goto out;
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (apply(&v, &spec->mounts[i]) < 0)
+			goto out;
+	/* The default view's own tmpfs root is read-only: only the paths
+	 * made writable on purpose are. */
+	if (!spec->rootfs) {
+		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+		if (mount_setattr(v.root, "", AT_EMPTY_PATH, &a, sizeof a) < 0) {
+			nb_fail(err, errno, "cannot make the new root read-only");
+			goto out;
+		}
+	}
+	if (leave_staging(&v) < 0)
+		goto out;
+	/* Start where the caller was, if that exists here; else at $HOME. */
+	if ((!spec->cwd || chdir(spec->cwd) < 0) && (!home || chdir(home) < 0) && chdir("/") < 0) {
+		nb_fail(err, errno, "cannot enter the new root");
+		goto out;
+	}
+	rc = 0;
+out:
+	nb_closep(&v.host);
+	nb_closep(&v.root);
+	return rc;
 }

@@ -1,12 +1,14 @@
 /* mounts.h: the sandbox's filesystem view, built inside its own mount
- * namespace. Never changes a mount the host can see: propagation to the
- * host is cut first. (Until the filesystem-view work lands this is the
- * temporary view: the host read-only, with fresh /proc, /tmp and /dev.) */
+ * namespace: the default read-only view of the host or a --rootfs, then the
+ * user's mounts in order. Never changes a mount the host can see:
+ * propagation to the host is cut first. */
 #ifndef NB_MOUNTS_H
 #define NB_MOUNTS_H
 
 #include "spec.h"
 
-int nb_mounts_setup(const struct nb_spec *spec, struct nb_err *err);
+/* Builds the view and pivots into it; the cwd is then inside the new root.
+ * user_name names an identity entry added when the inside ids have none. */
+int nb_mounts_setup(const struct nb_spec *spec, const char *user_name, struct nb_err *err);
 
 #endif

@@ -9,6 +9,7 @@
 #define ID "Identity and id mapping"
 #define NS "Namespaces"
 #define PROC "Process"
+#define FS "Filesystem view (applied in order; SRC defaults DEST)"
 #define GEN "General"
 
 const struct nb_option nb_options[] = {
@@ -24,6 +25,31 @@ const struct nb_option nb_options[] = {
 	{ "share", 0, "NS,...", nb_set_share, true, NS,
 	  "keep these host namespaces: net, ipc, uts, pid, cgroup (default: all private)" },
 	{ "hostname", 0, "NAME", nb_set_hostname, false, NS, "host name inside (needs a private UTS namespace)" },
+	{ "rootfs", 0, "DIR", nb_set_rootfs, false, FS,
+	  "use DIR as the root instead of the read-only view of the host" },
+	{ "read-only", 0, NULL, nb_set_read_only, false, FS, "mount the --rootfs read-only" },
+	{ "bind-cwd", 0, NULL, nb_set_bind_cwd, false, FS,
+	  "bind the current directory read-write at the same path and start there" },
+	{ "bind", 0, "SRC[:DEST]", nb_set_bind, true, FS, "bind a host path read-write (nosuid, nodev)" },
+	{ "bind-try", 0, "SRC[:DEST]", nb_set_bind_try, true, FS, "like --bind, but skip a missing SRC" },
+	{ "ro-bind", 0, "SRC[:DEST]", nb_set_ro_bind, true, FS, "bind a host path read-only" },
+	{ "ro-bind-try", 0, "SRC[:DEST]", nb_set_ro_bind_try, true, FS, "like --ro-bind, but skip a missing SRC" },
+	{ "dev-bind", 0, "SRC[:DEST]", nb_set_dev_bind, true, FS,
+	  "bind a host path read-write, keeping devices usable" },
+	{ "dev-bind-try", 0, "SRC[:DEST]", nb_set_dev_bind_try, true, FS, "like --dev-bind, but skip a missing SRC" },
+	{ "tmpfs", 0, "DEST[:OPTS]", nb_set_tmpfs, true, FS, "mount a tmpfs; OPTS: size=N[kmg%],mode=OCTAL" },
+	{ "proc", 0, "DEST", nb_set_proc, true, FS, "mount a fresh proc" },
+	{ "dev", 0, "DEST", nb_set_dev, true, FS, "mount a minimal /dev" },
+	{ "dir", 0, "DEST[:MODE]", nb_set_dir, true, FS, "create a directory" },
+	{ "symlink", 0, "TARGET:LINK", nb_set_symlink, true, FS, "create a symbolic link" },
+	{ "file", 0, "SRC:DEST", nb_set_file, true, FS, "copy a host file's content to DEST" },
+	{ "remount-ro", 0, "DEST", nb_set_remount_ro, true, FS, "make DEST and what is under it read-only" },
+	{ "mask", 0, "PATH", nb_set_mask, true, FS, "hide PATH under an empty read-only file or directory" },
+	{ "overlay", 0, "LOWER[:LOWER...]:DEST", nb_set_overlay, true, FS,
+	  "overlayfs of host dirs at DEST; writes go to a tmpfs unless --overlay-upper follows" },
+	{ "overlay-upper", 0, "DIR", nb_set_overlay_upper, true, FS, "upper (writable) dir of the preceding --overlay" },
+	{ "overlay-work", 0, "DIR", nb_set_overlay_work, true, FS,
+	  "work dir of the preceding --overlay, on the same filesystem as the upper" },
 	{ "chdir", 0, "DIR", nb_set_chdir, false, PROC, "start the command in DIR" },
 	{ "env", 0, "NAME=VALUE", nb_set_env, true, PROC, "set an environment variable (repeatable)" },
 	{ "unsetenv", 0, "NAME", nb_set_unsetenv, true, PROC, "remove an environment variable (repeatable)" },

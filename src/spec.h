@@ -37,13 +37,49 @@ struct nb_envop {
 	char *arg; /* "K=V" for SET, "K" for UNSET */
 };
 
+/* One step of the filesystem view, applied in command-line order. */
+enum nb_mnt_kind {
+	NB_MNT_BIND,      /* --bind SRC[:DEST] */
+	NB_MNT_RO_BIND,   /* --ro-bind */
+	NB_MNT_DEV_BIND,  /* --dev-bind */
+	NB_MNT_TMPFS,     /* --tmpfs DEST[:size=N,mode=M] */
+	NB_MNT_PROC,      /* --proc DEST */
+	NB_MNT_DEV,       /* --dev DEST */
+	NB_MNT_DIR,       /* --dir DEST[:MODE] */
+	NB_MNT_SYMLINK,   /* --symlink TARGET:LINK */
+	NB_MNT_FILE,      /* --file SRC:DEST */
+	NB_MNT_REMOUNT_RO, /* --remount-ro DEST */
+	NB_MNT_MASK,      /* --mask PATH */
+	NB_MNT_OVERLAY,   /* --overlay LOWER[:LOWER...]:DEST */
+};
+
+struct nb_mount {
+	enum nb_mnt_kind kind;
+	bool try_;         /* the -try variants: a missing source is skipped */
+	const char *opt;   /* the option's name, for messages */
+	char *src;         /* host path, symlink target, or overlay lowers ("a:b") */
+	char *dest;        /* path inside the sandbox */
+	char *size;        /* tmpfs size, or NULL */
+	unsigned mode;     /* tmpfs/dir mode; 0 for the default */
+	char *upper, *work; /* overlay: NULL for a tmpfs upper */
+};
+
 struct nb_spec {
 	/* Identity inside, and how host ids are mapped. */
 	enum nb_map_mode map_mode;
 	uint32_t uid, gid;
 	bool uid_set, gid_set;
+	bool need_full_map; /* nestbox import: falling back to one id is an error */
 	struct nb_idrange *uid_map, *gid_map; /* custom --uid-map/--gid-map */
 	size_t n_uid_map, n_gid_map;
+
+	/* The filesystem view. */
+	char *rootfs;     /* NULL: the default view of the host */
+	bool read_only;   /* --read-only: the rootfs is mounted read-only */
+	bool bind_cwd;
+	struct nb_mount *mounts;
+	size_t n_mounts;
+	char *cwd;        /* the caller's cwd, for --bind-cwd and the start dir */
 
 	/* Namespaces. */
 	unsigned shared; /* NB_NS_* bits kept from the host */
@@ -91,6 +127,26 @@ int nb_set_die_with_parent(struct nb_spec *s, const char *arg, struct nb_err *er
 int nb_set_no_die_with_parent(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_as_pid1(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_pass_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_rootfs(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_read_only(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_bind_cwd(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_bind(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_bind_try(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_ro_bind(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_ro_bind_try(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dev_bind(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dev_bind_try(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_tmpfs(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_proc(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dev(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dir(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_symlink(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_file(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_remount_ro(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_mask(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_overlay(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_overlay_upper(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_overlay_work(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_verbose(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_help(struct nb_spec *s, const char *arg, struct nb_err *err);
 

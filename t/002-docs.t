@@ -8,6 +8,10 @@ man=$(dirname "$0")/../doc/nestbox.1
 # The man page writes a dash as \-.
 page=$(sed 's/\\-/-/g' "$man")
 for opt in $("$NESTBOX" help run | grep -oE -- '--[a-z0-9-]+' | sort -u); do
-	like "$page" "^\\.B[IR]? (.* )?$opt( |\$)" "nestbox.1 documents $opt"
+	if printf '%s\n' "$page" | grep -Eq -- "^\\.B[IR]? (.* )?$opt( |\$)"; then
+		pass "nestbox.1 documents $opt"
+	else
+		fail "nestbox.1 documents $opt" "no .B/.BI/.BR line names $opt"
+	fi
 done
 done_testing
