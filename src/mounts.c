@@ -224,7 +224,7 @@ static int mask(struct view *v, const char *dest, bool must_exist, const char *o
 		return attach(v, mnt, fd, opt, dest);
 	}
 	/* One empty file in the staging root serves every file mask. */
-	empty = open("/empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	empty = open("/empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
 	if (empty < 0)
 		return nb_fail(v->err, errno, "%s: cannot create an empty file", opt);
 	return bind_fd(v, empty, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
