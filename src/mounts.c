@@ -407,9 +407,13 @@ static int make_overlay(struct view *v, const struct nb_mount *m)
 	char *save = NULL;
 
 	for (char *l = strtok_r(copy, ":", &save); l; l = strtok_r(NULL, ":", &save)) {
-		_cleanup_free_ char *p = NULL, *prev = lowers;
+		char *p = NULL, *joined;
+
 		TRY(host_dir_path(v, l, m->opt, &p));
-		lowers = prev ? nb_xasprintf("%s:%s", prev, p) : nb_xstrdup(p);
+		joined = lowers ? nb_xasprintf("%s:%s", lowers, p) : nb_xstrdup(p);
+		free(p);
+		free(lowers);
+		lowers = joined;
 	}
 	if (m->upper) {
 		TRY(host_dir_path(v, m->upper, "--overlay-upper", &upper));

@@ -398,7 +398,7 @@ static int parse_size(const char *opt, const char *s, struct nb_err *err)
 static int add_simple(struct nb_spec *s, const char *arg, enum nb_mnt_kind kind, const char *opt,
 		      struct nb_err *err)
 {
-	char *dest;
+	char *dest = NULL;
 
 	TRY(clean_dest(opt, arg, &dest, err));
 	add_mount(s, kind, opt)->dest = dest;
@@ -430,7 +430,7 @@ int nb_set_tmpfs(struct nb_spec *s, const char *arg, struct nb_err *err)
 	const char *colon = strchr(arg, ':');
 	_cleanup_free_ char *d = colon ? strndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
 	_cleanup_free_ char *opts = colon ? nb_xstrdup(colon + 1) : NULL;
-	char *dest, *save = NULL;
+	char *dest = NULL, *save = NULL;
 	struct nb_mount *m;
 	char *size = NULL;
 	unsigned mode = 0;
@@ -469,7 +469,7 @@ int nb_set_dir(struct nb_spec *s, const char *arg, struct nb_err *err)
 	const char *colon = strchr(arg, ':');
 	_cleanup_free_ char *d = colon ? strndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
 	unsigned mode = 0755;
-	char *dest;
+	char *dest = NULL;
 
 	if (!d)
 		return nb_fail(err, ENOMEM, "--dir");
@@ -484,7 +484,7 @@ int nb_set_dir(struct nb_spec *s, const char *arg, struct nb_err *err)
 int nb_set_symlink(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	const char *colon = strrchr(arg, ':');
-	char *dest;
+	char *dest = NULL;
 	struct nb_mount *m;
 
 	if (!colon || colon == arg)
@@ -501,7 +501,7 @@ int nb_set_overlay(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	const char *colon = strrchr(arg, ':');
 	_cleanup_free_ char *lowers = colon ? strndup(arg, (size_t)(colon - arg)) : NULL;
-	char *dest, *save = NULL, *abs = NULL;
+	char *dest = NULL, *save = NULL, *abs = NULL;
 
 	if (!colon || !lowers || !*lowers)
 		return nb_fail(err, 0, "--overlay: cannot parse '%s'", arg),
@@ -509,8 +509,18 @@ int nb_set_overlay(struct nb_spec *s, const char *arg, struct nb_err *err)
 	TRY(clean_dest("--overlay", colon + 1, &dest, err));
 	/* Each lower is a host path; keep them ':'-joined, made absolute. */
 	for (char *l = strtok_r(lowers, ":", &save); l; l = strtok_r(NULL, ":", &save)) {
-		_cleanup_free_ char *a = abs_src(l), *prev = abs;
-		abs = prev ? nb_xasprintf("%s:%s", prev, a) : nb_xstrdup(a);
+		char *a = abs_src(l), *joined = a;
+
+		if (abs) {
+			joined = nb_xasprintf("%s:%s", abs, a);
+			free(abs);
+			free(a);
+		}
+		abs = joined;
+	}
+	if (!abs) {
+		free(dest);
+		return nb_fail(err, 0, "--overlay: '%s' names no lower directory", arg);
 	}
 	add_mount(s, NB_MNT_OVERLAY, "--overlay")->dest = dest;
 	s->mounts[s->n_mounts - 1].src = abs;
