@@ -11,8 +11,8 @@ is "$OUT" nestbox-init "pid 1 is nestbox's init"
 run_nb run --as-pid-1 -- sh -c 'echo $$'
 is "$OUT" 1 "--as-pid-1: the payload is pid 1"
 
-run_nb run -- sh -c 'ls /proc | grep -c "^[0-9]"'
-is "$OUT" 4 "only init, sh, ls and grep are visible"
+run_nb run -- sh -c 'ls /proc >/tmp/l; grep "^[0-9]" /tmp/l | tr "\n" " "'
+is "$OUT" "1 2 3 " "only init, sh and ls are visible: pids 1, 2, 3"
 run_nb run --as-pid-1 -- ls -d /proc/[0-9]*
 is "$OUT" "/proc/1" "--as-pid-1: ls sees only itself"
 run_nb run -- sh -c 'test -e /proc/'$$'/status && echo visible || echo hidden'
