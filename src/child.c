@@ -10,11 +10,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "init.h"
 #include "mounts.h"
 #include "net.h"
@@ -30,24 +32,15 @@ void nb_child_fail(int err_w, const struct nb_err *err)
 	_exit(err->status ? err->status : NB_EXIT_FAIL);
 }
 
-static int set_identity(const struct nb_spec *spec, struct nb_err *err)
+/* setgroups is allowed unless the map forbids it: the kernel's file is
+ * the truth (newgidmap denies it when only the caller's gid is mapped). */
+static bool setgroups_allowed(void)
 {
 	char sg[16] = "";
 	struct nb_err ignore;
 
-	/* Host supplementary groups would show up as nogroup; drop them where
-	 * setgroups is allowed. The kernel's file is the truth: newgidmap
-	 * denies it when only the caller's own gid is mapped. */
 	(void)nb_read_small("/proc/self/setgroups", sg, sizeof sg, &ignore);
-	if (strncmp(sg, "allow", 5) == 0 && setgroups(0, NULL) < 0)
-		return nb_fail(err, errno, "cannot clear the supplementary groups");
-	if (setresgid(spec->gid, spec->gid, spec->gid) < 0)
-		return nb_fail(err, errno, "cannot become gid %u inside", spec->gid),
-		       nb_hint(err, "is gid %u in the gid map? see --verbose", spec->gid);
-	if (setresuid(spec->uid, spec->uid, spec->uid) < 0)
-		return nb_fail(err, errno, "cannot become uid %u inside", spec->uid),
-		       nb_hint(err, "is uid %u in the uid map? see --verbose", spec->uid);
-	return 0;
+	return strncmp(sg, "allow", 5) == 0;
 }
 
 static int setup(const struct nb_spec *spec, const struct nb_idplan *plan, struct nb_err *err)
@@ -56,9 +49,52 @@ static int setup(const struct nb_spec *spec, const struct nb_idplan *plan, struc
 		return nb_fail(err, errno, "cannot set the host name to '%s'", spec->hostname);
 	if (!(spec->shared & NB_NS_NET))
 		TRY(nb_net_loopback_up(err));
-	TRY(nb_mounts_setup(spec, plan->user_name, err));
-	TRY(set_identity(spec, err));
+	/* --disable-userns, like bubblewrap: this namespace may hold one more
+	 * user namespace, which the payload takes (nested_userns_enter), so
+	 * it can make none, whatever the filter says. Written before the new
+	 * /proc, whose /proc/sys is read-only. */
+	if (spec->disable_userns &&
+	    nb_write_file("/proc/sys/user/max_user_namespaces", "1", err) < 0)
+		return nb_hint(err, "--disable-userns needs to lower the limit in the sandbox's user namespace");
+	return nb_mounts_setup(spec, plan->user_name, err);
+}
+
+/* The nested user namespace of --disable-userns. The payload enters it;
+ * init, still privileged in the parent namespace, maps every id 1:1. */
+static int nested_userns_enter(int to_init, int from_init, struct nb_err *err)
+{
+	char c;
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		return nb_fail(err, errno, "--disable-userns: cannot enter the nested user namespace");
+	if (nb_write_all(to_init, "u", 1) < 0 || read(from_init, &c, 1) != 1 || c != 'm')
+		return nb_fail(err, EPROTO, "--disable-userns: init did not map the nested user namespace");
 	return 0;
+}
+
+/* Copies our own map as an identity map: the inside ids stay the same. */
+static int nested_userns_map(pid_t payload, int from_payload, int to_payload, struct nb_err *err)
+{
+	static const char *const maps[] = { "gid_map", "uid_map" };
+	char c;
+
+	if (read(from_payload, &c, 1) != 1 || c != 'u')
+		return nb_fail(err, EPROTO, "--disable-userns: the payload did not unshare");
+	for (size_t k = 0; k < ARRAY_SIZE(maps); k++) {
+		char self[64], child[64], in[4096], out[4096];
+		size_t len = 0;
+
+		snprintf(self, sizeof self, "/proc/self/%s", maps[k]);
+		snprintf(child, sizeof child, "/proc/%d/%s", (int)payload, maps[k]);
+		TRY(nb_read_small(self, in, sizeof in, err));
+		for (char *line = strtok(in, "\n"); line; line = strtok(NULL, "\n")) {
+			unsigned long first, lower, count;
+			if (sscanf(line, "%lu %lu %lu", &first, &lower, &count) == 3)
+				len += (size_t)snprintf(out + len, sizeof out - len, "%lu %lu %lu\n", first, first, count);
+		}
+		TRY(nb_write_file(child, out, err));
+	}
+	return nb_write_all(to_payload, "m", 1) < 0 ? nb_fail(err, errno, "--disable-userns") : 0;
 }
 
 static void apply_env(const struct nb_spec *spec)
@@ -152,7 +188,8 @@ static int exec_command(const char *file, char **argv)
 	return found_errno;
 }
 
-static _Noreturn void exec_payload(const struct nb_spec *spec, int err_w)
+static _Noreturn void exec_payload(const struct nb_spec *spec, const struct nb_sandbox *sb, int err_w,
+				   const int nested[2])
 {
 	struct nb_err err = { 0 };
 	const char *file = spec->argv[0];
@@ -167,6 +204,18 @@ static _Noreturn void exec_payload(const struct nb_spec *spec, int err_w)
 		nb_fail(&err, errno, "cannot start a new session");
 		nb_child_fail(err_w, &err);
 	}
+	if (nested && nested_userns_enter(nested[1], nested[0], &err) < 0)
+		nb_child_fail(err_w, &err);
+	/* Identity and capabilities last but for seccomp: every step above
+	 * may need privilege, nothing below does. */
+	if (nb_caps_apply_identity(&sb->caps, spec->uid, spec->gid, setgroups_allowed(), &err) < 0)
+		nb_child_fail(err_w, &err);
+	/* Without no_new_privs the kernel takes a filter only from a holder of
+	 * CAP_SYS_ADMIN, which is still effective here and gone after. */
+	if (!sb->caps.nnp && nb_seccomp_load(sb->filter, &err) < 0)
+		nb_child_fail(err_w, &err);
+	if (nb_caps_apply_final(&sb->caps, &err) < 0)
+		nb_child_fail(err_w, &err);
 	if (spec->chdir && chdir(spec->chdir) < 0) {
 		nb_fail(&err, errno, "--chdir %s", spec->chdir);
 		nb_child_fail(err_w, &err);
@@ -176,6 +225,10 @@ static _Noreturn void exec_payload(const struct nb_spec *spec, int err_w)
 		nb_child_fail(err_w, &err);
 	if (spec->argv0)
 		spec->argv[0] = spec->argv0;
+	/* The filter is the very last step: after no_new_privs, just before
+	 * exec, so nestbox's own set-up never runs under it. */
+	if (sb->caps.nnp && nb_seccomp_load(sb->filter, &err) < 0)
+		nb_child_fail(err_w, &err);
 	e = exec_command(file, spec->argv);
 	nb_fail(&err, e, "cannot run '%s'", file);
 	if (e == ENOENT) {
@@ -192,7 +245,7 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 {
 	struct nb_err err = { 0 };
 	sigset_t mask;
-	int sigfd;
+	int sigfd, up[2] = { -1, -1 }, down[2] = { -1, -1 };
 	pid_t payload;
 	char go;
 
@@ -220,7 +273,7 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 	/* Without a PID namespace there is no pid 1 to play; with --as-pid-1
 	 * the payload plays it itself. */
 	if ((spec->shared & NB_NS_PID) || spec->as_pid1)
-		exec_payload(spec, sb->err_w);
+		exec_payload(spec, sb, sb->err_w, NULL);
 
 	prctl(PR_SET_NAME, "nestbox-init");
 	sigemptyset(&mask);
@@ -233,14 +286,33 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 		nb_fail(&err, errno, "cannot create the init's signal fd");
 		nb_child_fail(sb->err_w, &err);
 	}
+	/* Two pipes for the nested user namespace: payload -> init, init -> payload. */
+	if (spec->disable_userns && (pipe2(up, O_CLOEXEC) < 0 || pipe2(down, O_CLOEXEC) < 0)) {
+		nb_fail(&err, errno, "cannot create the pipes for --disable-userns");
+		nb_child_fail(sb->err_w, &err);
+	}
 	payload = fork();
 	if (payload < 0) {
 		nb_fail(&err, errno, "cannot fork the payload");
 		nb_child_fail(sb->err_w, &err);
 	}
 	if (payload == 0)
-		exec_payload(spec, sb->err_w);
+		exec_payload(spec, sb, sb->err_w, spec->disable_userns ? (int[2]){ down[0], up[1] } : NULL);
+	if (spec->disable_userns) {
+		if (nested_userns_map(payload, up[0], down[1], &err) < 0) {
+			kill(payload, SIGKILL);
+			nb_child_fail(sb->err_w, &err);
+		}
+		for (int k = 0; k < 2; k++) {
+			close(up[k]);
+			close(down[k]);
+		}
+	}
 	/* Only the payload holds the error pipe now: EOF means it exec'd. */
 	close(sb->err_w);
+	/* init needs no privilege from here on; non-dumpable, so that the
+	 * payload cannot open /proc/1/exe or /proc/1/mem for writing. */
+	nb_caps_drop_all();
+	prctl(PR_SET_DUMPABLE, 0);
 	nb_init_run(payload, sigfd, !spec->new_session);
 }

@@ -364,8 +364,16 @@ int nb_userns_diagnose(int errnum, const char *what, struct nb_err *err)
 	if (errnum == ENOSPC)
 		return nb_fail(err, errnum, "%s: the limit of user namespaces is reached", what),
 		       nb_hint(err, "see /proc/sys/user/max_user_namespaces");
-	if (errnum == EPERM)
+	if (errnum == EPERM) {
+		char st[4096] = "";
+		struct nb_err ignore;
+
+		(void)nb_read_small("/proc/self/status", st, sizeof st, &ignore);
+		if (strstr(st, "\nSeccomp:\t2"))
+			return nb_fail(err, errnum, "%s: a seccomp filter forbids new namespaces here", what),
+			       nb_hint(err, "inside nestbox, start the outer sandbox with --allow-userns; inside a container, allow unshare and clone with namespace flags");
 		return nb_fail(err, errnum, "%s", what),
-		       nb_hint(err, "user namespaces may be forbidden here, e.g. by a seccomp filter of an outer container, or nestbox runs in a chroot");
+		       nb_hint(err, "user namespaces may be forbidden here, e.g. by an outer container, or nestbox runs in a chroot");
+	}
 	return nb_fail(err, errnum, "%s", what);
 }

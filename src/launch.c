@@ -33,6 +33,8 @@ static void sandbox_release(struct nb_sandbox *sb)
 	nb_closep(&sb->err_w);
 	nb_closep(&sb->sigfd);
 	nb_idplan_release(&sb->plan);
+	nb_seccomp_free(sb->filter);
+	sb->filter = NULL;
 }
 
 /* Blocked from here on, these signals queue in sigfd until supervise()
@@ -165,6 +167,13 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	_cleanup_(sandbox_release) struct nb_sandbox sb = NB_SANDBOX_INIT;
 
 	TRY(nb_idmap_plan(spec, &sb.plan, err));       /* validate ids before any process exists */
+	TRY(nb_caps_resolve(spec, &sb.caps, err));     /* and the exact capability sets */
+	if (spec->print_caps)
+		nb_caps_print(&sb.caps, spec->uid, stderr);
+	TRY(nb_seccomp_prepare(&(struct nb_seccomp_opts){ .policy = spec->seccomp,
+							  .log = spec->seccomp_log,
+							  .allow_userns = spec->allow_userns },
+			       &sb.filter, err));      /* a bad policy fails here, with file:line */
 	TRY(block_signals(&sb, err));                  /* nothing is lost before supervise() */
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(nb_idmap_apply(&sb.plan, sb.pid, spec->verbose, err)); /* child waits meanwhile */

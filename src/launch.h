@@ -6,7 +6,9 @@
 
 #include <sys/types.h>
 
+#include "caps.h"
 #include "idmap.h"
+#include "seccomp.h"
 #include "spec.h"
 
 struct nb_sandbox {
@@ -18,11 +20,13 @@ struct nb_sandbox {
 	int err_w;     /* child end, close-on-exec */
 	int sigfd;     /* supervisor: forwarded signals and SIGCHLD */
 	struct nb_idplan plan;
+	struct nb_capset caps;  /* resolved before the child exists */
+	struct nb_seccomp *filter; /* compiled before the child exists */
 };
 
 #define NB_SANDBOX_INIT                                                        \
 	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1,     \
-	  .sigfd = -1, .plan = NB_IDPLAN_INIT }
+	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL }
 
 /* Runs the sandbox to completion. Returns the exit status to report (the
  * payload's, or 128+signal), or -1 with err filled (err->status says

@@ -263,8 +263,14 @@ static int make_proc(struct view *v, const char *dest, const char *opt)
 	 * --share=pid gets a bind of it. */
 	if (v->spec->shared & NB_NS_PID)
 		TRY(bind_host(v, "/proc", dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false, opt));
-	else
-		TRY(mount_fs(v, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, dest, opt));
+	else if (mount_fs(v, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, dest, opt) < 0)
+		return v->err->errnum == EPERM
+			       ? nb_hint(v->err, "a new proc needs an unmasked one to exist: inside another sandbox, start that one with --allow-userns")
+			       : -1;
+	/* The kernel mounts a new proc only where an unmasked one is visible,
+	 * so a sandbox meant to hold nested sandboxes leaves it unmasked. */
+	if (v->spec->allow_userns)
+		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(ro); i++) {
 		_cleanup_free_ char *p = join(dest, ro[i]);
 		TRY(remount_ro(v, p, false, opt));

@@ -10,6 +10,7 @@
 #define NS "Namespaces"
 #define PROC "Process"
 #define FS "Filesystem view (applied in order; SRC defaults DEST)"
+#define PRIV "Privileges (capability names: CAP_X, x or ALL)"
 #define GEN "General"
 
 const struct nb_option nb_options[] = {
@@ -68,6 +69,28 @@ const struct nb_option nb_options[] = {
 	  "run the command itself as pid 1, without nestbox's init" },
 	{ "pass-fd", 0, "FD", nb_set_pass_fd, true, PROC,
 	  "keep this open file descriptor in the command (repeatable); all others are closed" },
+	{ "cap-add", 0, "CAP,...", nb_set_cap_add, true, PRIV,
+	  "add to the bounding set (and, for root, the effective and permitted sets)" },
+	{ "cap-drop", 0, "CAP,...", nb_set_cap_drop, true, PRIV, "drop from every set; ALL drops all but --cap-add" },
+	{ "caps", 0, "TEXT", nb_set_caps, false, PRIV,
+	  "set e/p/i exactly, in capsh syntax (e.g. cap_net_raw+ep)" },
+	{ "inh", 0, "CAP,...", nb_set_inh, false, PRIV, "the inheritable set" },
+	{ "ambient", 0, "CAP,...", nb_set_ambient, true, PRIV,
+	  "raise these in the ambient set, so a non-root command keeps them" },
+	{ "secbits", 0, "N|locked", nb_set_secbits, false, PRIV,
+	  "securebits (default: locked for a non-root command, 0 for root)" },
+	{ "allow-new-privs", 0, NULL, nb_set_allow_new_privs, false, PRIV,
+	  "do not set no_new_privs, so setuid files in a --rootfs work" },
+	{ "print-caps", 0, NULL, nb_set_print_caps, false, PRIV,
+	  "print the command's capability sets, as capsh --print would, before it runs" },
+	{ "seccomp", 0, "default|unconfined|FILE", nb_set_seccomp, false, PRIV,
+	  "the system call filter: the built-in allow list (default), none, or a policy file (doc/seccomp.md)" },
+	{ "seccomp-log", 0, NULL, nb_set_seccomp_log, false, PRIV,
+	  "log what the filter would deny instead of denying it, to profile an app" },
+	{ "allow-userns", 0, NULL, nb_set_allow_userns, false, PRIV,
+	  "allow nested namespaces (to run nestbox or podman inside)" },
+	{ "disable-userns", 0, NULL, nb_set_disable_userns, false, PRIV,
+	  "make nested user namespaces impossible, not only filtered" },
 	{ "verbose", 'v', NULL, nb_set_verbose, false, GEN, "say what nestbox sets up" },
 	{ "help", 'h', NULL, nb_set_help, false, GEN, "print this help" },
 	{ NULL, 0, NULL, NULL, false, NULL, NULL },

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "util.h"
 
 void nb_spec_init(struct nb_spec *spec)
@@ -15,6 +16,7 @@ void nb_spec_init(struct nb_spec *spec)
 	spec->map_mode = NB_MAP_AUTO;
 	spec->new_session = true;
 	spec->die_with_parent = true;
+	spec->secbits = -1;
 }
 
 void nb_spec_release(struct nb_spec *spec)
@@ -38,6 +40,7 @@ void nb_spec_release(struct nb_spec *spec)
 	free(spec->mounts);
 	free(spec->rootfs);
 	free(spec->cwd);
+	free(spec->seccomp);
 	memset(spec, 0, sizeof *spec);
 }
 
@@ -257,6 +260,11 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 			return nb_fail(err, 0, "--overlay ...:%s: --overlay-upper and --overlay-work go together", m->dest),
 			       nb_hint(err, "give both, or neither for a tmpfs upper");
 	}
+	if (spec->allow_userns && spec->disable_userns)
+		return nb_fail(err, 0, "--allow-userns and --disable-userns contradict each other");
+	if (spec->disable_userns && ((spec->shared & NB_NS_PID) || spec->as_pid1))
+		return nb_fail(err, 0, "--disable-userns needs nestbox's init"),
+		       nb_hint(err, "drop --as-pid-1 and 'pid' from --share");
 	if (spec->read_only && !spec->rootfs)
 		return nb_fail(err, 0, "--read-only needs --rootfs"),
 		       nb_hint(err, "the default view is read-only already; use --remount-ro for other paths");
@@ -562,3 +570,68 @@ int nb_set_rootfs(struct nb_spec *s, const char *arg, struct nb_err *err)
 
 FLAG_SETTER(nb_set_read_only, read_only, true)
 FLAG_SETTER(nb_set_bind_cwd, bind_cwd, true)
+
+/* --- privileges --------------------------------------------------------- */
+
+int nb_set_cap_add(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return nb_caps_parse_list("--cap-add", arg, &s->cap_add, NULL, err);
+}
+
+int nb_set_cap_drop(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return nb_caps_parse_list("--cap-drop", arg, &s->cap_drop, &s->cap_drop_all, err);
+}
+
+int nb_set_caps(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	TRY(nb_caps_parse_text(arg, &s->caps_e, &s->caps_p, &s->caps_i, err));
+	s->caps_set = true;
+	return 0;
+}
+
+int nb_set_inh(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	s->inh = 0;
+	TRY(nb_caps_parse_list("--inh", arg, &s->inh, NULL, err));
+	s->inh_set = true;
+	return 0;
+}
+
+int nb_set_ambient(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return nb_caps_parse_list("--ambient", arg, &s->ambient, NULL, err);
+}
+
+int nb_set_secbits(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	char *end;
+	unsigned long v;
+
+	if (strcmp(arg, "locked") == 0) {
+		s->secbits = NB_SECBITS_LOCKED;
+		return 0;
+	}
+	v = strtoul(arg, &end, 0);
+	if (!*arg || *end || v > 0xff)
+		return nb_fail(err, 0, "--secbits: '%s' is not 'locked' or a number up to 0xff", arg);
+	s->secbits = (int)v;
+	return 0;
+}
+
+FLAG_SETTER(nb_set_allow_new_privs, allow_new_privs, true)
+FLAG_SETTER(nb_set_print_caps, print_caps, true)
+
+int nb_set_seccomp(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	if (!*arg)
+		return nb_fail(err, 0, "--seccomp: give default, unconfined or a policy file");
+	free(s->seccomp);
+	s->seccomp = strcmp(arg, "default") == 0 || strcmp(arg, "unconfined") == 0 ? nb_xstrdup(arg)
+										    : abs_src(arg);
+	return 0;
+}
+
+FLAG_SETTER(nb_set_seccomp_log, seccomp_log, true)
+FLAG_SETTER(nb_set_allow_userns, allow_userns, true)
+FLAG_SETTER(nb_set_disable_userns, disable_userns, true)

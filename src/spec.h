@@ -98,6 +98,22 @@ struct nb_spec {
 	int *pass_fds;
 	size_t n_pass_fds;
 
+	/* Privileges (caps.c), applied to the payload just before exec. */
+	uint64_t cap_add, cap_drop;
+	bool cap_drop_all;
+	bool caps_set;
+	uint64_t caps_e, caps_p, caps_i;
+	bool inh_set;
+	uint64_t inh;
+	uint64_t ambient;
+	int secbits; /* -1: locked for a non-root payload, none for root */
+	bool allow_new_privs;
+	bool print_caps;
+	char *seccomp;      /* NULL/"default", "unconfined", or a policy file */
+	bool seccomp_log;
+	bool allow_userns;  /* nested user namespaces allowed */
+	bool disable_userns; /* nested user namespaces impossible, not only filtered */
+
 	/* Front-end behaviour. */
 	bool verbose;
 	bool print_help;
@@ -147,6 +163,18 @@ int nb_set_mask(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_overlay(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_overlay_upper(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_overlay_work(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_cap_add(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_cap_drop(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_caps(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_inh(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_ambient(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_secbits(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_allow_new_privs(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_print_caps(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_seccomp(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_seccomp_log(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_allow_userns(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_disable_userns(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_verbose(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_help(struct nb_spec *s, const char *arg, struct nb_err *err);
 

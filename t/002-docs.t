@@ -7,8 +7,9 @@ man=$(dirname "$0")/../doc/nestbox.1
 
 # The man page writes a dash as \-.
 page=$(sed 's/\\-/-/g' "$man")
-for opt in $("$NESTBOX" help run | grep -oE -- '--[a-z0-9-]+' | sort -u); do
-	if printf '%s\n' "$page" | grep -Eq -- "^\\.B[IR]? (.* )?$opt( |\$)"; then
+# Option names are the first word of the option lines, not words of the help.
+for opt in $("$NESTBOX" help run | sed -nE 's/^  (-[a-z], )? *(--[a-z0-9-]+).*/\2/p' | sort -u); do
+	if printf '%s\n' "$page" | grep -Eq -- "^\\.B[IR]? (.* )?$opt([ =]|\$)"; then
 		pass "nestbox.1 documents $opt"
 	else
 		fail "nestbox.1 documents $opt" "no .B/.BI/.BR line names $opt"

@@ -1,0 +1,340 @@
+/* caps.c: see caps.h. */
+#include "caps.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Docker's default allow list for a root payload. */
+static const int docker_caps[] = {
+	CAP_CHOWN,	  CAP_DAC_OVERRIDE, CAP_FOWNER,	     CAP_FSETID,	   CAP_KILL,
+	CAP_SETGID,	  CAP_SETUID,	    CAP_SETPCAP,     CAP_NET_BIND_SERVICE, CAP_NET_RAW,
+	CAP_SYS_CHROOT, CAP_MKNOD,	    CAP_AUDIT_WRITE, CAP_SETFCAP,
+};
+
+static unsigned last_cap(void)
+{
+	static unsigned last;
+	char buf[16];
+	struct nb_err ignore;
+	uint32_t v;
+
+	if (last)
+		return last;
+	last = CAP_LAST_CAP;
+	if (nb_read_small("/proc/sys/kernel/cap_last_cap", buf, sizeof buf, &ignore) == 0) {
+		buf[strcspn(buf, "\n")] = '\0';
+		if (nb_parse_u32(buf, 63, &v) == 0)
+			last = v;
+	}
+	return last;
+}
+
+static uint64_t all_caps(void)
+{
+	unsigned l = last_cap();
+	return l >= 63 ? ~0ULL : (1ULL << (l + 1)) - 1;
+}
+
+static const char *cap_name(unsigned c)
+{
+	const char *n = capng_capability_to_name(c);
+	return n ? n : "unknown";
+}
+
+static int parse_one(const char *opt, const char *name, int *cap, struct nb_err *err)
+{
+	const char *n = strncasecmp(name, "cap_", 4) == 0 ? name + 4 : name;
+	char lower[64], list[2048];
+	size_t len = 0;
+	int c;
+
+	if (strlen(n) < sizeof lower) {
+		for (size_t k = 0; n[k]; k++)
+			lower[k] = (char)((n[k] >= 'A' && n[k] <= 'Z') ? n[k] - 'A' + 'a' : n[k]);
+		lower[strlen(n)] = '\0';
+		c = capng_name_to_capability(lower);
+		if (c >= 0 && (unsigned)c <= last_cap()) {
+			*cap = c;
+			return 0;
+		}
+	}
+	list[0] = '\0';
+	for (unsigned k = 0; k <= last_cap() && len < sizeof list - 32; k++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", cap_name(k));
+	nb_fail(err, 0, "%s: unknown capability '%s'", opt, name);
+	return nb_hint(err, "valid names (with or without cap_, any case) are ALL, %s", list);
+}
+
+int nb_caps_parse_list(const char *opt, const char *arg, uint64_t *mask, bool *all, struct nb_err *err)
+{
+	_cleanup_free_ char *copy = nb_xstrdup(arg);
+	char *save = NULL;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int c = 0;
+		if (strcasecmp(t, "all") == 0) {
+			*mask |= all_caps();
+			if (all)
+				*all = true;
+			continue;
+		}
+		TRY(parse_one(opt, t, &c, err));
+		*mask |= 1ULL << c;
+	}
+	return 0;
+}
+
+/* capsh/libcap text: clauses "names OP flags" separated by spaces, OP one
+ * of = + -, flags from "eip"; "=" alone or "all=ep" name every capability. */
+int nb_caps_parse_text(const char *arg, uint64_t *e, uint64_t *p, uint64_t *i, struct nb_err *err)
+{
+	_cleanup_free_ char *copy = nb_xstrdup(arg);
+	uint64_t *sets[3] = { e, i, p };
+	char *save = NULL;
+
+	*e = *p = *i = 0;
+	for (char *cl = strtok_r(copy, " ", &save); cl; cl = strtok_r(NULL, " ", &save)) {
+		char *op = strpbrk(cl, "=+-");
+		uint64_t names = 0;
+
+		if (!op)
+			return nb_fail(err, 0, "--caps: clause '%s' has no =, + or -", cl),
+			       nb_hint(err, "capsh syntax, e.g. --caps='cap_net_bind_service,cap_chown+ep'");
+		if (op == cl) {
+			names = all_caps(); /* "=ep": every capability */
+		} else {
+			char o = *op;
+			*op = '\0';
+			TRY(nb_caps_parse_list("--caps", cl, &names, NULL, err));
+			*op = o;
+		}
+		while (op) {
+			const char *flags = op + 1;
+			char *next = strpbrk(flags, "=+-");
+			size_t len = next ? (size_t)(next - flags) : strlen(flags);
+
+			if (strspn(flags, "eip") < len)
+				return nb_fail(err, 0, "--caps: in '%s', flags must be from e, i and p", cl);
+			for (int k = 0; k < 3; k++) {
+				const char *hit = strchr(flags, "eip"[k]);
+				bool has = hit && (size_t)(hit - flags) < len;
+				if (*op == '=')
+					*sets[k] = has ? (*sets[k] | names) : (*sets[k] & ~names);
+				else if (has && *op == '+')
+					*sets[k] |= names;
+				else if (has)
+					*sets[k] &= ~names;
+			}
+			op = next;
+		}
+	}
+	return 0;
+}
+
+int nb_caps_resolve(const struct nb_spec *s, struct nb_capset *c, struct nb_err *err)
+{
+	bool root = s->uid == 0;
+	uint64_t base = 0;
+
+	memset(c, 0, sizeof *c);
+	if (root)
+		for (size_t k = 0; k < ARRAY_SIZE(docker_caps); k++)
+			base |= 1ULL << docker_caps[k];
+	c->amb = s->ambient;
+	c->bnd = ((s->cap_drop_all ? 0 : base) & ~s->cap_drop) | s->cap_add | c->amb;
+	if (s->caps_set) {
+		/* --caps is exact; the bounding set follows it, so that a root
+		 * payload regains at exec exactly what it names. */
+		c->e = s->caps_e;
+		c->p = s->caps_p;
+		c->i = s->caps_i;
+		c->bnd = c->p | c->amb;
+	} else if (root) {
+		c->e = c->p = c->bnd;
+	} else {
+		c->e = c->p = c->amb;
+	}
+	if (s->inh_set)
+		c->i = s->inh;
+	/* An ambient capability must be permitted and inheritable too. */
+	c->p |= c->amb;
+	c->i |= c->amb;
+	if ((c->e & ~c->p) != 0)
+		return nb_fail(err, 0, "--caps: an effective capability must also be permitted");
+	c->secbits = s->secbits >= 0 ? (unsigned)s->secbits : (root ? 0 : NB_SECBITS_LOCKED);
+	if (c->amb && (c->secbits & SECBIT_NO_CAP_AMBIENT_RAISE))
+		return nb_fail(err, 0, "--ambient cannot work with --secbits including NO_CAP_AMBIENT_RAISE");
+	c->nnp = !s->allow_new_privs;
+	return 0;
+}
+
+/* libcap's cap_to_text, for the common shapes: the most frequent flag
+ * combination is the base ("=ep", or nothing), the rest are listed. */
+static void print_text(FILE *out, uint64_t e, uint64_t i, uint64_t p)
+{
+	unsigned count[8] = { 0 }, base = 0, last = last_cap();
+	bool first = true;
+
+	for (unsigned c = 0; c <= last; c++)
+		count[(e >> c & 1) | (i >> c & 1) << 1 | (p >> c & 1) << 2]++;
+	for (unsigned f = 1; f < 8; f++)
+		if (count[f] > count[base])
+			base = f;
+	if (base) {
+		fprintf(out, "=%s%s%s", base & 1 ? "e" : "", base & 2 ? "i" : "", base & 4 ? "p" : "");
+		first = false;
+	}
+	for (unsigned f = 0; f < 8; f++) {
+		bool any = false;
+
+		if (f == base || count[f] == 0)
+			continue;
+		fputs(first ? "" : " ", out);
+		first = false;
+		for (unsigned c = 0; c <= last; c++) {
+			unsigned fc = (unsigned)((e >> c & 1) | (i >> c & 1) << 1 | (p >> c & 1) << 2);
+			if (fc == f) {
+				fprintf(out, "%scap_%s", any ? "," : "", cap_name(c));
+				any = true;
+			}
+		}
+		if (base == 0) {
+			fprintf(out, "=%s%s%s", f & 1 ? "e" : "", f & 2 ? "i" : "", f & 4 ? "p" : "");
+		} else {
+			unsigned add = f & ~base, rm = base & ~f;
+			if (add)
+				fprintf(out, "+%s%s%s", add & 1 ? "e" : "", add & 2 ? "i" : "", add & 4 ? "p" : "");
+			if (rm)
+				fprintf(out, "-%s%s%s", rm & 1 ? "e" : "", rm & 2 ? "i" : "", rm & 4 ? "p" : "");
+		}
+	}
+	if (first)
+		fputc('=', out);
+}
+
+static void print_list(FILE *out, uint64_t m)
+{
+	bool any = false;
+
+	for (unsigned c = 0; c <= last_cap(); c++)
+		if (m >> c & 1) {
+			fprintf(out, "%scap_%s", any ? "," : "", cap_name(c));
+			any = true;
+		}
+}
+
+void nb_caps_print(const struct nb_capset *c, uint32_t uid, FILE *out)
+{
+	/* After exec of a plain file: root (without SECBIT_NOROOT) regains the
+	 * bounding and inheritable sets; anyone keeps only the ambient set. */
+	bool legacy_root = uid == 0 && !(c->secbits & SECBIT_NOROOT);
+	uint64_t p = legacy_root ? (c->bnd | c->i | c->amb) : c->amb;
+	static const char *const names[] = { "secure-noroot", "secure-no-suid-fixup", "secure-keep-caps",
+					     "secure-no-ambient-raise" };
+	static const unsigned bits[] = { SECBIT_NOROOT, SECBIT_NO_SETUID_FIXUP, SECBIT_KEEP_CAPS,
+					 SECBIT_NO_CAP_AMBIENT_RAISE };
+	unsigned sb = c->secbits & ~SECBIT_KEEP_CAPS; /* exec clears keep-caps */
+
+	fputs("Current: ", out);
+	print_text(out, p, c->i, p);
+	fputs("\nBounding set =", out);
+	print_list(out, c->bnd);
+	fputs("\nAmbient set =", out);
+	print_list(out, c->amb);
+	{
+		/* capsh also writes the bits in binary, as Verilog does. */
+		char bin[33];
+		int n = 0;
+
+		for (int b = 31; b >= 0; b--)
+			if (sb >> b & 1 || (n == 0 && b == 0) || n > 0)
+				bin[n++] = (char)('0' + (sb >> b & 1));
+		bin[n] = '\0';
+		fprintf(out, "\nSecurebits: 0%o/0x%x/%d'b%s (no-new-privs=%d)\n", sb, sb, n, bin, c->nnp ? 1 : 0);
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(bits); k++)
+		fprintf(out, " %s: %s (%s)\n", names[k], sb & bits[k] ? "yes" : "no",
+			sb & (bits[k] << 1) ? "locked" : "unlocked");
+}
+
+void nb_caps_drop_all(void)
+{
+	capng_setpid((int)syscall(SYS_gettid));
+	capng_clear(CAPNG_SELECT_ALL);
+	(void)capng_apply(CAPNG_SELECT_ALL);
+}
+
+int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, bool setgroups_ok,
+			   struct nb_err *err)
+{
+	/* libcap-ng caches the tid of its first use and resets it only in an
+	 * atfork handler, which our raw clone3 child never ran. */
+	capng_setpid((int)syscall(SYS_gettid));
+
+	/* 1. The identity, keeping every capability across the uid change.
+	 * Not capng_change_id(): it throws CAP_SETPCAP away, and the bounding
+	 * set and securebits below still need it. */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return nb_fail(err, errno, "cannot keep capabilities across the uid change");
+	if (setgroups_ok && setgroups(0, NULL) < 0)
+		return nb_fail(err, errno, "cannot clear the supplementary groups");
+	if (setresgid(gid, gid, gid) < 0)
+		return nb_fail(err, errno, "cannot become gid %u inside", gid),
+		       nb_hint(err, "is gid %u in the gid map? see --verbose", gid);
+	if (setresuid(uid, uid, uid) < 0)
+		return nb_fail(err, errno, "cannot become uid %u inside", uid),
+		       nb_hint(err, "is uid %u in the uid map? see --verbose", uid);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return nb_fail(err, errno, "cannot reset keep-caps");
+	/* A non-root uid change cleared the effective set: raise it again. */
+	capng_fill(CAPNG_SELECT_CAPS);
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+		return nb_fail(err, errno, "cannot raise capabilities after the uid change");
+
+	/* 2. The bounding set, while CAP_SETPCAP is still effective. */
+	capng_clear(CAPNG_SELECT_BOUNDS);
+	for (unsigned k = 0; k <= last_cap(); k++)
+		if (c->bnd >> k & 1)
+			capng_update(CAPNG_ADD, CAPNG_BOUNDING_SET, k);
+	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
+		return nb_fail(err, errno, "cannot drop capabilities from the bounding set");
+
+	/* 3. Securebits, which need CAP_SETPCAP too. */
+	if (prctl(PR_SET_SECUREBITS, c->secbits, 0, 0, 0) < 0)
+		return nb_fail(err, errno, "cannot set securebits 0x%x", c->secbits);
+	return 0;
+}
+
+int nb_caps_apply_final(const struct nb_capset *c, struct nb_err *err)
+{
+	/* 4. The final sets, then ambient (which needs them). */
+	capng_clear(CAPNG_SELECT_CAPS);
+	for (unsigned k = 0; k <= last_cap(); k++) {
+		if (c->e >> k & 1)
+			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, k);
+		if (c->p >> k & 1)
+			capng_update(CAPNG_ADD, CAPNG_PERMITTED, k);
+		if (c->i >> k & 1)
+			capng_update(CAPNG_ADD, CAPNG_INHERITABLE, k);
+	}
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+		return nb_fail(err, errno, "cannot set the capability sets");
+	for (unsigned k = 0; k <= last_cap(); k++)
+		if ((c->amb >> k & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, k, 0, 0) < 0)
+			return nb_fail(err, errno, "cannot raise cap_%s in the ambient set", cap_name(k));
+
+	/* 5. Setuid files and file capabilities give nothing from here on. */
+	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return nb_fail(err, errno, "cannot set no_new_privs");
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* caps.h: the payload's privileges, capsh-style: capability sets
+ * (libcap-ng), securebits and no_new_privs. Owns resolving the options to
+ * exact sets before any process exists, and applying them in the one order
+ * that works inside a user namespace. Never widens what the user asked. */
+#ifndef NB_CAPS_H
+#define NB_CAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "spec.h"
+
+/* SECBIT_NOROOT, NO_SETUID_FIXUP and their locks, and KEEP_CAPS_LOCKED:
+ * what --secbits=locked means, and the default for a non-root payload. */
+#define NB_SECBITS_LOCKED 0x2fu
+
+struct nb_capset {
+	uint64_t e, p, i, bnd, amb; /* what is set just before exec */
+	unsigned secbits;
+	bool nnp;
+};
+
+/* Parses "CAP_X,y,ALL" (case-insensitive, with or without cap_) into a mask. */
+int nb_caps_parse_list(const char *opt, const char *arg, uint64_t *mask, bool *all, struct nb_err *err);
+/* Parses capsh's --caps text ("cap_a,cap_b+eip cap_c=i"). */
+int nb_caps_parse_text(const char *arg, uint64_t *e, uint64_t *p, uint64_t *i, struct nb_err *err);
+int nb_caps_resolve(const struct nb_spec *spec, struct nb_capset *out, struct nb_err *err);
+/* Prints, in capsh --print's notation, the sets the payload will have
+ * after exec (for a file without file capabilities). */
+void nb_caps_print(const struct nb_capset *c, uint32_t uid, FILE *out);
+/* In the payload, just before exec, in two steps. First: change id
+ * (keeping caps), drop the bounding set while CAP_SETPCAP is held, and set
+ * securebits. setgroups_ok: whether supplementary groups can be cleared. */
+int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, bool setgroups_ok,
+			   struct nb_err *err);
+/* Then: the final sets, ambient, and no_new_privs. */
+int nb_caps_apply_final(const struct nb_capset *c, struct nb_err *err);
+/* Drops every capability of the calling process (nestbox's init). */
+void nb_caps_drop_all(void);
+
+#endif

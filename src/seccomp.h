@@ -1,0 +1,46 @@
+/* seccomp.h: the system call filter. Owns parsing a policy (doc/seccomp.md)
+ * and turning it into BPF in the supervisor, where every mistake is still an
+ * early error; in the child it only hands the finished programs to the
+ * kernel, so it must never allocate, print or touch libseccomp there. */
+#ifndef NB_SECCOMP_H
+#define NB_SECCOMP_H
+
+#include <stdbool.h>
+
+#include "err.h"
+
+struct nb_seccomp_opts {
+	const char *policy; /* NULL or "default": built in; "unconfined": none; else a path */
+	bool log;           /* --seccomp-log: every denial becomes SCMP_ACT_LOG */
+	bool allow_userns;  /* --allow-userns: namespace creation and setns allowed */
+};
+
+/* The compiled filters; opaque. */
+struct nb_seccomp;
+
+/* conf/seccomp/default.policy, embedded by src/seccomp.mk. */
+extern const char nb_seccomp_default_policy[];
+
+/* Parses the policy and compiles it to BPF, without loading anything.
+ * Called in the supervisor before any process exists, so that a bad policy
+ * is reported as "PATH:LINE: what is wrong" (status 125). On success *out
+ * is set (also for "unconfined", which loads nothing). */
+int nb_seccomp_prepare(const struct nb_seccomp_opts *o, struct nb_seccomp **out,
+		       struct nb_err *err);
+
+/* Installs the filters in the calling process. The last step before execve
+ * and after no_new_privs, which the caller sets. Makes only seccomp(2)
+ * calls, so it is safe in a child made by a raw clone3. f may be NULL. */
+int nb_seccomp_load(const struct nb_seccomp *f, struct nb_err *err);
+
+/* Writes the compiled filters to fd in libseccomp's readable pseudo code,
+ * for --verbose and debugging. */
+int nb_seccomp_dump(const struct nb_seccomp *f, int fd, struct nb_err *err);
+
+void nb_seccomp_free(struct nb_seccomp *f);
+static inline void nb_seccomp_freep(struct nb_seccomp **f)
+{
+	nb_seccomp_free(*f);
+}
+
+#endif
