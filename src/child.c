@@ -252,6 +252,9 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 	close(sb->sync_w);
 	close(sb->err_r);
 	close(sb->sigfd);
+	/* The supervisor writes --info-fd itself. */
+	if (spec->info_fd >= 0)
+		close(spec->info_fd);
 	if (spec->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
 		nb_fail(&err, errno, "cannot set the parent-death signal");
 		nb_child_fail(sb->err_w, &err);
@@ -265,10 +268,13 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 		_exit(NB_EXIT_FAIL);
 	if (read(sb->sync_r, &go, 1) != 1)
 		_exit(NB_EXIT_FAIL);
-	close(sb->sync_r);
-
 	if (setup(spec, &sb->plan, &err) < 0)
 		nb_child_fail(sb->err_w, &err);
+	/* With --net=slirp the payload waits for the network; the view was
+	 * built while slirp4netns started. */
+	if (spec->net == NB_NET_SLIRP && read(sb->sync_r, &go, 1) != 1)
+		_exit(NB_EXIT_FAIL);
+	close(sb->sync_r);
 
 	/* Without a PID namespace there is no pid 1 to play; with --as-pid-1
 	 * the payload plays it itself. */
@@ -310,6 +316,11 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 	}
 	/* Only the payload holds the error pipe now: EOF means it exec'd. */
 	close(sb->err_w);
+	/* init keeps no descriptor but its signal fd: a pipe passed to the
+	 * payload (--pass-fd, --info-fd) must see EOF when the payload ends. */
+	if (sigfd > 3)
+		close_range(3, (unsigned)sigfd - 1, 0);
+	close_range((unsigned)sigfd + 1, ~0U, 0);
 	/* init needs no privilege from here on; non-dumpable, so that the
 	 * payload cannot open /proc/1/exe or /proc/1/mem for writing. */
 	nb_caps_drop_all();

@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "status.h"
 #include "init.h"
 #include "util.h"
 
 static void sandbox_release(struct nb_sandbox *sb)
 {
+	nb_slirp_release(&sb->slirp);
 	/* Reached with a live child only on a failure: nothing must stay. */
 	if (sb->pid > 0) {
 		kill(sb->pid, SIGKILL);
@@ -104,11 +106,14 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 	return 0;
 }
 
-static int child_release(struct nb_sandbox *sb, struct nb_err *err)
+/* One byte lets the child build its view; with --net=slirp a second one
+ * lets it run the payload, once the network is up. */
+static int child_release(struct nb_sandbox *sb, bool last, struct nb_err *err)
 {
 	if (nb_write_all(sb->sync_w, "1", 1) < 0)
 		return nb_fail(err, errno, "cannot release the sandbox's child");
-	nb_closep(&sb->sync_w);
+	if (last)
+		nb_closep(&sb->sync_w);
 	return 0;
 }
 
@@ -174,9 +179,19 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 							  .log = spec->seccomp_log,
 							  .allow_userns = spec->allow_userns },
 			       &sb.filter, err));      /* a bad policy fails here, with file:line */
+	TRY(nb_slirp_prepare(spec, &sb.slirp, err));  /* slirp4netns, tun and free ports */
+	if (spec->net == NB_NET_HOST)
+		fprintf(stderr, "nestbox: warning: with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)\n");
 	TRY(block_signals(&sb, err));                  /* nothing is lost before supervise() */
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(nb_idmap_apply(&sb.plan, sb.pid, spec->verbose, err)); /* child waits meanwhile */
-	TRY(child_release(&sb, err));                  /* child: view, identity, init, exec */
+	TRY(nb_slirp_start(spec, &sb.slirp, sb.pid, err));        /* joins the child's namespaces */
+	TRY(child_release(&sb, spec->net != NB_NET_SLIRP, err));  /* child: view, while slirp starts */
+	if (spec->net == NB_NET_SLIRP) {
+		TRY(nb_slirp_ready(spec, &sb.slirp, spec->verbose, err)); /* network up, ports published */
+		TRY(child_release(&sb, true, err));    /* child: identity, init, exec */
+	}
+	if (spec->info_fd >= 0)
+		nb_status_info(spec, sb.pid, sb.slirp.ports, spec->info_fd);
 	return supervise(spec, &sb, err);              /* forward signals, collect the status */
 }

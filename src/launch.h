@@ -9,6 +9,7 @@
 #include "caps.h"
 #include "idmap.h"
 #include "seccomp.h"
+#include "slirp.h"
 #include "spec.h"
 
 struct nb_sandbox {
@@ -22,11 +23,12 @@ struct nb_sandbox {
 	struct nb_idplan plan;
 	struct nb_capset caps;  /* resolved before the child exists */
 	struct nb_seccomp *filter; /* compiled before the child exists */
+	struct nb_slirp slirp;  /* --net=slirp */
 };
 
 #define NB_SANDBOX_INIT                                                        \
 	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1,     \
-	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL }
+	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL, .slirp = NB_SLIRP_INIT }
 
 /* Runs the sandbox to completion. Returns the exit status to report (the
  * payload's, or 128+signal), or -1 with err filled (err->status says

@@ -23,6 +23,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "slirp.h"
 #include "util.h"
 
 struct view {
@@ -512,34 +513,43 @@ static bool has_id(const char *content, uint32_t id)
 	return false;
 }
 
+/* Binds a file of the given content, made in the staging root, over DEST
+ * (read-only). The host's file under it is never written. */
+static int bind_generated(struct view *v, const char *dest, const char *content, size_t len, const char *opt)
+{
+	_cleanup_free_ char *staged = nb_xasprintf("/generated%u", v->n_staged++);
+	_cleanup_close_ int out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (out < 0 || nb_write_all(out, content, len) < 0)
+		return nb_fail(v->err, errno, "%s: cannot write the sandbox's %s", opt, dest);
+	nb_closep(&out);
+	out = open(staged, O_PATH | O_CLOEXEC);
+	if (out < 0)
+		return nb_fail(v->err, errno, "%s: cannot open the sandbox's %s", opt, dest);
+	return bind_fd(v, out, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
+}
+
 /* When the identity inside has no entry in the view's /etc/passwd (or
- * group), bind a copy with one added. The host's file is never written. */
+ * group), bind a copy with one added. */
 static int add_identity(struct view *v, const char *file, uint32_t id, const char *entry)
 {
-	_cleanup_close_ int in = -1, out = -1;
-	_cleanup_free_ char *content = nb_xmalloc(1 << 20), *staged = NULL;
+	_cleanup_close_ int in = -1;
+	_cleanup_free_ char *content = nb_xmalloc((1 << 20) + 512);
 	ssize_t n;
 
 	in = openat2_fd(v->root, file, O_RDONLY, IN_ROOT);
 	if (in < 0)
 		return 0; /* a rootfs without it: nothing to extend */
-	n = nb_read_all(in, content, (1 << 20) - 1);
+	n = nb_read_all(in, content, 1 << 20);
 	if (n < 0)
 		return nb_fail(v->err, errno, "cannot read %s of the view", file);
 	content[n] = '\0';
 	if (has_id(content, id))
 		return 0;
-	staged = nb_xasprintf("/identity%u", v->n_staged++);
-	out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (out < 0 || nb_write_all(out, content, (size_t)n) < 0 ||
-	    (n > 0 && content[n - 1] != '\n' && nb_write_all(out, "\n", 1) < 0) ||
-	    nb_write_all(out, entry, strlen(entry)) < 0)
-		return nb_fail(v->err, errno, "cannot write the sandbox's copy of %s", file);
-	nb_closep(&out);
-	out = open(staged, O_PATH | O_CLOEXEC);
-	if (out < 0)
-		return nb_fail(v->err, errno, "cannot open the sandbox's copy of %s", file);
-	return bind_fd(v, out, file, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "the identity files");
+	if (n > 0 && content[n - 1] != '\n')
+		content[n++] = '\n';
+	snprintf(content + n, 512, "%s", entry);
+	return bind_generated(v, file, content, strlen(content), "the identity files");
 }
 
 static int identity_files(struct view *v, const char *name)
@@ -708,6 +718,12 @@ int nb_mounts_setup(const struct nb_spec *spec, const char *user_name, struct nb
 		goto out;
 	if (identity_files(&v, user_name ? user_name : "user") < 0)
 		goto out;
+	/* slirp's resolver (or --dns), never by touching the host's file. */
+	if (spec->net == NB_NET_SLIRP) {
+		_cleanup_free_ char *conf = nb_slirp_resolv_conf(spec);
+		if (bind_generated(&v, "/etc/resolv.conf", conf, strlen(conf), "--net=slirp") < 0)
+			goto out;
+	}
 	if (spec->bind_cwd && bind_host(&v, spec->cwd, spec->cwd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false,
 				       "--bind-cwd") < 0)
 		goto out;

@@ -10,6 +10,7 @@
 #define NS "Namespaces"
 #define PROC "Process"
 #define FS "Filesystem view (applied in order; SRC defaults DEST)"
+#define NET "Networking"
 #define PRIV "Privileges (capability names: CAP_X, x or ALL)"
 #define GEN "General"
 
@@ -51,6 +52,17 @@ const struct nb_option nb_options[] = {
 	{ "overlay-upper", 0, "DIR", nb_set_overlay_upper, true, FS, "upper (writable) dir of the preceding --overlay" },
 	{ "overlay-work", 0, "DIR", nb_set_overlay_work, true, FS,
 	  "work dir of the preceding --overlay, on the same filesystem as the upper" },
+	{ "net", 0, "MODE", nb_set_net, false, NET,
+	  "none (default: only lo), slirp (slirp4netns user-mode networking) or host (the host's network)" },
+	{ "publish", 'p', "[IP:]PORT:PORT[/udp]", nb_set_publish, true, NET,
+	  "publish a sandbox port on the host (default address 127.0.0.1; host port 0 picks one)" },
+	{ "mtu", 0, "N", nb_set_mtu, false, NET, "the slirp MTU (default 65520)" },
+	{ "cidr", 0, "NET/LEN", nb_set_cidr, false, NET, "the slirp network (default 10.0.2.0/24)" },
+	{ "enable-ipv6", 0, NULL, nb_set_enable_ipv6, false, NET, "IPv6 through slirp" },
+	{ "dns", 0, "IP", nb_set_dns, true, NET, "name server for the sandbox's resolv.conf (default: slirp's)" },
+	{ "disable-dns", 0, NULL, nb_set_disable_dns, false, NET, "no DNS forwarding by slirp" },
+	{ "allow-host-loopback", 0, NULL, nb_set_allow_host_loopback, false, NET,
+	  "let the sandbox reach the host's 127.0.0.1 through 10.0.2.2" },
 	{ "chdir", 0, "DIR", nb_set_chdir, false, PROC, "start the command in DIR" },
 	{ "env", 0, "NAME=VALUE", nb_set_env, true, PROC, "set an environment variable (repeatable)" },
 	{ "unsetenv", 0, "NAME", nb_set_unsetenv, true, PROC, "remove an environment variable (repeatable)" },
@@ -91,6 +103,8 @@ const struct nb_option nb_options[] = {
 	  "allow nested namespaces (to run nestbox or podman inside)" },
 	{ "disable-userns", 0, NULL, nb_set_disable_userns, false, PRIV,
 	  "make nested user namespaces impossible, not only filtered" },
+	{ "info-fd", 0, "FD", nb_set_info_fd, false, GEN,
+	  "write JSON about the sandbox (child pid, namespaces, published ports) to FD once it runs" },
 	{ "verbose", 'v', NULL, nb_set_verbose, false, GEN, "say what nestbox sets up" },
 	{ "help", 'h', NULL, nb_set_help, false, GEN, "print this help" },
 	{ NULL, 0, NULL, NULL, false, NULL, NULL },

@@ -3,7 +3,9 @@
 #include "spec.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@ void nb_spec_init(struct nb_spec *spec)
 	spec->new_session = true;
 	spec->die_with_parent = true;
 	spec->secbits = -1;
+	spec->info_fd = -1;
 }
 
 void nb_spec_release(struct nb_spec *spec)
@@ -41,6 +44,13 @@ void nb_spec_release(struct nb_spec *spec)
 	free(spec->rootfs);
 	free(spec->cwd);
 	free(spec->seccomp);
+	free(spec->cidr);
+	for (size_t i = 0; i < spec->n_dns; i++)
+		free(spec->dns[i]);
+	free(spec->dns);
+	for (size_t i = 0; i < spec->n_publish; i++)
+		free(spec->publish[i].text);
+	free(spec->publish);
 	memset(spec, 0, sizeof *spec);
 }
 
@@ -260,6 +270,28 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 			return nb_fail(err, 0, "--overlay ...:%s: --overlay-upper and --overlay-work go together", m->dest),
 			       nb_hint(err, "give both, or neither for a tmpfs upper");
 	}
+	/* --share=net and --net=host are the same thing. */
+	if (spec->shared & NB_NS_NET) {
+		if (spec->net == NB_NET_SLIRP)
+			return nb_fail(err, 0, "--net=slirp needs a private net namespace"),
+			       nb_hint(err, "drop 'net' from --share");
+		spec->net = NB_NET_HOST;
+	}
+	if (spec->net == NB_NET_HOST)
+		spec->shared |= NB_NS_NET;
+	if (spec->net != NB_NET_SLIRP) {
+		const char *o = spec->n_publish ? "--publish" : spec->mtu ? "--mtu" : spec->cidr ? "--cidr" :
+				spec->ipv6 ? "--enable-ipv6" : spec->n_dns ? "--dns" : spec->disable_dns ? "--disable-dns" :
+				spec->allow_host_loopback ? "--allow-host-loopback" : NULL;
+		if (o)
+			return nb_fail(err, 0, "%s needs --net=slirp", o);
+	}
+	/* libslirp delivers a forwarded datagram from 10.0.2.2, the host's
+	 * loopback alias, and --disable-host-loopback drops the reply to it. */
+	for (size_t i = 0; i < spec->n_publish; i++)
+		if (spec->publish[i].udp && !spec->allow_host_loopback)
+			return nb_fail(err, 0, "--publish %s: slirp4netns can forward UDP only with --allow-host-loopback", spec->publish[i].text),
+			       nb_hint(err, "it delivers the datagrams from 10.0.2.2 and drops the replies unless the host's loopback is reachable; add --allow-host-loopback, or publish TCP");
 	if (spec->allow_userns && spec->disable_userns)
 		return nb_fail(err, 0, "--allow-userns and --disable-userns contradict each other");
 	if (spec->disable_userns && ((spec->shared & NB_NS_PID) || spec->as_pid1))
@@ -635,3 +667,136 @@ int nb_set_seccomp(struct nb_spec *s, const char *arg, struct nb_err *err)
 FLAG_SETTER(nb_set_seccomp_log, seccomp_log, true)
 FLAG_SETTER(nb_set_allow_userns, allow_userns, true)
 FLAG_SETTER(nb_set_disable_userns, disable_userns, true)
+
+/* --- networking --------------------------------------------------------- */
+
+int nb_set_net(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	if (strcmp(arg, "none") == 0)
+		s->net = NB_NET_NONE;
+	else if (strcmp(arg, "slirp") == 0)
+		s->net = NB_NET_SLIRP;
+	else if (strcmp(arg, "host") == 0)
+		s->net = NB_NET_HOST;
+	else
+		return nb_fail(err, 0, "--net: unknown mode '%s'", arg),
+		       nb_hint(err, "use --net=none (only lo), --net=slirp (user-mode networking) or --net=host");
+	return 0;
+}
+
+int nb_set_mtu(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	/* slirp4netns accepts 1280 (IPv6's minimum) up to 65521. */
+	if (nb_parse_u32(arg, 65521, &s->mtu) < 0 || s->mtu < 1280)
+		return nb_fail(err, 0, "--mtu: '%s' is not a number from 1280 to 65521", arg);
+	return 0;
+}
+
+int nb_set_cidr(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	char addr[INET_ADDRSTRLEN + 1];
+	const char *slash = strchr(arg, '/');
+	struct in_addr a;
+	uint32_t len;
+
+	if (!slash || (size_t)(slash - arg) >= sizeof addr)
+		goto bad;
+	memcpy(addr, arg, (size_t)(slash - arg));
+	addr[slash - arg] = '\0';
+	if (inet_pton(AF_INET, addr, &a) != 1 || nb_parse_u32(slash + 1, 30, &len) < 0 || len < 8)
+		goto bad;
+	free(s->cidr);
+	s->cidr = nb_xstrdup(arg);
+	return 0;
+bad:
+	return nb_fail(err, 0, "--cidr: '%s' is not an IPv4 network such as 10.0.2.0/24", arg);
+}
+
+int nb_set_dns(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	unsigned char buf[16];
+
+	if (inet_pton(AF_INET, arg, buf) != 1 && inet_pton(AF_INET6, arg, buf) != 1)
+		return nb_fail(err, 0, "--dns: '%s' is not an IP address", arg);
+	s->dns = nb_xrealloc(s->dns, (s->n_dns + 1) * sizeof *s->dns);
+	s->dns[s->n_dns++] = nb_xstrdup(arg);
+	return 0;
+}
+
+FLAG_SETTER(nb_set_enable_ipv6, ipv6, true)
+FLAG_SETTER(nb_set_disable_dns, disable_dns, true)
+FLAG_SETTER(nb_set_allow_host_loopback, allow_host_loopback, true)
+
+static int parse_port(const char *s, size_t len, uint32_t min, uint16_t *out)
+{
+	char buf[8];
+	uint32_t v;
+
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (nb_parse_u32(buf, 65535, &v) < 0 || v < min)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int nb_set_publish(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	struct nb_publish p = { .host_addr = "127.0.0.1" };
+	const char *rest = arg, *proto = strchr(arg, '/'), *end, *colon;
+	unsigned char buf[16];
+
+	end = proto ? proto : arg + strlen(arg);
+	if (proto) {
+		if (strcmp(proto, "/udp") == 0)
+			p.udp = true;
+		else if (strcmp(proto, "/tcp") != 0)
+			goto bad;
+	}
+	/* An address first: a.b.c.d: or [v6]: */
+	if (*rest == '[') {
+		const char *close = strchr(rest, ']');
+		if (!close || close[1] != ':' || (size_t)(close - rest - 1) >= sizeof p.host_addr)
+			goto bad;
+		memcpy(p.host_addr, rest + 1, (size_t)(close - rest - 1));
+		p.host_addr[close - rest - 1] = '\0';
+		if (inet_pton(AF_INET6, p.host_addr, buf) != 1)
+			goto bad;
+		rest = close + 2;
+	} else {
+		const char *c1 = memchr(rest, ':', (size_t)(end - rest));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
+		if (c2) {
+			if ((size_t)(c1 - rest) >= sizeof p.host_addr)
+				goto bad;
+			memcpy(p.host_addr, rest, (size_t)(c1 - rest));
+			p.host_addr[c1 - rest] = '\0';
+			if (inet_pton(AF_INET, p.host_addr, buf) != 1)
+				goto bad;
+			rest = c1 + 1;
+		}
+	}
+	colon = memchr(rest, ':', (size_t)(end - rest));
+	if (!colon || parse_port(rest, (size_t)(colon - rest), 0, &p.host_port) < 0 ||
+	    parse_port(colon + 1, (size_t)(end - colon - 1), 1, &p.guest_port) < 0)
+		goto bad;
+	p.text = nb_xstrdup(arg);
+	s->publish = nb_xrealloc(s->publish, (s->n_publish + 1) * sizeof *s->publish);
+	s->publish[s->n_publish++] = p;
+	return 0;
+bad:
+	nb_fail(err, 0, "--publish: cannot parse '%s'", arg);
+	return nb_hint(err, "the form is [HOST_IP:]HOST_PORT:SANDBOX_PORT[/tcp|/udp], e.g. 127.0.0.1:8080:80; HOST_PORT 0 picks a free port");
+}
+
+int nb_set_info_fd(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	uint32_t fd;
+
+	if (nb_parse_u32(arg, INT32_MAX, &fd) < 0 || fcntl((int)fd, F_GETFD) < 0)
+		return nb_fail(err, errno ? errno : EINVAL, "--info-fd: '%s' is not an open file descriptor", arg);
+	s->info_fd = (int)fd;
+	return 0;
+}

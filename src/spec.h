@@ -23,6 +23,17 @@ enum nb_ns {
 
 enum nb_map_mode { NB_MAP_AUTO, NB_MAP_SINGLE };
 
+enum nb_net_mode { NB_NET_NONE, NB_NET_SLIRP, NB_NET_HOST };
+
+/* -p [HOST_IP:]HOST_PORT:SANDBOX_PORT[/tcp|/udp] */
+struct nb_publish {
+	char host_addr[64];  /* numeric, default 127.0.0.1 */
+	uint16_t host_port;  /* 0: pick a free one */
+	uint16_t guest_port;
+	bool udp;
+	char *text;          /* as given, for messages */
+};
+
 /* One line of uid_map/gid_map: inside id, host id, count. */
 struct nb_idrange {
 	uint32_t inside, outside, count;
@@ -80,6 +91,19 @@ struct nb_spec {
 	struct nb_mount *mounts;
 	size_t n_mounts;
 	char *cwd;        /* the caller's cwd, for --bind-cwd and the start dir */
+
+	/* Networking (net.c). */
+	enum nb_net_mode net;
+	uint32_t mtu;              /* slirp; 0 for the default 65520 */
+	char *cidr;                /* slirp; NULL for 10.0.2.0/24 */
+	bool ipv6;
+	bool disable_dns;
+	bool allow_host_loopback;
+	char **dns;                /* --dns servers, written to the sandbox's resolv.conf */
+	size_t n_dns;
+	struct nb_publish *publish;
+	size_t n_publish;
+	int info_fd;               /* -1, or where to write the JSON info */
 
 	/* Namespaces. */
 	unsigned shared; /* NB_NS_* bits kept from the host */
@@ -175,6 +199,15 @@ int nb_set_seccomp(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_seccomp_log(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_allow_userns(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_disable_userns(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_net(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_mtu(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_cidr(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_enable_ipv6(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dns(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_disable_dns(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_allow_host_loopback(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_publish(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_info_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_verbose(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_help(struct nb_spec *s, const char *arg, struct nb_err *err);
 

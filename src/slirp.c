@@ -1,0 +1,384 @@
+/* slirp.c: see slirp.h. */
+#include "slirp.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+extern char **environ;
+
+#define READY_TIMEOUT_MS 10000
+
+/* The slirp network, and the addresses slirp4netns puts in it. */
+static uint32_t net_base(const struct nb_spec *spec)
+{
+	struct in_addr a = { htonl(0x0a000200) }; /* 10.0.2.0 */
+	uint32_t len = 24;
+
+	if (spec->cidr) {
+		char buf[INET_ADDRSTRLEN];
+		const char *slash = strchr(spec->cidr, '/');
+		size_t n = (size_t)(slash - spec->cidr);
+
+		memcpy(buf, spec->cidr, n);
+		buf[n] = '\0';
+		inet_pton(AF_INET, buf, &a);
+		len = (uint32_t)strtoul(slash + 1, NULL, 10);
+	}
+	return ntohl(a.s_addr) & (len ? ~0u << (32 - len) : 0);
+}
+
+char *nb_slirp_resolv_conf(const struct nb_spec *spec)
+{
+	char *conf = nb_xstrdup(""), addr[INET_ADDRSTRLEN];
+
+	for (size_t i = 0; i < spec->n_dns; i++) {
+		char *next = nb_xasprintf("%snameserver %s\n", conf, spec->dns[i]);
+		free(conf);
+		conf = next;
+	}
+	if (spec->n_dns == 0 && !spec->disable_dns) {
+		struct in_addr a = { htonl(net_base(spec) + 3) };
+		inet_ntop(AF_INET, &a, addr, sizeof addr);
+		free(conf);
+		conf = nb_xasprintf("nameserver %s\n", addr);
+	}
+	return conf;
+}
+
+/* Runs `slirp4netns --version` and reads X.Y.Z; sandbox and seccomp exist
+ * since 0.4.0. */
+static bool has_sandbox(const char *path)
+{
+	char *argv[] = { (char *)path, "--version", NULL }, out[256];
+	posix_spawn_file_actions_t fa;
+	int p[2], st = 0;
+	unsigned a = 0, b = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return false;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	if (posix_spawn(&pid, path, &fa, NULL, argv, environ) != 0)
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	n = pid > 0 ? nb_read_all(p[0], out, sizeof out - 1) : -1;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	if (n <= 0)
+		return false;
+	out[n] = '\0';
+	return sscanf(out, "slirp4netns version %u.%u", &a, &b) == 2 && (a > 0 || b >= 4);
+}
+
+static int check_port(const struct nb_publish *p, uint16_t *chosen, struct nb_err *err)
+{
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} u;
+	socklen_t len;
+	int v6 = strchr(p->host_addr, ':') != NULL;
+	_cleanup_close_ int fd = socket(v6 ? AF_INET6 : AF_INET, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+
+	memset(&u, 0, sizeof u);
+	if (v6) {
+		u.in6.sin6_family = AF_INET6;
+		u.in6.sin6_port = htons(p->host_port);
+		inet_pton(AF_INET6, p->host_addr, &u.in6.sin6_addr);
+		len = sizeof u.in6;
+	} else {
+		u.in.sin_family = AF_INET;
+		u.in.sin_port = htons(p->host_port);
+		inet_pton(AF_INET, p->host_addr, &u.in.sin_addr);
+		len = sizeof u.in;
+	}
+	if (fd < 0 || bind(fd, &u.sa, len) < 0) {
+		nb_fail(err, errno, "--publish %s: cannot use %s port %u on the host", p->text, p->udp ? "udp" : "tcp",
+			p->host_port);
+		if (errno == EADDRINUSE)
+			return nb_hint(err, "another program listens there; pick another port, or 0 for a free one");
+		if (errno == EACCES)
+			return nb_hint(err, "ports below %s need privilege on the host; use a higher one",
+				       "net.ipv4.ip_unprivileged_port_start");
+		return nb_hint(err, "is %s an address of this host?", p->host_addr);
+	}
+	len = sizeof u;
+	getsockname(fd, &u.sa, &len);
+	*chosen = ntohs(v6 ? u.in6.sin6_port : u.in.sin_port);
+	return 0;
+}
+
+int nb_slirp_prepare(const struct nb_spec *spec, struct nb_slirp *s, struct nb_err *err)
+{
+	if (spec->net != NB_NET_SLIRP)
+		return 0;
+	s->path = nb_find_in_path("slirp4netns");
+	if (!s->path)
+		return nb_fail(err, 0, "--net=slirp needs slirp4netns, which is not in PATH"),
+		       nb_hint(err, "install the 'slirp4netns' package, or use --net=none or --net=host");
+	if (access("/dev/net/tun", R_OK | W_OK) < 0)
+		return nb_fail(err, errno, "--net=slirp: slirp4netns cannot open /dev/net/tun"),
+		       nb_hint(err, errno == ENOENT ? "load the tun module: 'modprobe tun'"
+						    : "an admin can make it usable as distributions ship it: 'chmod 0666 /dev/net/tun'");
+	s->sandbox = has_sandbox(s->path);
+	if (!s->sandbox)
+		fprintf(stderr, "nestbox: warning: this slirp4netns has no --enable-sandbox/--enable-seccomp: it runs unconfined (hint: slirp4netns 0.4.0 or newer has them)\n");
+	s->ports = nb_xmalloc((spec->n_publish + 1) * sizeof *s->ports);
+	for (size_t i = 0; i < spec->n_publish; i++)
+		TRY(check_port(&spec->publish[i], &s->ports[i], err));
+	return 0;
+}
+
+/* The API socket's directory: $XDG_RUNTIME_DIR/nestbox/<pid>, else
+ * /tmp/nestbox-<uid>/<pid>; 0700 and ours, because whoever can connect to
+ * the socket can open ports on the host. */
+static int make_sock_dir(struct nb_slirp *s, struct nb_err *err)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	_cleanup_free_ char *base = rt && *rt == '/' ? nb_xasprintf("%s/nestbox", rt)
+						     : nb_xasprintf("/tmp/nestbox-%u", (unsigned)getuid());
+	struct stat st;
+
+	if (mkdir(base, 0700) < 0 && errno != EEXIST)
+		return nb_fail(err, errno, "cannot create %s", base);
+	if (lstat(base, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077))
+		return nb_fail(err, EPERM, "%s is not a private directory of yours", base),
+		       nb_hint(err, "remove it, or set XDG_RUNTIME_DIR");
+	s->dir = nb_xasprintf("%s/%d", base, (int)getpid());
+	if (mkdir(s->dir, 0700) < 0) {
+		int e = errno;
+		free(s->dir);
+		s->dir = NULL;
+		return nb_fail(err, e, "cannot create the slirp4netns socket directory");
+	}
+	s->sock = nb_xasprintf("%s/slirp.sock", s->dir);
+	return 0;
+}
+
+int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, struct nb_err *err)
+{
+	char *argv[16], mtu[32], exitfd[32], readyfd[32], api[4200], cidr[64], pid[16];
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int ex[2], rd[2], k = 0, rc;
+	sigset_t none;
+
+	if (spec->net != NB_NET_SLIRP)
+		return 0;
+	if (spec->n_publish)
+		TRY(make_sock_dir(s, err));
+	s->log = memfd_create("slirp4netns-log", MFD_CLOEXEC);
+	if (s->log < 0 || pipe2(ex, O_CLOEXEC) < 0)
+		return nb_fail(err, errno, "cannot prepare slirp4netns");
+	s->exit_w = ex[1];
+	if (pipe2(rd, O_CLOEXEC) < 0) {
+		close(ex[0]);
+		return nb_fail(err, errno, "cannot prepare slirp4netns");
+	}
+	s->ready_r = rd[0];
+
+	snprintf(mtu, sizeof mtu, "--mtu=%u", spec->mtu ? spec->mtu : 65520);
+	snprintf(exitfd, sizeof exitfd, "--exit-fd=%d", 3);
+	snprintf(readyfd, sizeof readyfd, "--ready-fd=%d", 4);
+	snprintf(pid, sizeof pid, "%d", (int)child);
+	argv[k++] = s->path;
+	argv[k++] = "--configure";
+	argv[k++] = mtu;
+	argv[k++] = exitfd;
+	argv[k++] = readyfd;
+	if (!spec->allow_host_loopback)
+		argv[k++] = "--disable-host-loopback";
+	if (s->sandbox) {
+		argv[k++] = "--enable-sandbox";
+		argv[k++] = "--enable-seccomp";
+	}
+	if (spec->ipv6)
+		argv[k++] = "--enable-ipv6";
+	if (spec->disable_dns)
+		argv[k++] = "--disable-dns";
+	if (spec->cidr) {
+		snprintf(cidr, sizeof cidr, "--cidr=%s", spec->cidr);
+		argv[k++] = cidr;
+	}
+	if (s->sock) {
+		snprintf(api, sizeof api, "--api-socket=%s", s->sock);
+		argv[k++] = api;
+	}
+	argv[k++] = pid;
+	argv[k++] = "tap0";
+	argv[k] = NULL;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, ex[0], 3);
+	posix_spawn_file_actions_adddup2(&fa, rd[1], 4);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, s->log, 2);
+	/* The supervisor blocks the signals it forwards; slirp must not. */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	/* With --enable-sandbox slirp4netns makes its socket as the sandbox's
+	 * root, a subordinate uid: umask 0 lets the caller connect, and the
+	 * 0700 directory keeps everyone else out. */
+	{
+		mode_t old = umask(0);
+		rc = posix_spawn(&s->pid, s->path, &fa, &attr, argv, environ);
+		umask(old);
+	}
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	close(ex[0]);
+	close(rd[1]);
+	if (rc != 0) {
+		s->pid = -1;
+		return nb_fail(err, rc, "cannot run %s", s->path);
+	}
+	return 0;
+}
+
+static void read_log(const struct nb_slirp *s, char *buf, size_t len)
+{
+	ssize_t n = pread(s->log, buf, len - 1, 0);
+	char *p;
+
+	buf[n > 0 ? n : 0] = '\0';
+	/* The last non-empty line says what went wrong. */
+	while ((p = strrchr(buf, '\n')) && p[1] == '\0')
+		*p = '\0';
+	p = strrchr(buf, '\n');
+	if (p)
+		memmove(buf, p + 1, strlen(p + 1) + 1);
+}
+
+/* One request per connection: one write, shut down, read to EOF. */
+static int api_call(const struct nb_slirp *s, const char *req, char *reply, size_t len, struct nb_err *err)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ssize_t n;
+
+	if (strlen(s->sock) >= sizeof sun.sun_path)
+		return nb_fail(err, ENAMETOOLONG, "the slirp4netns socket path %s", s->sock);
+	strcpy(sun.sun_path, s->sock);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0)
+		return nb_fail(err, errno, "cannot reach the slirp4netns API at %s", s->sock);
+	if (nb_write_all(fd, req, strlen(req)) < 0 || shutdown(fd, SHUT_WR) < 0)
+		return nb_fail(err, errno, "cannot talk to slirp4netns");
+	n = nb_read_all(fd, reply, len - 1);
+	if (n < 0)
+		return nb_fail(err, errno, "cannot read slirp4netns's answer");
+	reply[n] = '\0';
+	return 0;
+}
+
+static int publish(const struct nb_spec *spec, struct nb_slirp *s, bool verbose, struct nb_err *err)
+{
+	for (size_t i = 0; i < spec->n_publish; i++) {
+		const struct nb_publish *p = &spec->publish[i];
+		char req[512], reply[1024], guest[INET_ADDRSTRLEN];
+		struct in_addr g = { htonl(net_base(spec) + 100) };
+
+		/* Always with "proto": slirp4netns 1.2.0 crashes without it. And
+		 * name the guest: libslirp's own default is its DHCP address. */
+		inet_ntop(AF_INET, &g, guest, sizeof guest);
+		snprintf(req, sizeof req,
+			 "{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"%s\",\"host_addr\":\"%s\",\"host_port\":%u,\"guest_addr\":\"%s\",\"guest_port\":%u}}",
+			 p->udp ? "udp" : "tcp", p->host_addr, s->ports[i], guest, p->guest_port);
+		TRY(api_call(s, req, reply, sizeof reply, err));
+		if (!strstr(reply, "\"return\""))
+			return nb_fail(err, 0, "--publish %s: slirp4netns refused: %s", p->text, reply);
+		if (verbose)
+			fprintf(stderr, "nestbox: published %s %s:%u -> sandbox port %u\n", p->udp ? "udp" : "tcp",
+				p->host_addr, s->ports[i], p->guest_port);
+	}
+	return 0;
+}
+
+static void remove_sock(struct nb_slirp *s)
+{
+	if (s->sock)
+		unlink(s->sock);
+	if (s->dir)
+		rmdir(s->dir);
+	free(s->sock);
+	free(s->dir);
+	s->sock = s->dir = NULL;
+}
+
+int nb_slirp_ready(const struct nb_spec *spec, struct nb_slirp *s, bool verbose, struct nb_err *err)
+{
+	struct pollfd pfd = { s->ready_r, POLLIN, 0 };
+	char c = 0, log[1024];
+	int r;
+
+	if (spec->net != NB_NET_SLIRP)
+		return 0;
+	do
+		r = poll(&pfd, 1, READY_TIMEOUT_MS);
+	while (r < 0 && errno == EINTR);
+	if (r > 0 && read(s->ready_r, &c, 1) == 1 && c == '1') {
+		r = spec->n_publish ? publish(spec, s, verbose, err) : 0;
+		/* Ports are added: nobody needs the socket any more, and a
+		 * SIGKILL of nestbox later cannot leave it behind. */
+		remove_sock(s);
+		return r;
+	}
+	read_log(s, log, sizeof log);
+	if (r == 0)
+		nb_fail(err, ETIMEDOUT, "slirp4netns did not bring the network up within %d s%s%s", READY_TIMEOUT_MS / 1000,
+			log[0] ? ": " : "", log);
+	else
+		nb_fail(err, 0, "slirp4netns failed: %s", log[0] ? log : "it exited without a message");
+	if (strstr(log, "/dev/net/tun"))
+		nb_hint(err, "an admin can make /dev/net/tun usable: 'chmod 0666 /dev/net/tun'");
+	return -1;
+}
+
+void nb_slirp_release(struct nb_slirp *s)
+{
+	remove_sock(s);
+	/* Closing the exit fd ends slirp4netns; wait a little, then insist. */
+	nb_closep(&s->exit_w);
+	if (s->pid > 0) {
+		for (int i = 0; i < 200; i++) {
+			if (waitpid(s->pid, NULL, WNOHANG) == s->pid) {
+				s->pid = -1;
+				break;
+			}
+			nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
+		}
+		if (s->pid > 0) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, NULL, 0);
+		}
+	}
+	nb_closep(&s->ready_r);
+	nb_closep(&s->log);
+	free(s->path);
+	free(s->ports);
+	s->path = NULL;
+	s->ports = NULL;
+	s->pid = -1;
+}

@@ -1,0 +1,41 @@
+/* slirp.h: the supervisor's side of --net=slirp. Owns the slirp4netns
+ * process (run as a program, never re-implemented), its ready and exit
+ * pipes, and its API socket, which exists only while the published ports
+ * are added. Never leaves slirp4netns or the socket behind. */
+#ifndef NB_SLIRP_H
+#define NB_SLIRP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+struct nb_slirp {
+	pid_t pid;          /* slirp4netns, or -1 */
+	int exit_w;         /* held by the supervisor: its death (even SIGKILL) ends slirp */
+	int ready_r;        /* slirp writes "1" here when the network is up */
+	int log;            /* a memfd holding slirp's stderr, for errors */
+	char *dir, *sock;   /* the API socket, 0700 directory */
+	char *path;         /* slirp4netns */
+	bool sandbox;       /* --enable-sandbox/--enable-seccomp supported */
+	uint16_t *ports;    /* the host port of each --publish, 0s resolved */
+};
+
+#define NB_SLIRP_INIT { .pid = -1, .exit_w = -1, .ready_r = -1, .log = -1 }
+
+/* Before any process exists: find slirp4netns and check that it can run
+ * here (/dev/net/tun), and that every host port to publish is free. */
+int nb_slirp_prepare(const struct nb_spec *spec, struct nb_slirp *s, struct nb_err *err);
+/* Starts slirp4netns on the child's namespaces; the child goes on with its
+ * own set-up meanwhile. */
+int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, struct nb_err *err);
+/* Waits for the network, publishes the ports, removes the API socket. */
+int nb_slirp_ready(const struct nb_spec *spec, struct nb_slirp *s, bool verbose, struct nb_err *err);
+void nb_slirp_release(struct nb_slirp *s);
+
+/* The sandbox's resolv.conf for --net=slirp (malloc'd), from --dns, or the
+ * slirp DNS address of the network unless --disable-dns. */
+char *nb_slirp_resolv_conf(const struct nb_spec *spec);
+
+#endif
