@@ -281,7 +281,7 @@ static int api_call(const struct nb_slirp *s, const char *req, char *reply, size
 
 	if (strlen(s->sock) >= sizeof sun.sun_path)
 		return nb_fail(err, ENAMETOOLONG, "the slirp4netns socket path %s", s->sock);
-	strcpy(sun.sun_path, s->sock);
+	memcpy(sun.sun_path, s->sock, strlen(s->sock) + 1);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0)
 		return nb_fail(err, errno, "cannot reach the slirp4netns API at %s", s->sock);
 	if (nb_write_all(fd, req, strlen(req)) < 0 || shutdown(fd, SHUT_WR) < 0)
