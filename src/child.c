@@ -268,6 +268,12 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 		_exit(NB_EXIT_FAIL);
 	if (read(sb->sync_r, &go, 1) != 1)
 		_exit(NB_EXIT_FAIL);
+	/* Moved into the leaf by the supervisor (no clone3): root the cgroup
+	 * namespace there now. */
+	if (sb->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
+		nb_fail(&err, errno, "cannot create the cgroup namespace");
+		nb_child_fail(sb->err_w, &err);
+	}
 	if (setup(spec, &sb->plan, &err) < 0)
 		nb_child_fail(sb->err_w, &err);
 	/* With --net=slirp the payload waits for the network; the view was

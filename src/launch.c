@@ -35,6 +35,7 @@ static void sandbox_release(struct nb_sandbox *sb)
 	nb_closep(&sb->err_w);
 	nb_closep(&sb->sigfd);
 	nb_idplan_release(&sb->plan);
+	nb_cgroup_release(&sb->cg);
 	nb_seccomp_free(sb->filter);
 	sb->filter = NULL;
 }
@@ -79,6 +80,7 @@ static unsigned long clone_flags(const struct nb_spec *spec)
 static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
 {
 	struct clone_args args = { .flags = clone_flags(spec), .exit_signal = SIGCHLD };
+	bool into_cgroup = sb->cg.active;
 	int p[2];
 	long pid;
 
@@ -91,11 +93,25 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 
 	sb->parent = getpid();
 	fflush(NULL);
-	/* clone3 leaves room for CLONE_INTO_CGROUP; plain clone is the
-	 * fallback for kernels before 5.3. Both return like fork(). */
+	/* clone3 starts the child inside the leaf from its first instruction,
+	 * and its cgroup namespace is rooted there. Plain clone is the
+	 * fallback for kernels before 5.7: the supervisor then moves the child
+	 * and the child makes its cgroup namespace itself. Both return like
+	 * fork(). */
+	if (into_cgroup) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)sb->cg.leaf_fd;
+	}
 	pid = syscall(SYS_clone3, &args, sizeof args);
-	if (pid < 0 && errno == ENOSYS)
-		pid = syscall(SYS_clone, args.flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0 && (errno == ENOSYS || errno == E2BIG || (into_cgroup && errno == EINVAL))) {
+		unsigned long f = args.flags & ~(unsigned long)CLONE_INTO_CGROUP;
+		if (into_cgroup && (f & CLONE_NEWCGROUP)) {
+			f &= ~(unsigned long)CLONE_NEWCGROUP;
+			sb->late_cgroupns = true;
+		}
+		pid = syscall(SYS_clone, f | SIGCHLD, NULL, NULL, NULL, NULL);
+		into_cgroup = false;
+	}
 	if (pid < 0)
 		return nb_userns_diagnose(errno, "cannot create the sandbox's namespaces", err);
 	if (pid == 0)
@@ -103,6 +119,8 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 	sb->pid = (pid_t)pid;
 	nb_closep(&sb->sync_r);
 	nb_closep(&sb->err_w);
+	if (sb->cg.active && !into_cgroup)
+		return nb_cgroup_enter(&sb->cg, sb->pid, err);
 	return 0;
 }
 
@@ -170,6 +188,7 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 {
 	_cleanup_(sandbox_release) struct nb_sandbox sb = NB_SANDBOX_INIT;
+	int rc;
 
 	TRY(nb_idmap_plan(spec, &sb.plan, err));       /* validate ids before any process exists */
 	TRY(nb_caps_resolve(spec, &sb.caps, err));     /* and the exact capability sets */
@@ -180,6 +199,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 							  .allow_userns = spec->allow_userns },
 			       &sb.filter, err));      /* a bad policy fails here, with file:line */
 	TRY(nb_slirp_prepare(spec, &sb.slirp, err));  /* slirp4netns, tun and free ports */
+	TRY(nb_cgroup_prepare(spec, &sb.cg, err));     /* leaf + limits, before the child exists */
 	if (spec->net == NB_NET_HOST)
 		fprintf(stderr, "nestbox: warning: with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)\n");
 	TRY(block_signals(&sb, err));                  /* nothing is lost before supervise() */
@@ -193,5 +213,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	}
 	if (spec->info_fd >= 0)
 		nb_status_info(spec, sb.pid, sb.slirp.ports, spec->info_fd);
-	return supervise(spec, &sb, err);              /* forward signals, collect the status */
+	rc = supervise(spec, &sb, err);                /* forward signals, collect the status */
+	nb_cgroup_finish(spec, &sb.cg, rc, spec->stats ? stderr : NULL); /* kill the rest, stats */
+	return rc;
 }

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "caps.h"
+#include "cgroup.h"
 #include "idmap.h"
 #include "seccomp.h"
 #include "slirp.h"
@@ -24,11 +25,13 @@ struct nb_sandbox {
 	struct nb_capset caps;  /* resolved before the child exists */
 	struct nb_seccomp *filter; /* compiled before the child exists */
 	struct nb_slirp slirp;  /* --net=slirp */
+	struct nb_cgroup cg;    /* the leaf, with --memory and friends */
+	bool late_cgroupns;     /* the child joins the leaf late: unshare then */
 };
 
 #define NB_SANDBOX_INIT                                                        \
 	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1,     \
-	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL, .slirp = NB_SLIRP_INIT }
+	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL, .slirp = NB_SLIRP_INIT, .cg = NB_CGROUP_INIT }
 
 /* Runs the sandbox to completion. Returns the exit status to report (the
  * payload's, or 128+signal), or -1 with err filled (err->status says

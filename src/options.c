@@ -10,6 +10,7 @@
 #define NS "Namespaces"
 #define PROC "Process"
 #define FS "Filesystem view (applied in order; SRC defaults DEST)"
+#define CG "Resource limits (a leaf of your delegated cgroup v2 subtree)"
 #define NET "Networking"
 #define PRIV "Privileges (capability names: CAP_X, x or ALL)"
 #define GEN "General"
@@ -52,6 +53,16 @@ const struct nb_option nb_options[] = {
 	{ "overlay-upper", 0, "DIR", nb_set_overlay_upper, true, FS, "upper (writable) dir of the preceding --overlay" },
 	{ "overlay-work", 0, "DIR", nb_set_overlay_work, true, FS,
 	  "work dir of the preceding --overlay, on the same filesystem as the upper" },
+	{ "memory", 0, "SIZE", nb_set_memory, false, CG, "memory.max: the OOM killer acts above it (e.g. 512M)" },
+	{ "memory-high", 0, "SIZE", nb_set_memory_high, false, CG, "memory.high: reclaim and throttle above it" },
+	{ "memory-swap", 0, "SIZE", nb_set_memory_swap, false, CG, "memory.swap.max: swap on top of memory (0: none)" },
+	{ "pids", 0, "N", nb_set_pids, false, CG, "pids.max: processes and threads at most" },
+	{ "cpus", 0, "FLOAT", nb_set_cpus, false, CG, "cpu.max: this many CPUs' worth of time (e.g. 0.5)" },
+	{ "cpu-weight", 0, "N", nb_set_cpu_weight, false, CG, "cpu.weight, 1 to 10000 (default 100)" },
+	{ "io-max", 0, "DEV:KEY=N,...", nb_set_io_max, true, CG, "io.max: rbps, wbps, riops, wiops for a block device" },
+	{ "cgroup", 0, "MODE", nb_set_cgroup, false, CG,
+	  "auto (a leaf when limits are asked), require, try (without one if it must) or off" },
+	{ "stats", 0, NULL, nb_set_stats, false, CG, "print memory peak, CPU time, OOM kills and pids peak as JSON at exit" },
 	{ "net", 0, "MODE", nb_set_net, false, NET,
 	  "none (default: only lo), slirp (slirp4netns user-mode networking) or host (the host's network)" },
 	{ "publish", 'p', "[IP:]PORT:PORT[/udp]", nb_set_publish, true, NET,

@@ -23,6 +23,8 @@ enum nb_ns {
 
 enum nb_map_mode { NB_MAP_AUTO, NB_MAP_SINGLE };
 
+enum nb_cgroup_mode { NB_CG_AUTO, NB_CG_OFF, NB_CG_TRY, NB_CG_REQUIRE };
+
 enum nb_net_mode { NB_NET_NONE, NB_NET_SLIRP, NB_NET_HOST };
 
 /* -p [HOST_IP:]HOST_PORT:SANDBOX_PORT[/tcp|/udp] */
@@ -91,6 +93,17 @@ struct nb_spec {
 	struct nb_mount *mounts;
 	size_t n_mounts;
 	char *cwd;        /* the caller's cwd, for --bind-cwd and the start dir */
+
+	/* Resource limits (cgroup.c); 0 means unset. */
+	enum nb_cgroup_mode cgroup_mode;
+	uint64_t mem_max, mem_high, mem_swap;
+	bool mem_swap_set;
+	uint32_t pids_max;
+	uint32_t cpu_quota;  /* microseconds per 100000 */
+	uint32_t cpu_weight;
+	char **io_max;       /* "MAJ:MIN rbps=N wbps=N ..." lines for io.max */
+	size_t n_io_max;
+	bool stats;
 
 	/* Networking (net.c). */
 	enum nb_net_mode net;
@@ -208,6 +221,16 @@ int nb_set_disable_dns(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_allow_host_loopback(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_publish(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_info_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_cgroup(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_memory(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_memory_high(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_memory_swap(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_pids(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_cpus(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_cpu_weight(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_io_max(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_stats(struct nb_spec *s, const char *arg, struct nb_err *err);
+bool nb_spec_has_limits(const struct nb_spec *s);
 int nb_set_verbose(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_help(struct nb_spec *s, const char *arg, struct nb_err *err);
 

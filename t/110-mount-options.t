@@ -34,8 +34,7 @@ like "$ERR" "^nestbox: --bind: cannot create /usr/nb-new in the sandbox: Read-on
 run_nb run --bind "$d/src:/a/../etc" -- true
 exit_is 125 "a destination with .. is refused"
 like "$ERR" "destination '/a/../etc' contains '..'" "with the reason"
-pgrep -u "$(id -u)" -x nestbox-init >/dev/null
-isnt $? 0 "failed set-ups leave no process behind"
+is "$(live_inits)" "" "failed set-ups leave no process behind"
 
 # --- order
 run_nb run --tmpfs /a --bind "$d/src:/a/b" -- cat /a/b/sub/f

@@ -31,8 +31,12 @@ skip() {
 
 # ok STATUS NAME: passes when STATUS is 0 (use: ok $? "name")
 ok() { if [ "$1" -eq 0 ]; then pass "$2"; else fail "$2" "status was $1"; fi; }
+# is GOT EXPECTED NAME [DIAG...]
 is() {
-	if [ "$1" = "$2" ]; then pass "$3"; else fail "$3" "got:      '$1'" "expected: '$2'"; fi
+	if [ "$1" = "$2" ]; then pass "$3"; else
+		_g=$1 _e=$2 _n=$3; shift 3
+		fail "$_n" "got:      '$_g'" "expected: '$_e'" "$@"
+	fi
 }
 isnt() {
 	if [ "$1" != "$2" ]; then pass "$3"; else fail "$3" "got '$1', wanted anything else"; fi
@@ -90,3 +94,8 @@ wait_for() {
 	done
 	return 1
 }
+
+# live_inits: pids of the caller's nestbox-init processes that still run
+# (a zombie whose parent was SIGKILLed waits for the host's pid 1; it runs
+# nothing and holds nothing).
+live_inits() { ps -u "$(id -u)" -o pid=,stat=,comm= | awk '$2 !~ /^Z/ && $3 == "nestbox-init" { print $1 }'; }

@@ -1,0 +1,401 @@
+/* cgroup.c: see cgroup.h. The steps are the kernel's rules for a
+ * delegated subtree (Documentation/admin-guide/cgroup-v2.rst):
+ *   1. the caller's own cgroup must be ours to write (delegated);
+ *   2. the no-internal-process rule: it may hold no process once it
+ *      enables controllers for children, so nestbox moves itself into a
+ *      leaf beside the sandbox's first;
+ *   3. enable the controllers the limits need, make <own>/nestbox-<pid>,
+ *      write the limits there;
+ *   4. start the child inside it (clone3 CLONE_INTO_CGROUP, in launch.c). */
+#include "cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define DELEGATE_HINT                                                                                  \
+	"run nestbox in a delegated scope, e.g. 'systemd-run --user --scope -p Delegate=yes nestbox ...', " \
+	"or ask an admin to install contrib/systemd/delegate.conf; or drop the limits (--cgroup=try runs without them)"
+
+static bool wants_leaf(const struct nb_spec *s)
+{
+	return s->cgroup_mode == NB_CG_REQUIRE || s->cgroup_mode == NB_CG_TRY || nb_spec_has_limits(s);
+}
+
+/* The cgroup2 mount point, from mountinfo (also finds a hybrid host's
+ * /sys/fs/cgroup/unified). */
+static char *cgroup2_mount(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], *found = NULL;
+
+	if (!f)
+		return NULL;
+	while (!found && fgets(line, sizeof line, f)) {
+		char *sep = strstr(line, " - cgroup2 ");
+		char mnt[4096];
+
+		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1)
+			found = nb_xstrdup(mnt);
+	}
+	fclose(f);
+	return found;
+}
+
+static char *own_path(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[4096], *found = NULL;
+
+	if (!f)
+		return NULL;
+	while (!found && fgets(line, sizeof line, f))
+		if (strncmp(line, "0::", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			found = nb_xstrdup(line + 3);
+		}
+	fclose(f);
+	return found;
+}
+
+static int read_in(const char *dir, const char *file, char *buf, size_t len)
+{
+	_cleanup_free_ char *p = nb_xasprintf("%s/%s", dir, file);
+	struct nb_err ignore;
+
+	size_t n;
+
+	if (nb_read_small(p, buf, len, &ignore) < 0)
+		return -1;
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return 0;
+}
+
+static int write_in(const char *dir, const char *file, const char *value, struct nb_err *err)
+{
+	_cleanup_free_ char *p = nb_xasprintf("%s/%s", dir, file);
+	return nb_write_file(p, value, err);
+}
+
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
+			return true;
+	return false;
+}
+
+/* Leaves of runs whose supervisor died (SIGKILL) stay behind; remove the
+ * empty ones whose pid is gone. */
+static void remove_stale(const char *own)
+{
+	DIR *d = opendir(own);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char events[256];
+		_cleanup_free_ char *path = NULL;
+		long pid;
+		char *end;
+
+		if (strncmp(e->d_name, "nestbox-", 8) != 0)
+			continue;
+		pid = strtol(e->d_name + 8, &end, 10);
+		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = nb_xasprintf("%s/%s", own, e->d_name);
+		if (read_in(path, "cgroup.events", events, sizeof events) == 0 && strstr(events, "populated 0"))
+			rmdir(path);
+	}
+	closedir(d);
+}
+
+static void fmt_size(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (v >= 1024 && v % 1024 == 0 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u]);
+}
+
+static int write_limits(const struct nb_spec *s, const char *leaf, struct nb_err *err)
+{
+	char v[64];
+
+	if (s->mem_max) {
+		snprintf(v, sizeof v, "%llu", (unsigned long long)s->mem_max);
+		TRY(write_in(leaf, "memory.max", v, err));
+	}
+	if (s->mem_high) {
+		snprintf(v, sizeof v, "%llu", (unsigned long long)s->mem_high);
+		TRY(write_in(leaf, "memory.high", v, err));
+	}
+	if (s->mem_swap_set) {
+		snprintf(v, sizeof v, "%llu", (unsigned long long)s->mem_swap);
+		TRY(write_in(leaf, "memory.swap.max", v, err));
+	}
+	if (s->pids_max) {
+		snprintf(v, sizeof v, "%u", s->pids_max);
+		TRY(write_in(leaf, "pids.max", v, err));
+	}
+	if (s->cpu_quota) {
+		snprintf(v, sizeof v, "%u 100000", s->cpu_quota);
+		TRY(write_in(leaf, "cpu.max", v, err));
+	}
+	if (s->cpu_weight) {
+		snprintf(v, sizeof v, "%u", s->cpu_weight);
+		TRY(write_in(leaf, "cpu.weight", v, err));
+	}
+	for (size_t i = 0; i < s->n_io_max; i++)
+		TRY(write_in(leaf, "io.max", s->io_max[i], err));
+	return 0;
+}
+
+/* Which controllers the limits need, as "+memory +pids ...". */
+static void needed(const struct nb_spec *s, char *buf, size_t len, const char **missing, const char *avail)
+{
+	static const char *const names[] = { "memory", "pids", "cpu", "io" };
+	bool need[4] = { s->mem_max || s->mem_high || s->mem_swap_set, s->pids_max != 0,
+			 s->cpu_quota || s->cpu_weight, s->n_io_max != 0 };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	*missing = NULL;
+	for (int i = 0; i < 4; i++) {
+		if (!need[i])
+			continue;
+		if (!has_word(avail, names[i]) && !*missing)
+			*missing = names[i];
+		n += (size_t)snprintf(buf + n, len - n, "%s+%s", n ? " " : "", names[i]);
+	}
+}
+
+/* Ours to manage: owned by us, with cgroup.procs and cgroup.subtree_control
+ * writable (what systemd's Delegate=yes or an admin's chown gives). */
+static bool delegated(const char *dir)
+{
+	_cleanup_free_ char *p = nb_xasprintf("%s/cgroup.subtree_control", dir),
+			    *q = nb_xasprintf("%s/cgroup.procs", dir);
+	struct stat st;
+
+	return stat(dir, &st) == 0 && st.st_uid == getuid() && access(p, W_OK) == 0 && access(q, W_OK) == 0;
+}
+
+/* The first process in dir other than nestbox itself, or 0. */
+static long other_process(const char *dir)
+{
+	char procs[4096] = "";
+
+	read_in(dir, "cgroup.procs", procs, sizeof procs);
+	for (char *t = strtok(procs, "\n"); t; t = strtok(NULL, "\n"))
+		if (atol(t) != (long)getpid())
+			return atol(t);
+	return 0;
+}
+
+static bool holds_self(const char *dir)
+{
+	char procs[4096] = "", me[24];
+
+	read_in(dir, "cgroup.procs", procs, sizeof procs);
+	snprintf(me, sizeof me, "%d", (int)getpid());
+	for (char *t = strtok(procs, "\n"); t; t = strtok(NULL, "\n"))
+		if (strcmp(t, me) == 0)
+			return true;
+	return false;
+}
+
+static int prepare(const struct nb_spec *s, struct nb_cgroup *cg, struct nb_err *err)
+{
+	_cleanup_free_ char *mnt = cgroup2_mount(), *rel = own_path(), *own = NULL;
+	char avail[512] = "", ctl[128], pid[24];
+	const char *missing;
+	long other;
+
+	if (!mnt)
+		return nb_fail(err, 0, "cannot enforce cgroup limits: this host has no cgroup v2 hierarchy (cgroup v1 only)"),
+		       nb_hint(err, "boot with systemd.unified_cgroup_hierarchy=1 to get cgroup v2; or drop the limits");
+	if (!rel)
+		return nb_fail(err, 0, "cannot enforce cgroup limits: /proc/self/cgroup has no cgroup v2 line");
+	own = nb_xasprintf("%s%s", mnt, strcmp(rel, "/") == 0 ? "" : rel);
+	read_in(own, "cgroup.controllers", avail, sizeof avail);
+	needed(s, ctl, sizeof ctl, &missing, avail);
+
+	/* A hybrid host keeps the controllers in v1: cgroup2 has none of them. */
+	if (strcmp(mnt, "/sys/fs/cgroup") != 0 && missing) {
+		char root[512] = "";
+		read_in(mnt, "cgroup.controllers", root, sizeof root);
+		if (!has_word(root, missing))
+			return nb_fail(err, 0, "cannot enforce the %s limit: this host's cgroups are hybrid; cgroup v2 (at %s) has only '%s', and nestbox does not use v1",
+				       missing, mnt, root),
+			       nb_hint(err, "boot with systemd.unified_cgroup_hierarchy=1 (pure cgroup v2), or drop the limits");
+	}
+	if (!delegated(own)) {
+		struct stat st = { 0 };
+		stat(own, &st);
+		nb_fail(err, 0, "cannot enforce cgroup limits: your cgroup %s is not delegated to you (owner uid %u; cgroup.procs and cgroup.subtree_control must be yours)",
+			own, (unsigned)st.st_uid);
+		return nb_hint(err, DELEGATE_HINT);
+	}
+
+	/* The no-internal-process rule. Other processes in our own cgroup (the
+	 * shell) keep it from enabling controllers; its parent can serve when
+	 * it is delegated to us too and holds no process itself. */
+	cg->own = nb_steal_ptr(&own);
+	other = other_process(cg->own);
+	if (other) {
+		char *slash = strrchr(cg->own, '/');
+		_cleanup_free_ char *parent = slash ? strndup(cg->own, (size_t)(slash - cg->own)) : NULL;
+
+		if (!parent || strlen(parent) <= strlen(mnt) || !delegated(parent) || other_process(parent) ||
+		    holds_self(parent))
+			return nb_fail(err, 0, "cannot use %s for limits: other processes (pid %ld) are in it, and a cgroup with processes cannot give controllers to a child cgroup",
+				       cg->own, other),
+			       nb_hint(err, "start nestbox in a scope of its own: 'systemd-run --user --scope -p Delegate=yes nestbox ...'");
+		free(cg->own);
+		cg->own = nb_steal_ptr(&parent);
+		read_in(cg->own, "cgroup.controllers", avail, sizeof avail);
+		needed(s, ctl, sizeof ctl, &missing, avail);
+	}
+	if (missing)
+		return nb_fail(err, 0, "cannot enforce the %s limit: the %s controller is not delegated to %s (it has: %s)",
+			       missing, missing, cg->own, avail[0] ? avail : "none"),
+		       nb_hint(err, "an admin can delegate it: install contrib/systemd/delegate.conf as /etc/systemd/system/user@.service.d/delegate.conf (Delegate=cpu cpuset io memory pids)");
+	remove_stale(cg->own);
+
+	/* nestbox itself steps out into a shared supervisor leaf. */
+	if (holds_self(cg->own)) {
+		_cleanup_free_ char *sup = nb_xasprintf("%s/nestbox-supervisors", cg->own);
+
+		snprintf(pid, sizeof pid, "%d", (int)getpid());
+		if (mkdir(sup, 0755) < 0 && errno != EEXIST)
+			return nb_fail(err, errno, "cannot create %s", sup);
+		if (write_in(sup, "cgroup.procs", pid, err) < 0)
+			return -1;
+	}
+	if (ctl[0] && write_in(cg->own, "cgroup.subtree_control", ctl, err) < 0)
+		return nb_hint(err, "enabling '%s' failed; is a process still in %s?", ctl, cg->own);
+
+	cg->leaf = nb_xasprintf("%s/nestbox-%d", cg->own, (int)getpid());
+	if (mkdir(cg->leaf, 0755) < 0)
+		return nb_fail(err, errno, "cannot create the sandbox's cgroup %s", cg->leaf);
+	cg->active = true;
+	TRY(write_limits(s, cg->leaf, err));
+	cg->leaf_fd = open(cg->leaf, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cg->leaf_fd < 0)
+		return nb_fail(err, errno, "cannot open %s", cg->leaf);
+	return 0;
+}
+
+int nb_cgroup_prepare(const struct nb_spec *spec, struct nb_cgroup *cg, struct nb_err *err)
+{
+	if (spec->cgroup_mode == NB_CG_OFF || !wants_leaf(spec))
+		return 0;
+	if (prepare(spec, cg, err) == 0)
+		return 0;
+	if (spec->cgroup_mode != NB_CG_TRY)
+		return -1;
+	{
+		char line[sizeof err->msg + sizeof err->hint + 64];
+		nb_err_format(err, line, sizeof line);
+		fprintf(stderr, "nestbox: warning: --cgroup=try: running without a cgroup leaf%s: %s\n",
+			nb_spec_has_limits(spec) ? ", so without the limits" : "", line);
+	}
+	nb_cgroup_release(cg);
+	return 0;
+}
+
+int nb_cgroup_enter(const struct nb_cgroup *cg, pid_t pid, struct nb_err *err)
+{
+	char v[24];
+
+	snprintf(v, sizeof v, "%d", (int)pid);
+	return write_in(cg->leaf, "cgroup.procs", v, err);
+}
+
+static unsigned long long stat_value(const char *dir, const char *file, const char *key)
+{
+	char buf[2048];
+	char *p;
+
+	if (read_in(dir, file, buf, sizeof buf) < 0)
+		return 0;
+	if (!key)
+		return strtoull(buf, NULL, 10);
+	for (p = strstr(buf, key); p; p = strstr(p + 1, key))
+		if ((p == buf || p[-1] == '\n') && p[strlen(key)] == ' ')
+			return strtoull(p + strlen(key) + 1, NULL, 10);
+	return 0;
+}
+
+void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit_code, FILE *stats_out)
+{
+	struct nb_err ignore;
+	char buf[64];
+	unsigned long long oom;
+
+	if (!cg->active)
+		return;
+	/* Kill whatever the payload left, then wait for the leaf to empty. */
+	if (write_in(cg->leaf, "cgroup.kill", "1", &ignore) < 0) {
+		char procs[4096];
+		if (read_in(cg->leaf, "cgroup.procs", procs, sizeof procs) == 0)
+			for (char *t = strtok(procs, "\n"); t; t = strtok(NULL, "\n"))
+				kill((pid_t)atoi(t), SIGKILL);
+	}
+	for (int i = 0; i < 400; i++) {
+		char ev[256];
+		if (read_in(cg->leaf, "cgroup.events", ev, sizeof ev) < 0 || strstr(ev, "populated 0"))
+			break;
+		nanosleep(&(struct timespec){ 0, 2500000 }, NULL);
+	}
+	oom = stat_value(cg->leaf, "memory.events", "oom_kill");
+	if (oom && exit_code == 128 + SIGKILL) {
+		fmt_size(spec->mem_max, buf, sizeof buf);
+		fprintf(stderr, "nestbox: the sandbox was killed by the OOM killer at memory.max=%s\n",
+			spec->mem_max ? buf : "max");
+	}
+	cg->oom_killed = oom != 0;
+	if (stats_out) {
+		fprintf(stats_out,
+			"{\"exit-code\": %d, \"memory-peak\": %llu, \"cpu-user-usec\": %llu, \"cpu-system-usec\": %llu, \"oom-kills\": %llu, \"pids-peak\": %llu}\n",
+			exit_code, stat_value(cg->leaf, "memory.peak", NULL),
+			stat_value(cg->leaf, "cpu.stat", "user_usec"), stat_value(cg->leaf, "cpu.stat", "system_usec"),
+			oom, stat_value(cg->leaf, "pids.peak", NULL));
+		fflush(stats_out);
+	}
+	if (rmdir(cg->leaf) == 0)
+		cg->active = false;
+}
+
+void nb_cgroup_release(struct nb_cgroup *cg)
+{
+	if (cg->active && cg->leaf)
+		rmdir(cg->leaf);
+	nb_closep(&cg->leaf_fd);
+	free(cg->own);
+	free(cg->leaf);
+	cg->own = cg->leaf = NULL;
+	cg->active = false;
+}

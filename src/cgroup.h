@@ -1,0 +1,35 @@
+/* cgroup.h: the sandbox's leaf in the caller's delegated cgroup v2
+ * subtree, with its limits and stats. Owns finding and checking the
+ * delegation, the leaf's life (made before the child, killed and removed
+ * after), and removing stale leaves of dead runs. A limit it cannot
+ * enforce is an error (or, with --cgroup=try, a warning), never dropped. */
+#ifndef NB_CGROUP_H
+#define NB_CGROUP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+struct nb_cgroup {
+	bool active;      /* a leaf exists */
+	char *own;        /* the caller's cgroup directory */
+	char *leaf;       /* <own>/nestbox-<pid> */
+	int leaf_fd;      /* O_PATH, for clone3(CLONE_INTO_CGROUP) */
+	bool oom_killed;  /* learned at the end */
+};
+
+#define NB_CGROUP_INIT { .leaf_fd = -1 }
+
+/* Before the child exists: check the delegation, make the leaf and write
+ * the limits. Does nothing without limits unless --cgroup=require/try. */
+int nb_cgroup_prepare(const struct nb_spec *spec, struct nb_cgroup *cg, struct nb_err *err);
+/* The fallback when clone3 could not start the child in the leaf. */
+int nb_cgroup_enter(const struct nb_cgroup *cg, pid_t pid, struct nb_err *err);
+/* After the payload: kill what is left (cgroup.kill), report, remove the
+ * leaf. wstatus is the sandbox's exit status, for the OOM explanation. */
+void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit_code, FILE *stats_out);
+void nb_cgroup_release(struct nb_cgroup *cg);
+
+#endif

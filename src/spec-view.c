@@ -1,0 +1,305 @@
+/* spec-view.c: the setters of the filesystem view options (--rootfs,
+ * --bind and friends, --overlay): syntax only; mounts.c does the work. */
+#include "spec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "spec-internal.h"
+#include "util.h"
+
+/* --- the filesystem view ------------------------------------------------ */
+
+/* Destinations are absolute and free of "..": they are resolved inside the
+ * new root, and ".." is the classic way out of one. */
+static int clean_dest(const char *opt, const char *in, char **out, struct nb_err *err)
+{
+	size_t n = strlen(in);
+	char *o = nb_xmalloc(n + 2), *w = o;
+
+	if (in[0] != '/') {
+		free(o);
+		return nb_fail(err, 0, "%s: destination '%s' is not an absolute path", opt, in);
+	}
+	for (const char *p = in; *p;) {
+		const char *e;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		e = strchrnul(p, '/');
+		len = (size_t)(e - p);
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			free(o);
+			return nb_fail(err, 0, "%s: destination '%s' contains '..'", opt, in),
+			       nb_hint(err, "give the path as it is inside the sandbox, without '..'");
+		}
+		if (len > 0 && !(len == 1 && p[0] == '.')) {
+			*w++ = '/';
+			memcpy(w, p, len);
+			w += len;
+		}
+		p = e;
+	}
+	if (w == o)
+		*w++ = '/';
+	*w = '\0';
+	*out = o;
+	return 0;
+}
+
+char *nb_abs_src(const char *src)
+{
+	char *cwd;
+	char *r;
+
+	if (src[0] == '/')
+		return nb_xstrdup(src);
+	cwd = getcwd(NULL, 0);
+	r = nb_xasprintf("%s/%s", cwd ? cwd : "", src);
+	free(cwd);
+	return r;
+}
+
+static struct nb_mount *add_mount(struct nb_spec *s, enum nb_mnt_kind kind, const char *opt)
+{
+	struct nb_mount *m;
+
+	s->mounts = nb_xrealloc(s->mounts, (s->n_mounts + 1) * sizeof *s->mounts);
+	m = &s->mounts[s->n_mounts++];
+	memset(m, 0, sizeof *m);
+	m->kind = kind;
+	m->opt = opt;
+	return m;
+}
+
+/* SRC[:DEST], split at the last ':' so that only DEST must be colon-free. */
+static int add_bind(struct nb_spec *s, const char *arg, enum nb_mnt_kind kind, bool try_,
+		    const char *opt, struct nb_err *err)
+{
+	const char *colon = strrchr(arg, ':');
+	_cleanup_free_ char *src = colon ? strndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
+	char *dest = NULL;
+	struct nb_mount *m;
+
+	if (!src || !*src)
+		return nb_fail(err, 0, "%s: '%s' has no source", opt, arg),
+		       nb_hint(err, "the form is SRC[:DEST]");
+	if (kind == NB_MNT_FILE && !colon)
+		return nb_fail(err, 0, "%s: '%s' has no destination", opt, arg),
+		       nb_hint(err, "the form is SRC:DEST");
+	TRY(clean_dest(opt, colon ? colon + 1 : src, &dest, err));
+	m = add_mount(s, kind, opt);
+	m->try_ = try_;
+	m->src = nb_abs_src(src);
+	m->dest = dest;
+	return 0;
+}
+
+#define BIND_SETTER(fn, kind, try_, opt)                                       \
+	int fn(struct nb_spec *s, const char *arg, struct nb_err *err)         \
+	{                                                                      \
+		return add_bind(s, arg, kind, try_, opt, err);                 \
+	}
+BIND_SETTER(nb_set_bind, NB_MNT_BIND, false, "--bind")
+BIND_SETTER(nb_set_bind_try, NB_MNT_BIND, true, "--bind-try")
+BIND_SETTER(nb_set_ro_bind, NB_MNT_RO_BIND, false, "--ro-bind")
+BIND_SETTER(nb_set_ro_bind_try, NB_MNT_RO_BIND, true, "--ro-bind-try")
+BIND_SETTER(nb_set_dev_bind, NB_MNT_DEV_BIND, false, "--dev-bind")
+BIND_SETTER(nb_set_dev_bind_try, NB_MNT_DEV_BIND, true, "--dev-bind-try")
+BIND_SETTER(nb_set_file, NB_MNT_FILE, false, "--file")
+
+static int parse_mode(const char *opt, const char *s, unsigned *mode, struct nb_err *err)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 8);
+
+	if (!*s || *end || v > 07777)
+		return nb_fail(err, 0, "%s: mode '%s' is not an octal mode up to 7777", opt, s);
+	*mode = (unsigned)v;
+	return 0;
+}
+
+/* tmpfs sizes as the kernel takes them: a number with k, m, g or %. */
+static int check_tmpfs_size(const char *opt, const char *s, struct nb_err *err)
+{
+	const char *p = s;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == s || (*p && (p[1] || !strchr("kKmMgG%", *p))))
+		return nb_fail(err, 0, "%s: size '%s' is not a number with an optional k, m, g or %% suffix", opt, s);
+	return 0;
+}
+
+static int add_simple(struct nb_spec *s, const char *arg, enum nb_mnt_kind kind, const char *opt,
+		      struct nb_err *err)
+{
+	char *dest = NULL;
+
+	TRY(clean_dest(opt, arg, &dest, err));
+	add_mount(s, kind, opt)->dest = dest;
+	return 0;
+}
+
+int nb_set_proc(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return add_simple(s, arg, NB_MNT_PROC, "--proc", err);
+}
+
+int nb_set_dev(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return add_simple(s, arg, NB_MNT_DEV, "--dev", err);
+}
+
+int nb_set_remount_ro(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return add_simple(s, arg, NB_MNT_REMOUNT_RO, "--remount-ro", err);
+}
+
+int nb_set_mask(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return add_simple(s, arg, NB_MNT_MASK, "--mask", err);
+}
+
+int nb_set_tmpfs(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	const char *colon = strchr(arg, ':');
+	_cleanup_free_ char *d = colon ? strndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
+	_cleanup_free_ char *opts = colon ? nb_xstrdup(colon + 1) : NULL;
+	char *dest = NULL, *save = NULL;
+	struct nb_mount *m;
+	char *size = NULL;
+	unsigned mode = 0;
+
+	if (!d)
+		return nb_fail(err, ENOMEM, "--tmpfs");
+	for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
+		if (strncmp(o, "size=", 5) == 0) {
+			TRY(check_tmpfs_size("--tmpfs", o + 5, err));
+			free(size);
+			size = nb_xstrdup(o + 5);
+		} else if (strncmp(o, "mode=", 5) == 0) {
+			if (parse_mode("--tmpfs", o + 5, &mode, err) < 0) {
+				free(size);
+				return -1;
+			}
+		} else {
+			free(size);
+			return nb_fail(err, 0, "--tmpfs: unknown option '%s'", o),
+			       nb_hint(err, "the form is DEST[:size=N,mode=M]");
+		}
+	}
+	if (clean_dest("--tmpfs", d, &dest, err) < 0) {
+		free(size);
+		return -1;
+	}
+	m = add_mount(s, NB_MNT_TMPFS, "--tmpfs");
+	m->dest = dest;
+	m->size = size;
+	m->mode = mode;
+	return 0;
+}
+
+int nb_set_dir(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	const char *colon = strchr(arg, ':');
+	_cleanup_free_ char *d = colon ? strndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
+	unsigned mode = 0755;
+	char *dest = NULL;
+
+	if (!d)
+		return nb_fail(err, ENOMEM, "--dir");
+	if (colon)
+		TRY(parse_mode("--dir", colon + 1, &mode, err));
+	TRY(clean_dest("--dir", d, &dest, err));
+	add_mount(s, NB_MNT_DIR, "--dir")->dest = dest;
+	s->mounts[s->n_mounts - 1].mode = mode;
+	return 0;
+}
+
+int nb_set_symlink(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	const char *colon = strrchr(arg, ':');
+	char *dest = NULL;
+	struct nb_mount *m;
+
+	if (!colon || colon == arg)
+		return nb_fail(err, 0, "--symlink: cannot parse '%s'", arg),
+		       nb_hint(err, "the form is TARGET:LINK");
+	TRY(clean_dest("--symlink", colon + 1, &dest, err));
+	m = add_mount(s, NB_MNT_SYMLINK, "--symlink");
+	m->src = strndup(arg, (size_t)(colon - arg));
+	m->dest = dest;
+	return 0;
+}
+
+int nb_set_overlay(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	const char *colon = strrchr(arg, ':');
+	_cleanup_free_ char *lowers = colon ? strndup(arg, (size_t)(colon - arg)) : NULL;
+	char *dest = NULL, *save = NULL, *abs = NULL;
+
+	if (!colon || !lowers || !*lowers)
+		return nb_fail(err, 0, "--overlay: cannot parse '%s'", arg),
+		       nb_hint(err, "the form is LOWER[:LOWER2...]:DEST");
+	TRY(clean_dest("--overlay", colon + 1, &dest, err));
+	/* Each lower is a host path; keep them ':'-joined, made absolute. */
+	for (char *l = strtok_r(lowers, ":", &save); l; l = strtok_r(NULL, ":", &save)) {
+		char *a = nb_abs_src(l), *joined = a;
+
+		if (abs) {
+			joined = nb_xasprintf("%s:%s", abs, a);
+			free(abs);
+			free(a);
+		}
+		abs = joined;
+	}
+	if (!abs) {
+		free(dest);
+		return nb_fail(err, 0, "--overlay: '%s' names no lower directory", arg);
+	}
+	add_mount(s, NB_MNT_OVERLAY, "--overlay")->dest = dest;
+	s->mounts[s->n_mounts - 1].src = abs;
+	return 0;
+}
+
+static int set_overlay_dir(struct nb_spec *s, const char *arg, bool upper, struct nb_err *err)
+{
+	const char *opt = upper ? "--overlay-upper" : "--overlay-work";
+	struct nb_mount *m = s->n_mounts ? &s->mounts[s->n_mounts - 1] : NULL;
+	char **field;
+
+	if (!m || m->kind != NB_MNT_OVERLAY)
+		return nb_fail(err, 0, "%s must follow the --overlay it belongs to", opt);
+	field = upper ? &m->upper : &m->work;
+	if (*field)
+		return nb_fail(err, 0, "%s given twice for --overlay ...:%s", opt, m->dest);
+	*field = nb_abs_src(arg);
+	return 0;
+}
+
+int nb_set_overlay_upper(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return set_overlay_dir(s, arg, true, err);
+}
+
+int nb_set_overlay_work(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return set_overlay_dir(s, arg, false, err);
+}
+
+int nb_set_rootfs(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	(void)err;
+	free(s->rootfs);
+	s->rootfs = nb_abs_src(arg);
+	return 0;
+}
+
+FLAG_SETTER(nb_set_read_only, read_only, true)
+FLAG_SETTER(nb_set_bind_cwd, bind_cwd, true)
+
