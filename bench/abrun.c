@@ -2,8 +2,9 @@
  * one's median wall time, its spread (the middle half) and the ratio A/B.
  * Interleaving keeps a busy machine's noise out of the ratio.
  *
- *   abrun [-n RUNS] [-w WARMUP] [-l LABEL] -- A... -- B...
- *   abrun [-n RUNS] [-P PAR] --seq COUNT -- A... -- B...
+ *   abrun [-n RUNS] [-w WARMUP] [-l LABEL] :: A... :: B...
+ *   abrun [-n RUNS] [-P PAR] --seq COUNT :: A... :: B...
+ * (":: " separates the commands, which may contain "--" themselves.)
  *        each sample runs the command COUNT times, PAR at a time
  *
  * Prints one line: label, median A, median B (ms), IQR A, IQR B, ratio, and
@@ -61,8 +62,10 @@ static double sample(char **argv, int count, int par, long *rss)
 			if (p < 0)
 				return -1;
 			running--;
-			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+				fprintf(stderr, "abrun: %s exited with status 0x%x\n", argv[0], st);
 				failed = 1;
+			}
 			if (ru.ru_maxrss > *rss)
 				*rss = ru.ru_maxrss;
 		}
@@ -91,7 +94,7 @@ int main(int argc, char **argv)
 	double *ta, *tb;
 	long rss_a = 0, rss_b = 0;
 
-	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+	for (; i < argc && strcmp(argv[i], "::") != 0; i++) {
 		if (!strcmp(argv[i], "-n") && i + 1 < argc)
 			runs = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-w") && i + 1 < argc)
@@ -110,7 +113,7 @@ int main(int argc, char **argv)
 	if (i >= argc)
 		return 2;
 	a = argv + i + 1;
-	for (i = i + 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+	for (i = i + 1; i < argc && strcmp(argv[i], "::") != 0; i++)
 		;
 	if (i >= argc)
 		return 2;

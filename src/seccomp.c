@@ -38,7 +38,7 @@
 #endif
 
 #define BUILTIN_NAME "(built-in default.policy)"
-#define MAX_FILTERS 16
+#define MAX_FILTERS NB_SECCOMP_MAX_FILTERS
 #define MAX_ARCHES 8
 #define MAX_WORDS 256
 #define MAX_POLICY_SIZE (1024L * 1024)
@@ -71,6 +71,7 @@ struct policy {
 
 struct nb_seccomp {
 	size_t n;
+	bool builtin;   /* prog points into nb_seccomp_builtins: nothing to free */
 	struct sock_fprog prog[MAX_FILTERS];
 	scmp_filter_ctx ctx[MAX_FILTERS];
 	char what[MAX_FILTERS][80];
@@ -773,6 +774,29 @@ static int compile(const struct policy *p, struct nb_seccomp *f, struct nb_err *
 
 /* --- The interface ------------------------------------------------------ */
 
+/* Defined in the generated build/default-bpf.c; weak, so that the generator
+ * itself links without it (and compiles the policy the slow way). */
+extern const struct nb_seccomp_builtin nb_seccomp_builtins[4] __attribute__((weak));
+
+int nb_seccomp_emit_c(const struct nb_seccomp *f, FILE *out, const char *prefix)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		fprintf(out, "static const struct sock_filter %s_%zu[] = {\n", prefix, i);
+		for (unsigned k = 0; k < f->prog[i].len; k++) {
+			const struct sock_filter *x = &f->prog[i].filter[k];
+			fprintf(out, "\t{ 0x%x, %u, %u, 0x%x },\n", x->code, x->jt, x->jf, x->k);
+		}
+		fprintf(out, "};\n");
+	}
+	fprintf(out, "#define %s_INIT { .n = %zu, .len = {", prefix, f->n);
+	for (size_t i = 0; i < f->n; i++)
+		fprintf(out, " %u,", f->prog[i].len);
+	fprintf(out, " }, .filter = {");
+	for (size_t i = 0; i < f->n; i++)
+		fprintf(out, " %s_%zu,", prefix, i);
+	return fprintf(out, " } }\n") < 0 ? -1 : 0;
+}
+
 static void policy_freep(struct policy **p)
 {
 	if (*p)
@@ -796,6 +820,20 @@ int nb_seccomp_prepare(const struct nb_seccomp_opts *o, struct nb_seccomp **out,
 	f = nb_xmalloc(sizeof *f);
 	memset(f, 0, sizeof *f);
 	if (strcmp(src, "unconfined") == 0) {
+		*out = nb_steal_ptr(&f);
+		return 0;
+	}
+	/* The built-in policy was compiled at build time; --verbose dumps need
+	 * the libseccomp contexts, so they compile it anew. */
+	if (strcmp(src, "default") == 0 && nb_seccomp_builtins && !o->keep_ctx) {
+		const struct nb_seccomp_builtin *b = &nb_seccomp_builtins[(o->log ? 2 : 0) + (o->allow_userns ? 1 : 0)];
+
+		f->builtin = true;
+		f->n = b->n;
+		for (size_t i = 0; i < b->n; i++) {
+			f->prog[i].len = b->len[i];
+			f->prog[i].filter = (struct sock_filter *)b->filter[i];
+		}
 		*out = nb_steal_ptr(&f);
 		return 0;
 	}
@@ -867,7 +905,7 @@ void nb_seccomp_free(struct nb_seccomp *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->n; i++) {
+	for (size_t i = 0; i < f->n && !f->builtin; i++) {
 		free(f->prog[i].filter);
 		seccomp_release(f->ctx[i]);
 	}

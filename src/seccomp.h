@@ -6,6 +6,7 @@
 #define NB_SECCOMP_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "err.h"
 
@@ -13,6 +14,7 @@ struct nb_seccomp_opts {
 	const char *policy; /* NULL or "default": built in; "unconfined": none; else a path */
 	bool log;           /* --seccomp-log: every denial becomes SCMP_ACT_LOG */
 	bool allow_userns;  /* --allow-userns: namespace creation and setns allowed */
+	bool keep_ctx;      /* compile even the built-in policy, for nb_seccomp_dump */
 };
 
 /* The compiled filters; opaque. */
@@ -38,6 +40,19 @@ int nb_seccomp_load(const struct nb_seccomp *f, struct nb_err *err);
 int nb_seccomp_dump(const struct nb_seccomp *f, int fd, struct nb_err *err);
 
 void nb_seccomp_free(struct nb_seccomp *f);
+
+/* The built-in policy, compiled at build time (src/gen/seccomp-bpf.c) for
+ * each combination of log and allow_userns, so that the default costs no
+ * libseccomp work at run time. Index: log * 2 + allow_userns. */
+#define NB_SECCOMP_MAX_FILTERS 16
+struct sock_filter;
+struct nb_seccomp_builtin {
+	size_t n;
+	unsigned short len[NB_SECCOMP_MAX_FILTERS];
+	const struct sock_filter *filter[NB_SECCOMP_MAX_FILTERS];
+};
+/* Writes f's programs as C arrays named PREFIX_N, and a struct initializer. */
+int nb_seccomp_emit_c(const struct nb_seccomp *f, FILE *out, const char *prefix);
 static inline void nb_seccomp_freep(struct nb_seccomp **f)
 {
 	nb_seccomp_free(*f);

@@ -8,9 +8,10 @@
 # A rule here must not become make's default goal.
 nb_seccomp_goal := $(.DEFAULT_GOAL)
 
-EXTRA_OBJS  += build/default-policy.o
+EXTRA_OBJS  += build/default-policy.o build/default-bpf.o
 CHECK_DEPS  += t/lib/sysprobe
-CLEAN_FILES += build/default-policy.c build/default-policy.o t/lib/sysprobe
+CLEAN_FILES += build/default-policy.c build/default-policy.o t/lib/sysprobe \
+	       build/seccomp-bpf build/default-bpf.c build/default-bpf.o
 
 build/default-policy.c: conf/seccomp/default.policy src/seccomp.mk | build
 	{ echo '/* Generated from $< by src/seccomp.mk: do not edit. */'; \
@@ -20,6 +21,16 @@ build/default-policy.c: conf/seccomp/default.policy src/seccomp.mk | build
 	  echo '"";'; } >$@.tmp && mv $@.tmp $@
 
 build/default-policy.o: build/default-policy.c src/seccomp.h src/err.h
+	$(CC) $(NB_CFLAGS) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+# The built-in policy compiled at build time (src/gen/seccomp-bpf.c).
+build/seccomp-bpf: src/gen/seccomp-bpf.c build/seccomp.o build/err.o build/util.o build/default-policy.o
+	$(CC) $(NB_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+build/default-bpf.c: build/seccomp-bpf
+	./build/seccomp-bpf >$@.tmp && mv $@.tmp $@
+
+build/default-bpf.o: build/default-bpf.c src/seccomp.h
 	$(CC) $(NB_CFLAGS) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
 # Static, so that it runs in any root filesystem a sandbox shows.
