@@ -349,7 +349,7 @@ static unsigned long long stat_value(const char *dir, const char *file, const ch
 	return 0;
 }
 
-void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit_code, FILE *stats_out)
+void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit_code, char *stats, size_t len)
 {
 	struct nb_err ignore;
 	char buf[64];
@@ -377,14 +377,10 @@ void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit
 			spec->mem_max ? buf : "max");
 	}
 	cg->oom_killed = oom != 0;
-	if (stats_out) {
-		fprintf(stats_out,
-			"{\"exit-code\": %d, \"memory-peak\": %llu, \"cpu-user-usec\": %llu, \"cpu-system-usec\": %llu, \"oom-kills\": %llu, \"pids-peak\": %llu}\n",
-			exit_code, stat_value(cg->leaf, "memory.peak", NULL),
-			stat_value(cg->leaf, "cpu.stat", "user_usec"), stat_value(cg->leaf, "cpu.stat", "system_usec"),
-			oom, stat_value(cg->leaf, "pids.peak", NULL));
-		fflush(stats_out);
-	}
+	snprintf(stats, len,
+		 "{\"exit-code\": %d, \"memory-peak\": %llu, \"cpu-user-usec\": %llu, \"cpu-system-usec\": %llu, \"oom-kills\": %llu, \"pids-peak\": %llu}",
+		 exit_code, stat_value(cg->leaf, "memory.peak", NULL), stat_value(cg->leaf, "cpu.stat", "user_usec"),
+		 stat_value(cg->leaf, "cpu.stat", "system_usec"), oom, stat_value(cg->leaf, "pids.peak", NULL));
 	if (rmdir(cg->leaf) == 0)
 		cg->active = false;
 }

@@ -27,9 +27,10 @@ struct nb_cgroup {
 int nb_cgroup_prepare(const struct nb_spec *spec, struct nb_cgroup *cg, struct nb_err *err);
 /* The fallback when clone3 could not start the child in the leaf. */
 int nb_cgroup_enter(const struct nb_cgroup *cg, pid_t pid, struct nb_err *err);
-/* After the payload: kill what is left (cgroup.kill), report, remove the
- * leaf. wstatus is the sandbox's exit status, for the OOM explanation. */
-void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit_code, FILE *stats_out);
+/* After the payload: kill what is left (cgroup.kill), explain an OOM kill,
+ * fill stats with a JSON object (memory peak, CPU time, OOM kills, pids
+ * peak; left empty without a leaf), remove the leaf. */
+void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit_code, char *stats, size_t len);
 void nb_cgroup_release(struct nb_cgroup *cg);
 
 #endif

@@ -252,9 +252,11 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 	close(sb->sync_w);
 	close(sb->err_r);
 	close(sb->sigfd);
-	/* The supervisor writes --info-fd itself. */
+	/* The supervisor writes --info-fd and --json-status-fd itself. */
 	if (spec->info_fd >= 0)
 		close(spec->info_fd);
+	if (spec->json_status_fd >= 0)
+		close(spec->json_status_fd);
 	if (spec->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
 		nb_fail(&err, errno, "cannot set the parent-death signal");
 		nb_child_fail(sb->err_w, &err);

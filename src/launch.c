@@ -188,6 +188,7 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 {
 	_cleanup_(sandbox_release) struct nb_sandbox sb = NB_SANDBOX_INIT;
+	char stats[512] = "";
 	int rc;
 
 	TRY(nb_idmap_plan(spec, &sb.plan, err));       /* validate ids before any process exists */
@@ -212,8 +213,15 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 		TRY(child_release(&sb, true, err));    /* child: identity, init, exec */
 	}
 	if (spec->info_fd >= 0)
-		nb_status_info(spec, sb.pid, sb.slirp.ports, spec->info_fd);
+		nb_status_info(spec, sb.pid, sb.slirp.ports, spec->info_fd, true);
+	if (spec->json_status_fd >= 0)
+		nb_status_info(spec, sb.pid, sb.slirp.ports, spec->json_status_fd, false);
 	rc = supervise(spec, &sb, err);                /* forward signals, collect the status */
-	nb_cgroup_finish(spec, &sb.cg, rc, spec->stats ? stderr : NULL); /* kill the rest, stats */
+	nb_cgroup_finish(spec, &sb.cg, rc, stats, sizeof stats); /* kill the rest, stats */
+	if (spec->stats && rc >= 0)
+		fprintf(stderr, "%s\n", stats[0] ? stats : "{\"exit-code\": 0, \"note\": \"no cgroup leaf: no stats\"}");
+	/* As bwrap: an exit code only for a command that ran. */
+	if (spec->json_status_fd >= 0 && rc >= 0)
+		nb_status_exit(spec->json_status_fd, rc, stats);
 	return rc;
 }

@@ -116,6 +116,8 @@ const struct nb_option nb_options[] = {
 	  "make nested user namespaces impossible, not only filtered" },
 	{ "info-fd", 0, "FD", nb_set_info_fd, false, GEN,
 	  "write JSON about the sandbox (child pid, namespaces, published ports) to FD once it runs" },
+	{ "json-status-fd", 0, "FD", nb_set_json_status_fd, false, GEN,
+	  "write JSON lines to FD: the --info-fd object once it runs, then the exit code (and --stats)" },
 	{ "verbose", 'v', NULL, nb_set_verbose, false, GEN, "say what nestbox sets up" },
 	{ "help", 'h', NULL, nb_set_help, false, GEN, "print this help" },
 	{ NULL, 0, NULL, NULL, false, NULL, NULL },

@@ -204,14 +204,26 @@ bad:
 	return nb_hint(err, "the form is [HOST_IP:]HOST_PORT:SANDBOX_PORT[/tcp|/udp], e.g. 127.0.0.1:8080:80; HOST_PORT 0 picks a free port");
 }
 
-int nb_set_info_fd(struct nb_spec *s, const char *arg, struct nb_err *err)
+static int status_fd(const char *opt, const char *arg, int *out, struct nb_err *err)
 {
 	uint32_t fd;
 
-	if (nb_parse_u32(arg, INT32_MAX, &fd) < 0 || fcntl((int)fd, F_GETFD) < 0)
-		return nb_fail(err, errno ? errno : EINVAL, "--info-fd: '%s' is not an open file descriptor", arg);
-	s->info_fd = (int)fd;
+	if (nb_parse_u32(arg, INT32_MAX, &fd) < 0 || fd <= 2 || fcntl((int)fd, F_GETFD) < 0)
+		return nb_fail(err, errno ? errno : EINVAL, "%s: '%s' is not an open file descriptor above 2", opt, arg);
+	/* The payload must not hold it: the reader waits for its EOF. */
+	fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	*out = (int)fd;
 	return 0;
+}
+
+int nb_set_info_fd(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return status_fd("--info-fd", arg, &s->info_fd, err);
+}
+
+int nb_set_json_status_fd(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return status_fd("--json-status-fd", arg, &s->json_status_fd, err);
 }
 
 /* --- resource limits ---------------------------------------------------- */

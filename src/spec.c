@@ -20,6 +20,7 @@ void nb_spec_init(struct nb_spec *spec)
 	spec->die_with_parent = true;
 	spec->secbits = -1;
 	spec->info_fd = -1;
+	spec->json_status_fd = -1;
 }
 
 void nb_spec_release(struct nb_spec *spec)

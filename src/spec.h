@@ -117,6 +117,7 @@ struct nb_spec {
 	struct nb_publish *publish;
 	size_t n_publish;
 	int info_fd;               /* -1, or where to write the JSON info */
+	int json_status_fd;        /* -1, or where to write JSON lines: info, then exit */
 
 	/* Namespaces. */
 	unsigned shared; /* NB_NS_* bits kept from the host */
@@ -220,6 +221,7 @@ int nb_set_dns(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_disable_dns(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_allow_host_loopback(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_publish(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_json_status_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_info_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_cgroup(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_memory(struct nb_spec *s, const char *arg, struct nb_err *err);

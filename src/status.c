@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-void nb_status_info(const struct nb_spec *spec, pid_t child, const uint16_t *ports, int fd)
+void nb_status_info(const struct nb_spec *spec, pid_t child, const uint16_t *ports, int fd, bool close_it)
 {
 	static const char *const ns[][2] = {
 		{ "mnt", "mnt-namespace" }, { "pid", "pid-namespace" },	      { "net", "net-namespace" },
@@ -43,6 +43,28 @@ void nb_status_info(const struct nb_spec *spec, pid_t child, const uint16_t *por
 		len += (size_t)snprintf(buf + len, sizeof buf - len, "]");
 	}
 	len += (size_t)snprintf(buf + len, sizeof buf - len, "\n}\n");
-	(void)nb_write_all(fd, buf, len < sizeof buf ? len : sizeof buf - 1);
+	if (len >= sizeof buf)
+		len = sizeof buf - 1;
+	/* json-status-fd takes one object per line. */
+	if (!close_it)
+		for (size_t i = 0; i + 1 < len; i++)
+			if (buf[i] == '\n')
+				buf[i] = ' ';
+	(void)nb_write_all(fd, buf, len);
+	if (close_it)
+		close(fd);
+}
+
+void nb_status_exit(int fd, int exit_code, const char *stats)
+{
+	char buf[640];
+	int n;
+
+	/* With a leaf the stats object holds the exit code already. */
+	if (stats && stats[0])
+		n = snprintf(buf, sizeof buf, "%s\n", stats);
+	else
+		n = snprintf(buf, sizeof buf, "{\"exit-code\": %d}\n", exit_code);
+	(void)nb_write_all(fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 	close(fd);
 }

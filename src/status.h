@@ -1,14 +1,20 @@
 /* status.h: what nestbox reports about a running sandbox to other
- * programs: --info-fd, in bubblewrap's JSON format plus the published
- * ports. Writes only to the fd the caller gave; never fails the run. */
+ * programs: --info-fd and --json-status-fd, in bubblewrap's JSON formats
+ * plus the published ports and cgroup stats. Writes only to the fds the
+ * caller gave; never fails the run. */
 #ifndef NB_STATUS_H
 #define NB_STATUS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "spec.h"
 
-void nb_status_info(const struct nb_spec *spec, pid_t child, const uint16_t *ports, int fd);
+/* The sandbox's pid, namespaces and ports: pretty and closed (info-fd),
+ * or on one line and kept open (json-status-fd). */
+void nb_status_info(const struct nb_spec *spec, pid_t child, const uint16_t *ports, int fd, bool close_it);
+/* json-status-fd's last line: {"exit-code": N}, with the cgroup stats. */
+void nb_status_exit(int fd, int exit_code, const char *stats);
 
 #endif

@@ -36,4 +36,15 @@ run_nb run --pass-fd 5 -- sh -c 'ls /proc/self/fd; head -c 100 <&5 | wc -c'
 is "$(echo $OUT)" "0 1 2 3 5 $(head -c 100 /etc/hostname | wc -c)" "--pass-fd keeps that one, still readable"
 exec 5<&- 6<&-
 
+# --info-fd and --json-status-fd, as bubblewrap writes them.
+run_nb run --info-fd 3 -- true 3>"$T_TMP/info"
+like "$(tr -d '\n' <"$T_TMP/info")" '^\{ *"child-pid": [0-9]+, *"mnt-namespace": [0-9]+.*"user-namespace": [0-9]+ *\}$' "--info-fd writes the child pid and namespaces"
+run_nb run --json-status-fd 3 -- sh -c 'exit 5' 3>"$T_TMP/js"
+is "$(sed -n 2p "$T_TMP/js")" '{"exit-code": 5}' "--json-status-fd ends with the exit code"
+like "$(sed -n 1p "$T_TMP/js")" '^\{ *"child-pid": [0-9]+' "after one line of info"
+run_nb run --json-status-fd 3 -- /no/such 3>"$T_TMP/js2"
+is "$(wc -l <"$T_TMP/js2")" 1 "no exit-code line when exec failed"
+run_nb run --info-fd 77 -- true
+exit_is 125 "--info-fd on a closed descriptor is an error"
+
 done_testing

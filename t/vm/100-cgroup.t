@@ -23,7 +23,12 @@ run_scoped run --pids 16 -- perl -e "$fork_loop"
 like "$OUT" "^stopped after 1[0-6]: Resource temporarily unavailable" "a fork loop under --pids 16 is stopped"
 is "$(leaves)" 0 "the leaf is gone after the run"
 
-run_scoped run --memory 64M --memory-swap 0 --stats -- sh -c 'head -c 256M /dev/zero | tail >/dev/null'
+in_scope "$NESTBOX" run --memory 64M --memory-swap 0 --stats --json-status-fd 3 -- sh -c 'head -c 256M /dev/zero | tail >/dev/null' \
+	>"$T_TMP/out" 2>"$T_TMP/err" 3>"$T_TMP/js" </dev/null
+RC=$?
+OUT=$(cat "$T_TMP/out")
+ERR=$(cat "$T_TMP/err")
+like "$(tail -n 1 "$T_TMP/js")" '^\{"exit-code": 137, "memory-peak": [0-9]+, .*"oom-kills": [1-9]' "--json-status-fd ends with the exit code and the stats"
 exit_is 137 "a 256 MiB allocation under --memory 64M is OOM-killed: exit 137"
 like "$ERR" "nestbox: the sandbox was killed by the OOM killer at memory.max=64M" "and nestbox says why"
 like "$ERR" '"oom-kills": [1-9]' "--stats reports the OOM kill"
