@@ -202,19 +202,24 @@ static bool sysctl_is(const char *path, const char *value)
 	return strcmp(buf, value) == 0;
 }
 
-/* Runs `helper PID in out count ...` without a shell; on failure, err holds
- * the helper's own stderr, which says what it disliked. */
-static int run_helper(const char *path, pid_t pid, const struct nb_idmap *m, struct nb_err *err)
+/* A running newuidmap or newgidmap, and the pipe holding its stderr. */
+struct helper {
+	const char *path;
+	pid_t pid;
+	int err_r;
+};
+
+/* Starts `helper PID in out count ...`, without a shell. */
+static int helper_start(struct helper *h, pid_t pid, const struct nb_idmap *m, struct nb_err *err)
 {
 	char **argv = nb_xmalloc((3 * m->n + 3) * sizeof *argv);
-	char out[1024];
 	posix_spawn_file_actions_t fa;
-	int pfd[2], status = 0, rc;
+	int pfd[2], rc;
 	size_t k = 0;
-	ssize_t got;
-	pid_t h;
 
-	argv[k++] = nb_xstrdup(path);
+	h->pid = -1;
+	h->err_r = -1;
+	argv[k++] = nb_xstrdup(h->path);
 	argv[k++] = nb_xasprintf("%d", (int)pid);
 	for (size_t i = 0; i < m->n; i++) {
 		argv[k++] = nb_xasprintf("%u", m->lines[i].inside);
@@ -222,40 +227,54 @@ static int run_helper(const char *path, pid_t pid, const struct nb_idmap *m, str
 		argv[k++] = nb_xasprintf("%u", m->lines[i].count);
 	}
 	argv[k] = NULL;
-
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		rc = nb_fail(err, errno, "cannot create a pipe for %s", path);
+		rc = nb_fail(err, errno, "cannot create a pipe for %s", h->path);
 		goto out;
 	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawn(&h, path, &fa, NULL, argv, environ);
+	rc = posix_spawn(&h->pid, h->path, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pfd[1]);
 	if (rc != 0) {
 		close(pfd[0]);
-		rc = nb_fail(err, rc, "cannot run %s", path);
+		h->pid = -1;
+		rc = nb_fail(err, rc, "cannot run %s", h->path);
 		goto out;
 	}
-	got = nb_read_all(pfd[0], out, sizeof out - 1);
-	close(pfd[0]);
+	h->err_r = pfd[0];
+out:
+	for (size_t i = 0; i < k; i++)
+		free(argv[i]);
+	free(argv);
+	return rc;
+}
+
+/* Waits for it; on failure err holds the helper's own stderr, which says
+ * what it disliked. */
+static int helper_finish(struct helper *h, struct nb_err *err)
+{
+	char out[1024];
+	int status = 0;
+	ssize_t got;
+
+	if (h->pid < 0)
+		return -1;
+	got = nb_read_all(h->err_r, out, sizeof out - 1);
+	nb_closep(&h->err_r);
 	out[got > 0 ? got : 0] = '\0';
 	while (got > 0 && (out[got - 1] == '\n' || out[got - 1] == ' '))
 		out[--got] = '\0';
 	for (char *p = out; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	while (waitpid(h, &status, 0) < 0 && errno == EINTR)
+	while (waitpid(h->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	rc = 0;
+	h->pid = -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		rc = nb_fail(err, 0, "%s failed: %s", path, out[0] ? out : "no message");
-out:
-	for (size_t i = 0; i < k; i++)
-		free(argv[i]);
-	free(argv);
-	return rc;
+		return nb_fail(err, 0, "%s failed: %s", h->path, out[0] ? out : "no message");
+	return 0;
 }
 
 static char *format_map(const struct nb_idmap *m)
@@ -319,13 +338,28 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, bool verbose, struct nb_er
 		return nb_fail(err, 0, "this needs your whole subordinate id range, but %s", plan->fallback_why),
 		       nb_hint(err, "ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER'");
 	if (plan->helper) {
-		/* gid first: newgidmap decides setgroups, which must be settled
-		 * before any gid_map exists. */
-		if (run_helper(plan->newgidmap, pid, &plan->gid, err) < 0) {
+		/* Both helpers at once: each writes its own map file of the
+		 * waiting child, and neither depends on the other (the kernel
+		 * orders nothing between uid_map and gid_map for a privileged
+		 * writer; setgroups is newgidmap's own business). */
+		struct helper g = { .path = plan->newgidmap }, u = { .path = plan->newuidmap };
+		struct nb_err uerr = { 0 };
+		int grc = helper_start(&g, pid, &plan->gid, err);
+		int urc = helper_start(&u, pid, &plan->uid, &uerr);
+
+		grc = grc < 0 ? -1 : helper_finish(&g, err);
+		urc = urc < 0 ? -1 : helper_finish(&u, &uerr);
+		if (grc < 0 || urc < 0) {
 			char why[sizeof err->msg];
 
+			if (grc == 0 || urc == 0) {
+				/* One map is written and cannot change: no fallback. */
+				if (grc == 0)
+					*err = uerr;
+				return nb_hint(err, "check /etc/subuid and /etc/subgid for your user, or use --map=single");
+			}
 			if (plan->custom)
-				return nb_hint(err, "check the --gid-map lines against /etc/subgid");
+				return nb_hint(err, "check the --uid-map/--gid-map lines against /etc/subuid and /etc/subgid");
 			/* Under Ubuntu's AppArmor rule a single map fails the same
 			 * way: explain the cause instead of a second failure. */
 			memcpy(why, err->msg, sizeof why);
@@ -334,9 +368,6 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, bool verbose, struct nb_er
 			if (plan->need_full)
 				return nb_fail(err, 0, "this needs your whole subordinate id range, but %s", why);
 			fall_back(plan, why);
-		} else if (run_helper(plan->newuidmap, pid, &plan->uid, err) < 0) {
-			/* The gid map is written and cannot change: no fallback. */
-			return nb_hint(err, "check /etc/subuid for your user, or use --map=single");
 		}
 	}
 	if (plan->fallback_why)

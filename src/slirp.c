@@ -362,12 +362,13 @@ void nb_slirp_release(struct nb_slirp *s)
 	/* Closing the exit fd ends slirp4netns; wait a little, then insist. */
 	nb_closep(&s->exit_w);
 	if (s->pid > 0) {
-		for (int i = 0; i < 200; i++) {
+		/* It usually is gone within a millisecond: poll finely. */
+		for (int i = 0; i < 2000; i++) {
 			if (waitpid(s->pid, NULL, WNOHANG) == s->pid) {
 				s->pid = -1;
 				break;
 			}
-			nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
+			nanosleep(&(struct timespec){ 0, 500000 }, NULL);
 		}
 		if (s->pid > 0) {
 			kill(s->pid, SIGKILL);

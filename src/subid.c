@@ -8,7 +8,41 @@
 #include "util.h"
 
 #ifdef HAVE_LIBSUBID
+#include <dlfcn.h>
 #include <shadow/subid.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* libsubid drags in PAM, SELinux, audit and more: ten libraries that cost
+ * every start about 2.5 ms. It is opened only when ranges are looked up. */
+static struct {
+	bool tried;
+	bool (*init)(const char *, FILE *);
+	int (*uid_ranges)(const char *, struct subid_range **);
+	int (*gid_ranges)(const char *, struct subid_range **);
+} lib;
+
+static bool subid_open(void)
+{
+	void *h;
+
+	if (lib.tried)
+		return lib.uid_ranges != NULL;
+	lib.tried = true;
+	h = dlopen("libsubid.so." STR(SUBID_ABI_MAJOR), RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return false;
+	*(void **)&lib.init = dlsym(h, "subid_init");
+	*(void **)&lib.uid_ranges = dlsym(h, "subid_get_uid_ranges");
+	*(void **)&lib.gid_ranges = dlsym(h, "subid_get_gid_ranges");
+	if (!lib.init || !lib.uid_ranges || !lib.gid_ranges)
+		lib.uid_ranges = NULL;
+	/* libsubid logs to stderr by default; nestbox reports for itself. */
+	else
+		lib.init("nestbox", NULL);
+	return lib.uid_ranges != NULL;
+}
 #endif
 
 static void push(struct nb_subrange **v, size_t *n, unsigned long start, unsigned long count)
@@ -67,17 +101,10 @@ size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
 
 	*out = NULL;
 #ifdef HAVE_LIBSUBID
-	if (name) {
+	if (name && subid_open()) {
 		struct subid_range *r = NULL;
-		int k;
+		int k = kind == NB_SUBUID ? lib.uid_ranges(name, &r) : lib.gid_ranges(name, &r);
 
-		static bool init_done;
-
-		/* libsubid logs to stderr by default; nestbox reports for itself.
-		 * Once: it keeps (and on a second call, leaks) the name. */
-		if (!init_done)
-			init_done = subid_init("nestbox", NULL);
-		k = kind == NB_SUBUID ? subid_get_uid_ranges(name, &r) : subid_get_gid_ranges(name, &r);
 		n = 0;
 		for (int i = 0; i < k; i++)
 			push(out, &n, r[i].start, r[i].count);
