@@ -202,28 +202,22 @@ static bool delegated(const char *dir)
 	return stat(dir, &st) == 0 && st.st_uid == getuid() && access(p, W_OK) == 0 && access(q, W_OK) == 0;
 }
 
-/* The first process in dir other than nestbox itself, or 0. */
-static long other_process(const char *dir)
+/* Reads dir's cgroup.procs once: the first process other than nestbox
+ * itself (or 0), and whether nestbox is in there. */
+static long scan_procs(const char *dir, bool *self)
 {
 	char procs[4096] = "";
+	long other = 0;
 
+	*self = false;
 	read_in(dir, "cgroup.procs", procs, sizeof procs);
-	for (char *t = strtok(procs, "\n"); t; t = strtok(NULL, "\n"))
-		if (atol(t) != (long)getpid())
-			return atol(t);
-	return 0;
-}
-
-static bool holds_self(const char *dir)
-{
-	char procs[4096] = "", me[24];
-
-	read_in(dir, "cgroup.procs", procs, sizeof procs);
-	snprintf(me, sizeof me, "%d", (int)getpid());
-	for (char *t = strtok(procs, "\n"); t; t = strtok(NULL, "\n"))
-		if (strcmp(t, me) == 0)
-			return true;
-	return false;
+	for (char *t = strtok(procs, "\n"); t; t = strtok(NULL, "\n")) {
+		if (atol(t) == (long)getpid())
+			*self = true;
+		else if (!other)
+			other = atol(t);
+	}
+	return other;
 }
 
 static int prepare(const struct nb_spec *s, struct nb_cgroup *cg, struct nb_err *err)
@@ -231,6 +225,7 @@ static int prepare(const struct nb_spec *s, struct nb_cgroup *cg, struct nb_err 
 	_cleanup_free_ char *mnt = cgroup2_mount(), *rel = own_path(), *own = NULL;
 	char avail[512] = "", ctl[128], pid[24];
 	const char *missing;
+	bool self;
 	long other;
 
 	if (!mnt)
@@ -263,13 +258,12 @@ static int prepare(const struct nb_spec *s, struct nb_cgroup *cg, struct nb_err 
 	 * shell) keep it from enabling controllers; its parent can serve when
 	 * it is delegated to us too and holds no process itself. */
 	cg->own = nb_steal_ptr(&own);
-	other = other_process(cg->own);
+	other = scan_procs(cg->own, &self);
 	if (other) {
 		char *slash = strrchr(cg->own, '/');
 		_cleanup_free_ char *parent = slash ? strndup(cg->own, (size_t)(slash - cg->own)) : NULL;
 
-		if (!parent || strlen(parent) <= strlen(mnt) || !delegated(parent) || other_process(parent) ||
-		    holds_self(parent))
+		if (!parent || strlen(parent) <= strlen(mnt) || !delegated(parent) || scan_procs(parent, &self) || self)
 			return nb_fail(err, 0, "cannot use %s for limits: other processes (pid %ld) are in it, and a cgroup with processes cannot give controllers to a child cgroup",
 				       cg->own, other),
 			       nb_hint(err, "start nestbox in a scope of its own: 'systemd-run --user --scope -p Delegate=yes nestbox ...'");
@@ -284,8 +278,9 @@ static int prepare(const struct nb_spec *s, struct nb_cgroup *cg, struct nb_err 
 		       nb_hint(err, "an admin can delegate it: install contrib/systemd/delegate.conf as /etc/systemd/system/user@.service.d/delegate.conf (Delegate=cpu cpuset io memory pids)");
 	remove_stale(cg->own);
 
-	/* nestbox itself steps out into a shared supervisor leaf. */
-	if (holds_self(cg->own)) {
+	/* nestbox itself steps out into a shared supervisor leaf (after a
+	 * climb it is in the child cgroup it came from, and self is false). */
+	if (self) {
 		_cleanup_free_ char *sup = nb_xasprintf("%s/nestbox-supervisors", cg->own);
 
 		snprintf(pid, sizeof pid, "%d", (int)getpid());
