@@ -277,6 +277,7 @@ static int helper_finish(struct helper *h, struct nb_err *err)
 	return 0;
 }
 
+/* The map as --verbose shows it: "in out count,in out count,...". */
 static char *format_map(const struct nb_idmap *m)
 {
 	size_t len = 0, cap = m->n * 36 + 1;
@@ -284,7 +285,7 @@ static char *format_map(const struct nb_idmap *m)
 
 	s[0] = '\0';
 	for (size_t i = 0; i < m->n; i++)
-		len += (size_t)snprintf(s + len, cap - len, "%u %u %u\n", m->lines[i].inside,
+		len += (size_t)snprintf(s + len, cap - len, "%s%u %u %u", i ? "," : "", m->lines[i].inside,
 					m->lines[i].outside, m->lines[i].count);
 	return s;
 }
@@ -322,14 +323,9 @@ static void fall_back(struct nb_idplan *plan, const char *why)
 static void verbose_maps(const struct nb_idplan *plan)
 {
 	_cleanup_free_ char *u = format_map(&plan->uid), *g = format_map(&plan->gid);
-	for (char *p = u; *p; p++)
-		if (*p == '\n' && p[1])
-			*p = ',';
-	for (char *p = g; *p; p++)
-		if (*p == '\n' && p[1])
-			*p = ',';
-	fprintf(stderr, "nestbox: uid map (%s): %s", plan->helper ? "newuidmap" : "single", u);
-	fprintf(stderr, "nestbox: gid map (%s): %s", plan->helper ? "newgidmap" : "single", g);
+
+	fprintf(stderr, "nestbox: uid map (%s): %s\n", plan->helper ? "newuidmap" : "single", u);
+	fprintf(stderr, "nestbox: gid map (%s): %s\n", plan->helper ? "newgidmap" : "single", g);
 }
 
 int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, bool verbose, struct nb_err *err)

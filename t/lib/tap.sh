@@ -50,16 +50,11 @@ unlike() {
 }
 
 # run_nb ARGS...: runs nestbox, sets OUT, ERR and RC.
-run_nb() {
-	"$NESTBOX" "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
-	RC=$?
-	OUT=$(cat "$T_TMP/out")
-	ERR=$(cat "$T_TMP/err")
-}
+run_nb() { _capture "$NESTBOX" "$@"; }
 # run_nb_env VAR=VALUE ARGS...: run_nb with one variable changed for nestbox only.
-run_nb_env() {
-	_v=$1; shift
-	env "$_v" "$NESTBOX" "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
+run_nb_env() { _v=$1; shift; _capture env "$_v" "$NESTBOX" "$@"; }
+_capture() {
+	"$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
 	RC=$?
 	OUT=$(cat "$T_TMP/out")
 	ERR=$(cat "$T_TMP/err")
