@@ -15,10 +15,13 @@
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Resets *fd, so a second call (a cleanup after an early close) is a no-op
+ * instead of closing whatever reused the number. */
 static inline void nb_closep(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
+	*fd = -1;
 }
 static inline void nb_freep(void *p)
 {
