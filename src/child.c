@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -241,6 +242,44 @@ static _Noreturn void exec_payload(const struct nb_spec *spec, const struct nb_s
 	nb_child_fail(err_w, &err);
 }
 
+struct payload_args {
+	const struct nb_spec *spec;
+	const struct nb_sandbox *sb;
+	int err_w;
+	const int *nested;
+};
+
+static int payload_main(void *p)
+{
+	const struct payload_args *a = p;
+	exec_payload(a->spec, a->sb, a->err_w, a->nested);
+}
+
+/* The payload borrows init's memory until it execs (CLONE_VM|CLONE_VFORK,
+ * as posix_spawn does): no page tables to copy and no copy-on-write faults,
+ * the costliest part of a start. init is suspended meanwhile, so nothing
+ * touches the memory twice at once. --disable-userns needs init to write
+ * the nested maps while the payload waits, so there it forks. */
+static pid_t spawn_payload(const struct payload_args *a)
+{
+	const size_t size = 256 * 1024;
+	void *stack;
+	pid_t pid;
+
+	if (a->nested) {
+		pid = fork();
+		if (pid == 0)
+			exec_payload(a->spec, a->sb, a->err_w, a->nested);
+		return pid;
+	}
+	stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return -1;
+	pid = clone(payload_main, (char *)stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)a);
+	munmap(stack, size);
+	return pid;
+}
+
 void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 {
 	struct nb_err err = { 0 };
@@ -305,13 +344,12 @@ void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)
 		nb_fail(&err, errno, "cannot create the pipes for --disable-userns");
 		nb_child_fail(sb->err_w, &err);
 	}
-	payload = fork();
+	payload = spawn_payload(&(struct payload_args){ spec, sb, sb->err_w,
+							 spec->disable_userns ? (int[2]){ down[0], up[1] } : NULL });
 	if (payload < 0) {
-		nb_fail(&err, errno, "cannot fork the payload");
+		nb_fail(&err, errno, "cannot start the payload");
 		nb_child_fail(sb->err_w, &err);
 	}
-	if (payload == 0)
-		exec_payload(spec, sb, sb->err_w, spec->disable_userns ? (int[2]){ down[0], up[1] } : NULL);
 	if (spec->disable_userns) {
 		if (nested_userns_map(payload, up[0], down[1], &err) < 0) {
 			kill(payload, SIGKILL);
