@@ -33,6 +33,8 @@ static void sandbox_release(struct nb_sandbox *sb)
 	nb_closep(&sb->sync_w);
 	nb_closep(&sb->err_r);
 	nb_closep(&sb->err_w);
+	if (sb->sigfd >= 0)
+		sigprocmask(SIG_SETMASK, &sb->old_mask, NULL);
 	nb_closep(&sb->sigfd);
 	nb_idplan_release(&sb->plan);
 	nb_cgroup_release(&sb->cg);
@@ -50,11 +52,13 @@ static int block_signals(struct nb_sandbox *sb, struct nb_err *err)
 	sigaddset(&mask, SIGCHLD);
 	for (unsigned i = 0; i < nb_n_forwarded_signals; i++)
 		sigaddset(&mask, nb_forwarded_signals[i]);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+	if (sigprocmask(SIG_BLOCK, &mask, &sb->old_mask) < 0)
 		return nb_fail(err, errno, "cannot block signals");
 	sb->sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sb->sigfd < 0)
+	if (sb->sigfd < 0) {
+		sigprocmask(SIG_SETMASK, &sb->old_mask, NULL);
 		return nb_fail(err, errno, "cannot create a signal fd");
+	}
 	return 0;
 }
 

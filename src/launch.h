@@ -4,6 +4,7 @@
 #ifndef NB_LAUNCH_H
 #define NB_LAUNCH_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "caps.h"
@@ -21,6 +22,7 @@ struct nb_sandbox {
 	int err_r;     /* supervisor end: a struct nb_err, or EOF at exec */
 	int err_w;     /* child end, close-on-exec */
 	int sigfd;     /* supervisor: forwarded signals and SIGCHLD */
+	sigset_t old_mask; /* restored at the end, for a caller that runs on */
 	struct nb_idplan plan;
 	struct nb_capset caps;  /* resolved before the child exists */
 	struct nb_seccomp *filter; /* compiled before the child exists */
