@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,21 @@ static bool delegated(const char *dir)
 	return stat(dir, &st) == 0 && st.st_uid == getuid() && access(p, W_OK) == 0 && access(q, W_OK) == 0;
 }
 
+/* Whether every "+name" of ctl is in dir's cgroup.subtree_control already:
+ * a write there takes the hierarchy's lock, a read does not. */
+static bool enabled(const char *dir, const char *ctl)
+{
+	char have[256] = "", want[128];
+
+	if (read_in(dir, "cgroup.subtree_control", have, sizeof have) < 0)
+		return false;
+	snprintf(want, sizeof want, "%s", ctl);
+	for (char *t = strtok(want, " "); t; t = strtok(NULL, " "))
+		if (!has_word(have, t[0] == '+' ? t + 1 : t))
+			return false;
+	return true;
+}
+
 /* Reads dir's cgroup.procs once: the first process other than nestbox
  * itself (or 0), and whether nestbox is in there. */
 static long scan_procs(const char *dir, bool *self)
@@ -289,7 +305,7 @@ static int prepare(const struct nb_spec *s, struct nb_cgroup *cg, struct nb_err 
 		if (write_in(sup, "cgroup.procs", pid, err) < 0)
 			return -1;
 	}
-	if (ctl[0] && write_in(cg->own, "cgroup.subtree_control", ctl, err) < 0)
+	if (ctl[0] && !enabled(cg->own, ctl) && write_in(cg->own, "cgroup.subtree_control", ctl, err) < 0)
 		return nb_hint(err, "enabling '%s' failed; is a process still in %s?", ctl, cg->own);
 
 	cg->leaf = nb_xasprintf("%s/nestbox-%d", cg->own, (int)getpid());
@@ -344,8 +360,31 @@ static unsigned long long stat_value(const char *dir, const char *file, const ch
 	return 0;
 }
 
+/* Waits until the leaf holds no process (rmdir needs that): the kernel
+ * signals each change of cgroup.events to poll() as POLLPRI. */
+static void wait_empty(const char *leaf)
+{
+	_cleanup_free_ char *p = nb_xasprintf("%s/cgroup.events", leaf);
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+
+	for (int i = 0; fd >= 0 && i < 100; i++) {
+		char ev[256];
+		ssize_t n = pread(fd, ev, sizeof ev - 1, 0);
+
+		if (n <= 0)
+			return;
+		ev[n] = '\0';
+		if (strstr(ev, "populated 0"))
+			return;
+		if (poll(&(struct pollfd){ fd, POLLPRI, 0 }, 1, 20) < 0 && errno != EINTR)
+			return;
+	}
+}
+
 void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit_code, char *stats, size_t len)
 {
+	bool want_stats = spec->stats || spec->json_status_fd >= 0;
+
 	struct nb_err ignore;
 	char buf[64];
 	unsigned long long oom;
@@ -359,23 +398,21 @@ void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit
 			for (char *t = strtok(procs, "\n"); t; t = strtok(NULL, "\n"))
 				kill((pid_t)atoi(t), SIGKILL);
 	}
-	for (int i = 0; i < 400; i++) {
-		char ev[256];
-		if (read_in(cg->leaf, "cgroup.events", ev, sizeof ev) < 0 || strstr(ev, "populated 0"))
-			break;
-		nanosleep(&(struct timespec){ 0, 2500000 }, NULL);
-	}
-	oom = stat_value(cg->leaf, "memory.events", "oom_kill");
+	wait_empty(cg->leaf);
+	/* memory.events only after a SIGKILL, the other files only when the
+	 * stats are asked for: each read is a cost on every run. */
+	oom = exit_code == 128 + SIGKILL || want_stats ? stat_value(cg->leaf, "memory.events", "oom_kill") : 0;
 	if (oom && exit_code == 128 + SIGKILL) {
 		fmt_size(spec->mem_max, buf, sizeof buf);
 		fprintf(stderr, "nestbox: the sandbox was killed by the OOM killer at memory.max=%s\n",
 			spec->mem_max ? buf : "max");
 	}
 	cg->oom_killed = oom != 0;
-	snprintf(stats, len,
-		 "{\"exit-code\": %d, \"memory-peak\": %llu, \"cpu-user-usec\": %llu, \"cpu-system-usec\": %llu, \"oom-kills\": %llu, \"pids-peak\": %llu}",
-		 exit_code, stat_value(cg->leaf, "memory.peak", NULL), stat_value(cg->leaf, "cpu.stat", "user_usec"),
-		 stat_value(cg->leaf, "cpu.stat", "system_usec"), oom, stat_value(cg->leaf, "pids.peak", NULL));
+	if (want_stats)
+		snprintf(stats, len,
+			 "{\"exit-code\": %d, \"memory-peak\": %llu, \"cpu-user-usec\": %llu, \"cpu-system-usec\": %llu, \"oom-kills\": %llu, \"pids-peak\": %llu}",
+			 exit_code, stat_value(cg->leaf, "memory.peak", NULL), stat_value(cg->leaf, "cpu.stat", "user_usec"),
+			 stat_value(cg->leaf, "cpu.stat", "system_usec"), oom, stat_value(cg->leaf, "pids.peak", NULL));
 	if (rmdir(cg->leaf) == 0)
 		cg->active = false;
 }
