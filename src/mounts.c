@@ -52,55 +52,50 @@ static int open_src(struct view *v, const char *path, int flags, int *out)
 }
 
 /* Opens DEST in the new root, creating missing directories and, when
- * `file`, the last component as an empty file. Each step is a lookup from
- * the new root with RESOLVE_IN_ROOT; a directory is created through the fd
- * of its resolved parent, never through a path. */
+ * `file`, the last component as an empty file. Every lookup starts from
+ * the new root with RESOLVE_IN_ROOT; a missing component is created through
+ * the fd of its resolved parent, never through a path. Most destinations
+ * exist, or lack only their last component, so the whole path is tried
+ * first and the walk up happens only for what is missing. */
 static int open_dest(struct view *v, const char *dest, bool file, bool create, const char *opt,
 		     int *out)
 {
-	_cleanup_free_ char *prefix = nb_xmalloc(strlen(dest) + 2);
-	_cleanup_close_ int cur = openat2_fd(v->root, "/", O_PATH, IN_ROOT);
-	size_t plen = 0;
+	_cleanup_free_ char *parent = NULL;
+	_cleanup_close_ int dir = -1;
+	size_t len = strlen(dest);
+	const char *name;
+	int r;
 
-	for (const char *p = dest; *p;) {
-		const char *e;
-		bool last;
-		int fd;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		e = strchrnul(p, '/');
-		last = *e == '\0' || e[strspn(e, "/")] == '\0';
-		prefix[plen++] = '/';
-		memcpy(prefix + plen, p, (size_t)(e - p));
-		plen += (size_t)(e - p);
-		prefix[plen] = '\0';
-
-		fd = openat2_fd(v->root, prefix, O_PATH, IN_ROOT);
-		if (fd < 0 && errno == ENOENT && create) {
-			_cleanup_free_ char *name = strndup(p, (size_t)(e - p));
-			int r;
-
-			if (last && file) {
-				r = openat(cur, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-				if (r >= 0)
-					close(r);
-			} else {
-				r = mkdirat(cur, name, 0755);
-			}
-			if (r < 0 && errno != EEXIST)
-				return nb_fail(v->err, errno, "%s: cannot create %s in the sandbox", opt, prefix);
-			fd = openat2_fd(v->root, prefix, O_PATH, IN_ROOT);
-		}
-		if (fd < 0)
-			return nb_fail(v->err, errno, "%s: %s in the sandbox", opt, prefix);
-		close(cur);
-		cur = fd;
-		p = e;
+	*out = openat2_fd(v->root, dest, O_PATH, IN_ROOT);
+	if (*out >= 0)
+		return 0;
+	if (errno != ENOENT || !create)
+		return nb_fail(v->err, errno, "%s: %s in the sandbox", opt, dest);
+	while (len > 1 && dest[len - 1] == '/')
+		len--;
+	parent = strndup(dest, len);
+	if (!parent)
+		return nb_fail(v->err, ENOMEM, "%s", opt);
+	{
+		char *slash = strrchr(parent, '/');
+		if (!slash)
+			return nb_fail(v->err, EINVAL, "%s: %s is not an absolute path", opt, dest);
+		*slash = '\0';
+		name = slash + 1;
 	}
-	*out = nb_steal_fd(&cur);
+	if (*parent)
+		TRY(open_dest(v, parent, false, true, opt, &dir));
+	if (file)
+		r = openat(dir >= 0 ? dir : v->root, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+	else
+		r = mkdirat(dir >= 0 ? dir : v->root, name, 0755);
+	if (r < 0 && errno != EEXIST)
+		return nb_fail(v->err, errno, "%s: cannot create %s in the sandbox", opt, dest);
+	if (file && r >= 0)
+		close(r);
+	*out = openat2_fd(v->root, dest, O_PATH, IN_ROOT);
+	if (*out < 0)
+		return nb_fail(v->err, errno, "%s: %s in the sandbox", opt, dest);
 	return 0;
 }
 
@@ -170,19 +165,27 @@ static int mount_fs(struct view *v, const char *type, const char *const *opts, u
 	return attach(v, mnt, destfd, opt, dest);
 }
 
-/* A recursive bind; attrs (nosuid, nodev, rdonly) reach every submount. */
-static int bind_fd(struct view *v, int srcfd, const char *dest, unsigned attrs, const char *opt)
+/* A recursive bind of srcfd on the open destfd; attrs (nosuid, nodev,
+ * rdonly) reach every submount. */
+static int bind_at(struct view *v, int srcfd, int destfd, const char *dest, unsigned attrs, const char *opt)
 {
-	_cleanup_close_ int tree = -1, destfd = -1;
+	_cleanup_close_ int tree = -1;
 	struct mount_attr a = { .attr_set = attrs };
 
-	TRY(open_dest(v, dest, !is_dir_fd(srcfd), true, opt, &destfd));
 	tree = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)
 		return nb_fail(v->err, errno, "%s: cannot copy the mount for %s", opt, dest);
 	if (attrs && mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
 		return nb_fail(v->err, errno, "%s: cannot restrict the mount for %s", opt, dest);
 	return attach(v, tree, destfd, opt, dest);
+}
+
+static int bind_fd(struct view *v, int srcfd, const char *dest, unsigned attrs, const char *opt)
+{
+	_cleanup_close_ int destfd = -1;
+
+	TRY(open_dest(v, dest, !is_dir_fd(srcfd), true, opt, &destfd));
+	return bind_at(v, srcfd, destfd, dest, attrs, opt);
 }
 
 static int bind_host(struct view *v, const char *src, const char *dest, unsigned attrs, bool try_,
@@ -208,7 +211,7 @@ static int remount_ro(struct view *v, const char *dest, bool must_exist, const c
 
 	if (open_dest(v, dest, false, false, opt, &fd) < 0)
 		return must_exist ? -1 : 0;
-	return bind_fd(v, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
+	return bind_at(v, fd, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
 }
 
 /* Hides PATH under an empty read-only directory or file. */
@@ -228,7 +231,7 @@ static int mask(struct view *v, const char *dest, bool must_exist, const char *o
 	empty = open("/empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
 	if (empty < 0)
 		return nb_fail(v->err, errno, "%s: cannot create an empty file", opt);
-	return bind_fd(v, empty, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	return bind_at(v, empty, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 		       opt);
 }
 
