@@ -267,20 +267,30 @@ void nb_caps_print(const struct nb_capset *c, uint32_t uid, FILE *out)
 			sb & (bits[k] << 1) ? "locked" : "unlocked");
 }
 
+/* The sets go in with one capset(2) each, and the bounding set shrinks
+ * with one prctl per capability dropped: what libcap-ng's capng_apply()
+ * does, without its reads of /proc/<tid>/status (three per call), which
+ * cost more than the changes themselves. libcap-ng keeps the names. */
+static int set_caps(uint64_t e, uint64_t p, uint64_t i)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct d[2] = {
+		{ .effective = (uint32_t)e, .permitted = (uint32_t)p, .inheritable = (uint32_t)i },
+		{ .effective = (uint32_t)(e >> 32), .permitted = (uint32_t)(p >> 32), .inheritable = (uint32_t)(i >> 32) },
+	};
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+/* init never execs, so emptying its permitted set (which empties the
+ * ambient set too) leaves it nothing to regain; its bounding set is moot. */
 void nb_caps_drop_all(void)
 {
-	capng_setpid((int)syscall(SYS_gettid));
-	capng_clear(CAPNG_SELECT_ALL);
-	(void)capng_apply(CAPNG_SELECT_ALL);
+	(void)set_caps(0, 0, 0);
 }
 
 int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, bool setgroups_ok,
 			   struct nb_err *err)
 {
-	/* libcap-ng caches the tid of its first use and resets it only in an
-	 * atfork handler, which our raw clone3 child never ran. */
-	capng_setpid((int)syscall(SYS_gettid));
-
 	/* 1. The identity, keeping every capability across the uid change.
 	 * Not capng_change_id(): it throws CAP_SETPCAP away, and the bounding
 	 * set and securebits below still need it. */
@@ -297,17 +307,22 @@ int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return nb_fail(err, errno, "cannot reset keep-caps");
 	/* A non-root uid change cleared the effective set: raise it again. */
-	capng_fill(CAPNG_SELECT_CAPS);
-	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
-		return nb_fail(err, errno, "cannot raise capabilities after the uid change");
+	{
+		struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+		struct __user_cap_data_struct d[2];
+		uint64_t prm;
+
+		if (syscall(SYS_capget, &h, d) < 0)
+			return nb_fail(err, errno, "cannot read the capability sets");
+		prm = (uint64_t)d[1].permitted << 32 | d[0].permitted;
+		if (set_caps(prm, prm, 0) < 0)
+			return nb_fail(err, errno, "cannot raise capabilities after the uid change");
+	}
 
 	/* 2. The bounding set, while CAP_SETPCAP is still effective. */
-	capng_clear(CAPNG_SELECT_BOUNDS);
 	for (unsigned k = 0; k <= last_cap(); k++)
-		if (c->bnd >> k & 1)
-			capng_update(CAPNG_ADD, CAPNG_BOUNDING_SET, k);
-	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-		return nb_fail(err, errno, "cannot drop capabilities from the bounding set");
+		if (!(c->bnd >> k & 1) && prctl(PR_CAPBSET_DROP, k, 0, 0, 0) < 0 && errno != EINVAL)
+			return nb_fail(err, errno, "cannot drop cap_%s from the bounding set", cap_name(k));
 
 	/* 3. Securebits, which need CAP_SETPCAP too. */
 	if (prctl(PR_SET_SECUREBITS, c->secbits, 0, 0, 0) < 0)
@@ -318,16 +333,7 @@ int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid
 int nb_caps_apply_final(const struct nb_capset *c, struct nb_err *err)
 {
 	/* 4. The final sets, then ambient (which needs them). */
-	capng_clear(CAPNG_SELECT_CAPS);
-	for (unsigned k = 0; k <= last_cap(); k++) {
-		if (c->e >> k & 1)
-			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, k);
-		if (c->p >> k & 1)
-			capng_update(CAPNG_ADD, CAPNG_PERMITTED, k);
-		if (c->i >> k & 1)
-			capng_update(CAPNG_ADD, CAPNG_INHERITABLE, k);
-	}
-	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+	if (set_caps(c->e, c->p, c->i) < 0)
 		return nb_fail(err, errno, "cannot set the capability sets");
 	for (unsigned k = 0; k <= last_cap(); k++)
 		if ((c->amb >> k & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, k, 0, 0) < 0)
