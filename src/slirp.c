@@ -60,35 +60,6 @@ char *nb_slirp_resolv_conf(const struct nb_spec *spec)
 	return conf;
 }
 
-/* Runs `slirp4netns --version` and reads X.Y.Z; sandbox and seccomp exist
- * since 0.4.0. */
-static bool has_sandbox(const char *path)
-{
-	char *argv[] = { (char *)path, "--version", NULL }, out[256];
-	posix_spawn_file_actions_t fa;
-	int p[2], st = 0;
-	unsigned a = 0, b = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return false;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	if (posix_spawn(&pid, path, &fa, NULL, argv, environ) != 0)
-		pid = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	close(p[1]);
-	n = pid > 0 ? nb_read_all(p[0], out, sizeof out - 1) : -1;
-	close(p[0]);
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	if (n <= 0)
-		return false;
-	out[n] = '\0';
-	return sscanf(out, "slirp4netns version %u.%u", &a, &b) == 2 && (a > 0 || b >= 4);
-}
-
 static int check_port(const struct nb_publish *p, uint16_t *chosen, struct nb_err *err)
 {
 	union {
@@ -140,9 +111,6 @@ int nb_slirp_prepare(const struct nb_spec *spec, struct nb_slirp *s, struct nb_e
 		return nb_fail(err, errno, "--net=slirp: slirp4netns cannot open /dev/net/tun"),
 		       nb_hint(err, errno == ENOENT ? "load the tun module: 'modprobe tun'"
 						    : "an admin can make it usable as distributions ship it: 'chmod 0666 /dev/net/tun'");
-	s->sandbox = has_sandbox(s->path);
-	if (!s->sandbox)
-		fprintf(stderr, "nestbox: warning: this slirp4netns has no --enable-sandbox/--enable-seccomp: it runs unconfined (hint: slirp4netns 0.4.0 or newer has them)\n");
 	s->ports = nb_xmalloc((spec->n_publish + 1) * sizeof *s->ports);
 	for (size_t i = 0; i < spec->n_publish; i++)
 		TRY(check_port(&spec->publish[i], &s->ports[i], err));
@@ -208,10 +176,10 @@ int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, 
 	argv[k++] = readyfd;
 	if (!spec->allow_host_loopback)
 		argv[k++] = "--disable-host-loopback";
-	if (s->sandbox) {
-		argv[k++] = "--enable-sandbox";
-		argv[k++] = "--enable-seccomp";
-	}
+	/* Always: an older slirp4netns refuses these, and nb_slirp_ready()
+	 * says so, rather than running it unconfined. */
+	argv[k++] = "--enable-sandbox";
+	argv[k++] = "--enable-seccomp";
 	if (spec->ipv6)
 		argv[k++] = "--enable-ipv6";
 	if (spec->disable_dns)
@@ -353,6 +321,8 @@ int nb_slirp_ready(const struct nb_spec *spec, struct nb_slirp *s, bool verbose,
 		nb_fail(err, 0, "slirp4netns failed: %s", log[0] ? log : "it exited without a message");
 	if (strstr(log, "/dev/net/tun"))
 		nb_hint(err, "an admin can make /dev/net/tun usable: 'chmod 0666 /dev/net/tun'");
+	else if (strstr(log, "enable-sandbox") || strstr(log, "enable-seccomp"))
+		nb_hint(err, "nestbox confines slirp4netns with --enable-sandbox and --enable-seccomp, which need slirp4netns 0.4.0 or newer");
 	return -1;
 }
 

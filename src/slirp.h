@@ -18,7 +18,6 @@ struct nb_slirp {
 	int log;            /* a memfd holding slirp's stderr, for errors */
 	char *dir, *sock;   /* the API socket, 0700 directory */
 	char *path;         /* slirp4netns */
-	bool sandbox;       /* --enable-sandbox/--enable-seccomp supported */
 	uint16_t *ports;    /* the host port of each --publish, 0s resolved */
 };
 
