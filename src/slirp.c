@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -143,6 +144,47 @@ static int make_sock_dir(struct nb_slirp *s, struct nb_err *err)
 	return 0;
 }
 
+struct spawn_req {
+	const char *path;
+	const posix_spawn_file_actions_t *fa;
+	const posix_spawnattr_t *attr;
+	char **argv;
+	pid_t pid;
+	int rc;
+};
+
+static int spawn_req_main(void *p)
+{
+	struct spawn_req *r = p;
+
+	r->rc = posix_spawn(&r->pid, r->path, r->fa, r->attr, r->argv, environ);
+	return 0;
+}
+
+/* Without published ports nothing waits on slirp4netns's exit, which takes
+ * tens of milliseconds (closing its tap device waits for the network
+ * stack's RCU grace periods). So it is started by a short-lived
+ * intermediate and is not nestbox's child: nestbox returns as soon as the
+ * payload is done, slirp4netns ends on its own when the exit fd closes,
+ * and an embedding process is left no zombie. With ports, nestbox waits,
+ * so that they are free again when it returns. */
+static int spawn_detached(struct spawn_req *r)
+{
+	const size_t size = 64 * 1024;
+	void *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	pid_t mid;
+
+	if (stack == MAP_FAILED)
+		return errno;
+	/* Exit signal 0: no SIGCHLD for the supervisor's signalfd. */
+	mid = clone(spawn_req_main, (char *)stack + size, CLONE_VM | CLONE_VFORK, r);
+	if (mid > 0)
+		while (waitpid(mid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+	munmap(stack, size);
+	return mid < 0 ? errno : r->rc;
+}
+
 int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, struct nb_err *err)
 {
 	char *argv[16], mtu[32], exitfd[32], readyfd[32], api[4200], cidr[64], pid[16];
@@ -212,7 +254,9 @@ int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, 
 	 * 0700 directory keeps everyone else out. */
 	{
 		mode_t old = umask(0);
-		rc = posix_spawn(&s->pid, s->path, &fa, &attr, argv, environ);
+		struct spawn_req r = { s->path, &fa, &attr, argv, -1, 0 };
+
+		rc = spec->n_publish ? posix_spawn(&s->pid, s->path, &fa, &attr, argv, environ) : spawn_detached(&r);
 		umask(old);
 	}
 	posix_spawnattr_destroy(&attr);
