@@ -43,6 +43,29 @@ static bool subid_open(void)
 		lib.init("nestbox", NULL);
 	return lib.uid_ranges != NULL;
 }
+
+/* libsubid reads /etc/subuid itself unless nsswitch.conf names another
+ * source on a "subid:" line (sss for FreeIPA, say). Without one, nestbox
+ * reads the file and spares every start libsubid's ten libraries. */
+static bool nss_names_subid_source(void)
+{
+	FILE *f = fopen("/etc/nsswitch.conf", "re");
+	char line[256];
+	bool other = false;
+
+	if (!f)
+		return false;
+	while (!other && fgets(line, sizeof line, f)) {
+		char *v = line + strspn(line, " \t"), *src;
+
+		if (strncmp(v, "subid:", 6) != 0)
+			continue;
+		src = strtok(v + 6, " \t\n");
+		other = src && strcmp(src, "files") != 0;
+	}
+	fclose(f);
+	return other;
+}
 #endif
 
 static void push(struct nb_subrange **v, size_t *n, unsigned long start, unsigned long count)
@@ -101,7 +124,7 @@ size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
 
 	*out = NULL;
 #ifdef HAVE_LIBSUBID
-	if (name && subid_open()) {
+	if (name && nss_names_subid_source() && subid_open()) {
 		struct subid_range *r = NULL;
 		int k = kind == NB_SUBUID ? lib.uid_ranges(name, &r) : lib.gid_ranges(name, &r);
 
