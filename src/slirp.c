@@ -188,6 +188,7 @@ static int spawn_detached(struct spawn_req *r)
 int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, struct nb_err *err)
 {
 	char *argv[16], mtu[32], exitfd[32], readyfd[32], api[4200], cidr[64], pid[16];
+	_cleanup_close_ int hi_ex = -1, hi_rd = -1, hi_log = -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	int ex[2], rd[2], k = 0, rc;
@@ -238,12 +239,22 @@ int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, 
 	argv[k++] = "tap0";
 	argv[k] = NULL;
 
+	/* The dup2s below run in order: a source that is itself 3, 4 or 2
+	 * would be overwritten before its turn, so each is copied above 4. */
+	hi_ex = fcntl(ex[0], F_DUPFD_CLOEXEC, 5);
+	hi_rd = fcntl(rd[1], F_DUPFD_CLOEXEC, 5);
+	hi_log = fcntl(s->log, F_DUPFD_CLOEXEC, 5);
+	if (hi_ex < 0 || hi_rd < 0 || hi_log < 0) {
+		close(ex[0]);
+		close(rd[1]);
+		return nb_fail(err, errno, "cannot prepare slirp4netns");
+	}
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, ex[0], 3);
-	posix_spawn_file_actions_adddup2(&fa, rd[1], 4);
+	posix_spawn_file_actions_adddup2(&fa, hi_ex, 3);
+	posix_spawn_file_actions_adddup2(&fa, hi_rd, 4);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, s->log, 2);
+	posix_spawn_file_actions_adddup2(&fa, hi_log, 2);
 	/* The supervisor blocks the signals it forwards; slirp must not. */
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
