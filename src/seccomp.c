@@ -22,6 +22,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -703,6 +704,160 @@ static int build(struct nb_seccomp *f, const struct policy *p, enum kind kind, u
 	return 0;
 }
 
+/* --- Fallback filters in plain BPF ----------------------------------------
+ *
+ * A fallback filter made by libseccomp must name every allowed system call
+ * (its default is the fallback action), which for the default policy
+ * means a thousand instructions to load and to run on every system call.
+ * When each exception is one "==" or "masked-eq" on one argument, as for
+ * personality, the filter is written here instead: everything is allowed
+ * but the calls with exceptions, which get their exception's action or the
+ * fallback. A dozen instructions per architecture; the base filter still
+ * judges every other call and kills unknown architectures. */
+
+#define RAW_MAX 512
+
+struct raw {
+	struct sock_filter ins[RAW_MAX];
+	unsigned n;
+	bool overflow;
+};
+
+static void emit(struct raw *r, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
+{
+	if (r->n == RAW_MAX) {
+		r->overflow = true;
+		return;
+	}
+	r->ins[r->n++] = (struct sock_filter){ code, jt, jf, k };
+}
+
+static int arch_bits(uint32_t arch)
+{
+	switch (arch) {
+	case SCMP_ARCH_X86_64:
+	case SCMP_ARCH_AARCH64:
+		return 64;
+	case SCMP_ARCH_X86:
+	case SCMP_ARCH_ARM:
+		return 32;
+	default:
+		return 0; /* not written by hand: libseccomp does it */
+	}
+}
+
+static bool raw_rule_ok(const struct rule *r)
+{
+	return r->ncmp == 1 && (r->cmp[0].op == SCMP_CMP_EQ || r->cmp[0].op == SCMP_CMP_MASKED_EQ);
+}
+
+/* One exception: the argument (both halves on a 64-bit ABI) against the
+ * value, then its action; a mismatch falls through to the next one. */
+static void emit_exception(struct raw *r, const struct rule *e, int bits)
+{
+	const struct scmp_arg_cmp *c = &e->cmp[0];
+	bool masked = c->op == SCMP_CMP_MASKED_EQ;
+	uint64_t mask = masked ? c->datum_a : ~0ULL, val = masked ? c->datum_b : c->datum_a;
+	uint32_t off = (uint32_t)offsetof(struct seccomp_data, args) + 8 * c->arg;
+	uint8_t rest = (uint8_t)((bits == 64 ? (masked ? 3 : 2) : 0) + 1);
+
+	emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, off);
+	if (masked)
+		emit(r, BPF_ALU | BPF_AND | BPF_K, 0, 0, (uint32_t)mask);
+	emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, rest, (uint32_t)(val & mask));
+	if (bits == 64) {
+		emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, off + 4);
+		if (masked)
+			emit(r, BPF_ALU | BPF_AND | BPF_K, 0, 0, (uint32_t)(mask >> 32));
+		emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, (uint32_t)((val & mask) >> 32));
+	}
+	emit(r, BPF_RET | BPF_K, 0, 0, e->action);
+}
+
+/* Builds the fallback filter for action u by hand, or returns 1 when the
+ * policy needs more than this can write (libseccomp does it then). */
+static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint32_t u, struct nb_err *err)
+{
+	struct raw *r;
+	char b[32];
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	return 1;
+#endif
+	for (size_t a = 0; a < p->narch; a++)
+		if (!arch_bits(p->arch[a]))
+			return 1;
+	for (size_t at = 0, n; at < p->nrules; at += n) {
+		struct plan pl;
+
+		n = group_len(p, at);
+		TRY(plan_group(p, &p->rules[at], n, &pl, err));
+		if (!pl.fallback || pl.u != u)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (p->rules[at + i].ncmp && p->rules[at + i].action == pl.weak && !raw_rule_ok(&p->rules[at + i]))
+				return 1;
+	}
+	if (f->n == MAX_FILTERS)
+		return nb_fail(err, 0, "the seccomp policy needs more than %d filters", MAX_FILTERS);
+	r = nb_xmalloc(sizeof *r);
+	r->n = 0;
+	r->overflow = false;
+	for (size_t a = 0; a < p->narch; a++) {
+		unsigned arch_at = r->n;
+
+		emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, arch));
+		emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, p->arch[a]); /* jf patched below */
+		emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, nr));
+		for (size_t at = 0, n; at < p->nrules; at += n) {
+			struct plan pl;
+			unsigned call_at;
+			int nr;
+
+			n = group_len(p, at);
+			if (plan_group(p, &p->rules[at], n, &pl, err) < 0) {
+				free(r);
+				return -1;
+			}
+			if (!pl.fallback || pl.u != u)
+				continue;
+			nr = seccomp_syscall_resolve_name_arch(p->arch[a], p->rules[at].name);
+			if (nr < 0) /* not on this ABI, or multiplexed (socketcall) */
+				continue;
+			call_at = r->n;
+			emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint32_t)nr); /* jf patched below */
+			for (size_t i = 0; i < n; i++)
+				if (p->rules[at + i].ncmp && p->rules[at + i].action == pl.weak)
+					emit_exception(r, &p->rules[at + i], arch_bits(p->arch[a]));
+			emit(r, BPF_RET | BPF_K, 0, 0, u);
+			/* Back to the number for the next call. */
+			emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, nr));
+			if (r->n - call_at - 2 > 255)
+				r->overflow = true;
+			else
+				r->ins[call_at].jf = (uint8_t)(r->n - call_at - 2);
+		}
+		emit(r, BPF_RET | BPF_K, 0, 0, SCMP_ACT_ALLOW);
+		if (r->n - arch_at - 2 > 255)
+			r->overflow = true;
+		else
+			r->ins[arch_at + 1].jf = (uint8_t)(r->n - arch_at - 2);
+	}
+	emit(r, BPF_RET | BPF_K, 0, 0, SCMP_ACT_ALLOW); /* other architectures: the base filter decides */
+	if (r->overflow) {
+		free(r);
+		return 1;
+	}
+	f->prog[f->n].len = (unsigned short)r->n;
+	f->prog[f->n].filter = nb_xmalloc(r->n * sizeof *r->ins);
+	memcpy(f->prog[f->n].filter, r->ins, r->n * sizeof *r->ins);
+	f->ctx[f->n] = NULL;
+	snprintf(f->what[f->n], sizeof f->what[0], "fallback, default %s, written by nestbox", act_name(u, b, sizeof b));
+	f->n++;
+	free(r);
+	return 0;
+}
+
 static int add_unique(uint32_t *set, size_t *n, uint32_t v, struct nb_err *err)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -762,13 +917,19 @@ static int compile(const struct policy *p, struct nb_seccomp *f, struct nb_err *
 			layers[j] = layers[j - 1];
 			layers[j - 1] = t;
 		}
-	for (size_t i = 0; i < nfb; i++)
-		TRY(build(f, p, FALLBACK, fallbacks[i], err));
+	for (size_t i = 0; i < nfb; i++) {
+		int rc = build_raw_fallback(f, p, fallbacks[i], err);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			TRY(build(f, p, FALLBACK, fallbacks[i], err));
+	}
 	TRY(build(f, p, BASE, 0, err));
 	for (size_t i = 0; i < nlayer; i++)
 		TRY(build(f, p, LAYER, layers[i], err));
 	for (size_t i = 0; i < f->n; i++)
-		TRY(export_bpf(f->ctx[i], &f->prog[i], err));
+		if (f->ctx[i])
+			TRY(export_bpf(f->ctx[i], &f->prog[i], err));
 	return 0;
 }
 
@@ -894,6 +1055,14 @@ int nb_seccomp_dump(const struct nb_seccomp *f, int fd, struct nb_err *err)
 		if (dprintf(fd, "# seccomp filter %zu of %zu (%s), %u instructions\n", i + 1, f->n,
 			    f->what[i], f->prog[i].len) < 0)
 			return nb_fail(err, errno, "cannot write the seccomp filters");
+		if (!f->ctx[i]) {
+			for (unsigned k = 0; k < f->prog[i].len; k++) {
+				const struct sock_filter *x = &f->prog[i].filter[k];
+				if (dprintf(fd, "  %3u: code 0x%02x jt %u jf %u k 0x%08x\n", k, x->code, x->jt, x->jf, x->k) < 0)
+					return nb_fail(err, errno, "cannot write the seccomp filters");
+			}
+			continue;
+		}
 		rc = seccomp_export_pfc(f->ctx[i], fd);
 		if (rc < 0)
 			return nb_fail(err, -rc, "cannot write the seccomp filters");
@@ -907,7 +1076,8 @@ void nb_seccomp_free(struct nb_seccomp *f)
 		return;
 	for (size_t i = 0; i < f->n && !f->builtin; i++) {
 		free(f->prog[i].filter);
-		seccomp_release(f->ctx[i]);
+		if (f->ctx[i])
+			seccomp_release(f->ctx[i]);
 	}
 	free(f);
 }

@@ -47,6 +47,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* A dump needs libseccomp's contexts, which the precompiled built-in
+	 * policy does not keep. */
+	o.keep_ctx = dump;
 	if (nb_seccomp_prepare(&o, &f, &err) < 0)
 		return fail(&err);
 	if (check || dump) {

@@ -9,9 +9,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 # --- Build, in a scratch tree so that nothing in the work tree changes ----
 w=$T_TMP/tree
-mkdir -p "$w/src" "$w/conf/seccomp" "$w/t/lib"
+mkdir -p "$w/src/gen" "$w/conf/seccomp" "$w/t/lib"
 cp "$top"/src/seccomp.c "$top"/src/seccomp.h "$top"/src/seccomp.mk "$top"/src/err.c \
 	"$top"/src/err.h "$top"/src/util.c "$top"/src/util.h "$w/src/"
+cp "$top/src/gen/seccomp-bpf.c" "$w/src/gen/"
 cp "$top/conf/seccomp/default.policy" "$w/conf/seccomp/"
 cp "$top/t/lib/sysprobe.c" "$top/t/lib/seccomp-driver.c" "$w/t/lib/"
 cat >"$w/GNUmakefile" <<'EOF'
