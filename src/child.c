@@ -262,7 +262,7 @@ static int payload_main(void *p)
  * the nested maps while the payload waits, so there it forks. */
 static pid_t spawn_payload(const struct payload_args *a)
 {
-	const size_t size = 256 * 1024;
+	const size_t size = (size_t)256 * 1024;
 	void *stack;
 	pid_t pid;
 

@@ -170,7 +170,7 @@ static int spawn_req_main(void *p)
  * so that they are free again when it returns. */
 static int spawn_detached(struct spawn_req *r)
 {
-	const size_t size = 64 * 1024;
+	const size_t size = (size_t)64 * 1024;
 	void *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	pid_t mid;
 
