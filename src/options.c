@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "profile.h"
 #include "util.h"
 
 #define ID "Identity and id mapping"
@@ -15,7 +16,17 @@
 #define PRIV "Privileges (capability names: CAP_X, x or ALL)"
 #define GEN "General"
 
+/* Profiles are applied in a first pass (nb_options_parse), before any
+ * other option, so the command line adds to them and overrides them. */
+static int profile_seen(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	(void)s, (void)arg, (void)err;
+	return 0;
+}
+
 const struct nb_option nb_options[] = {
+	{ "profile", 0, "NAME|FILE", profile_seen, true, GEN,
+	  "apply an INI profile first; its keys are these long option names (PROFILES in nestbox(1))" },
 	{ "map", 0, "MODE", nb_set_map, false, ID,
 	  "auto (default): map the whole subordinate range with newuidmap/newgidmap; single: map only your own uid and gid" },
 	{ "uid-map", 0, "IN:OUT:COUNT", nb_set_uid_map, true, ID,
@@ -161,7 +172,13 @@ int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err 
 	shorts[ns] = '\0';
 
 	opterr = 0;
-	optind = 1;
+	/* First pass: the profiles, in order. Errors in other options wait
+	 * for the second pass. optind 0 makes glibc start afresh. */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1)
+		if (c == 0 && nb_options[idx].set == profile_seen && nb_profile_apply(spec, optarg, err) < 0)
+			return -1;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
 		const struct nb_option *o;
 		const char *bad = argv[optind - 1];

@@ -1,0 +1,253 @@
+/* profile.c: see profile.h. The format, in nestbox(1):
+ *
+ *   # comment                      ; comment
+ *   [run]                          (optional: the only section there is)
+ *   hostname = box                 an option with a value
+ *   bind-try = ${HOME}/.config     ${VAR} is the environment's, or empty
+ *   new-session = true             a flag: true/yes/on/1, or false/no/off/0
+ *   env = A=1                      a repeatable option, once per line
+ *   profile = base                 another profile, applied at this point
+ *
+ * inih is fed through our own reader (see the kernel-facts notes): it
+ * counts lines, so that every error names FILE:LINE, and refuses a line
+ * longer than inih's buffer instead of letting inih split it silently. */
+#include "profile.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "util.h"
+
+#ifndef NB_DATADIR
+#define NB_DATADIR "/usr/local/share"
+#endif
+
+#define MAX_DEPTH 8
+
+struct ctx {
+	struct nb_spec *spec;
+	const char *path;
+	FILE *f;
+	unsigned line;
+	int depth;
+	bool failed;
+	struct nb_err *err;
+};
+
+static int apply_at(struct nb_spec *spec, const char *name, int depth, struct nb_err *err);
+
+/* Prefixes err's message with the profile's FILE:LINE. */
+static int at_line(struct ctx *c)
+{
+	char loc[512], *msg = c->err->msg;
+	size_t l, size = sizeof c->err->msg;
+
+	snprintf(loc, sizeof loc, "%s:%u: ", c->path, c->line);
+	l = strlen(loc);
+	if (l < size) {
+		memmove(msg + l, msg, size - l);
+		memcpy(msg, loc, l);
+		msg[size - 1] = '\0';
+	}
+	c->failed = true;
+	return 0;
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct ctx *c = stream;
+	size_t n;
+
+	if (c->failed || !fgets(str, num, c->f))
+		return NULL;
+	c->line++;
+	n = strlen(str);
+	if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(c->f)) {
+		nb_fail(c->err, 0, "the line is longer than %d characters", num - 2);
+		nb_hint(c->err, "split it: a repeatable option can be given on several lines");
+		at_line(c);
+		return NULL;
+	}
+	return str;
+}
+
+/* ${NAME} from the environment; unset is empty, "$$" is "$". */
+static char *expand(const char *v, struct nb_err *err)
+{
+	size_t cap = strlen(v) + 1, n = 0;
+	char *out = nb_xmalloc(cap);
+
+	for (const char *p = v; *p;) {
+		const char *add = p;
+		size_t len = 1;
+
+		if (p[0] == '$' && p[1] == '$') {
+			p += 2;
+		} else if (p[0] == '$' && p[1] == '{') {
+			const char *end = strchr(p + 2, '}');
+			char name[128];
+
+			if (!end || end == p + 2 || (size_t)(end - p - 2) >= sizeof name || (p[2] >= '0' && p[2] <= '9') ||
+			    strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+				    (size_t)(end - p - 2)) {
+				free(out);
+				nb_fail(err, 0, "a bad variable reference in '%s'", v);
+				nb_hint(err, "write ${NAME} with letters, digits and _, or $$ for a '$'");
+				return NULL;
+			}
+			memcpy(name, p + 2, (size_t)(end - p - 2));
+			name[end - p - 2] = '\0';
+			add = getenv(name);
+			if (!add)
+				add = "";
+			len = strlen(add);
+			p = end + 1;
+		} else {
+			p++;
+		}
+		if (n + len + 1 > cap) {
+			cap = (n + len + 1) * 2;
+			out = nb_xrealloc(out, cap);
+		}
+		memcpy(out + n, add, len);
+		n += len;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static int flag_value(const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(v, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct ctx *c = user;
+	const struct nb_option *o;
+	_cleanup_free_ char *v = NULL;
+
+	if (c->failed)
+		return 0;
+	if (section[0] && strcmp(section, "run") != 0) {
+		nb_fail(c->err, 0, "unknown section [%s]", section);
+		nb_hint(c->err, "a profile holds options of 'nestbox run', with no section or under [run]");
+		return at_line(c);
+	}
+	v = expand(value, c->err);
+	if (!v)
+		return at_line(c);
+	if (strcmp(name, "profile") == 0) {
+		if (apply_at(c->spec, v, c->depth + 1, c->err) < 0)
+			return at_line(c);
+		return 1;
+	}
+	o = nb_option_find(name);
+	if (!o || strcmp(name, "help") == 0) {
+		nb_fail(c->err, 0, "unknown option '%s'", name);
+		nb_hint(c->err, "keys are the long names of the options in 'nestbox help run', without the dashes");
+		return at_line(c);
+	}
+	if (!o->metavar) {
+		int on = flag_value(v);
+
+		if (on < 0) {
+			nb_fail(c->err, 0, "%s takes true or false, not '%s'", name, v);
+			return at_line(c);
+		}
+		if (on && o->set(c->spec, NULL, c->err) < 0)
+			return at_line(c);
+		return 1;
+	}
+	if (o->set(c->spec, v, c->err) < 0)
+		return at_line(c);
+	return 1;
+}
+
+char *nb_profile_path(void)
+{
+	const char *env = getenv("NB_PROFILE_PATH"), *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	_cleanup_free_ char *user = NULL;
+
+	if (env)
+		return nb_xstrdup(env);
+	if (xdg && *xdg == '/')
+		user = nb_xasprintf("%s/nestbox/profiles:", xdg);
+	else if (home && *home == '/')
+		user = nb_xasprintf("%s/.config/nestbox/profiles:", home);
+	return nb_xasprintf("%s/etc/nestbox/profiles:%s/nestbox/profiles", user ? user : "", NB_DATADIR);
+}
+
+/* NAME.ini along the search path, or NULL with err filled. */
+static char *find(const char *name, struct nb_err *err)
+{
+	_cleanup_free_ char *path = nb_profile_path();
+	size_t len = strlen(name);
+	const char *ext = len > 4 && strcmp(name + len - 4, ".ini") == 0 ? "" : ".ini";
+	char *save = NULL;
+
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		nb_fail(err, 0, "--profile needs a name or a path");
+		return NULL;
+	}
+	{
+		_cleanup_free_ char *copy = nb_xstrdup(path);
+		for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+			char *f = nb_xasprintf("%s/%s%s", dir, name, ext);
+			if (access(f, F_OK) == 0)
+				return f;
+			free(f);
+		}
+	}
+	nb_fail(err, 0, "no profile '%s' (looked for %s%s in %s)", name, name, ext, path);
+	nb_hint(err, "give a path (with a '/'), or put %s%s in one of those directories", name, ext);
+	return NULL;
+}
+
+static int apply_at(struct nb_spec *spec, const char *name, int depth, struct nb_err *err)
+{
+	_cleanup_free_ char *path = NULL;
+	struct ctx c = { .spec = spec, .depth = depth, .err = err };
+	int rc;
+
+	if (depth >= MAX_DEPTH)
+		return nb_fail(err, 0, "profile '%s': profiles include each other more than %d deep", name,
+			       MAX_DEPTH),
+		       nb_hint(err, "is there a loop of 'profile =' lines?");
+	path = strchr(name, '/') ? nb_xstrdup(name) : find(name, err);
+	if (!path)
+		return -1;
+	c.path = path;
+	c.f = fopen(path, "re");
+	if (!c.f)
+		return nb_fail(err, errno, "cannot read the profile %s", path);
+	rc = ini_parse_stream(reader, &c, handler, &c);
+	fclose(c.f);
+	if (c.failed)
+		return -1;
+	if (rc > 0)
+		return nb_fail(err, 0, "%s:%d: not a 'key = value' line, a [section] or a comment", path, rc),
+		       nb_hint(err, "profiles are INI files; see PROFILES in nestbox(1)");
+	if (rc < 0)
+		return nb_fail(err, ENOMEM, "cannot parse the profile %s", path);
+	return 0;
+}
+
+int nb_profile_apply(struct nb_spec *spec, const char *name, struct nb_err *err)
+{
+	return apply_at(spec, name, 0, err);
+}

@@ -1,0 +1,19 @@
+/* profile.h: INI profiles (`--profile NAME|FILE`). Owns finding a profile
+ * by name, reading it with inih, and ${VAR} expansion. Each key is the long
+ * name of a `nestbox run` option and goes through that option's setter
+ * (options.c), so a profile can say exactly what the command line can. */
+#ifndef NB_PROFILE_H
+#define NB_PROFILE_H
+
+#include "spec.h"
+
+/* The directories searched for NAME.ini, in order, ':'-separated:
+ * $NB_PROFILE_PATH if set, else ~/.config/nestbox/profiles (or under
+ * $XDG_CONFIG_HOME), /etc/nestbox/profiles and the installed ones. */
+char *nb_profile_path(void);
+
+/* Applies the profile NAME (searched for) or FILE (any name with a '/')
+ * to spec. Errors name the file and line. */
+int nb_profile_apply(struct nb_spec *spec, const char *name, struct nb_err *err);
+
+#endif
