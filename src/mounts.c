@@ -155,14 +155,38 @@ static int fs_new(struct view *v, const char *type, const char *const *opts, uns
 	return 0;
 }
 
+/* Mounts a new filesystem on the resolved destfd with one mount(2) through
+ * the fd's /proc magic link, as crun does, where fsopen, fsconfig,
+ * fsmount and move_mount take five system calls or more. The options are
+ * nestbox's own or checked by the setters; should the kernel refuse, the
+ * new API runs again to quote its explanation. */
+static int mount_at(struct view *v, const char *type, const char *const *opts, unsigned attrs, int destfd,
+		    const char *dest, const char *opt)
+{
+	char target[64], data[512] = "";
+	unsigned long flags = (attrs & MOUNT_ATTR_RDONLY ? MS_RDONLY : 0) | (attrs & MOUNT_ATTR_NOSUID ? MS_NOSUID : 0) |
+			      (attrs & MOUNT_ATTR_NODEV ? MS_NODEV : 0) | (attrs & MOUNT_ATTR_NOEXEC ? MS_NOEXEC : 0);
+	size_t n = 0;
+	_cleanup_close_ int mnt = -1;
+
+	for (const char *const *o = opts; o && o[0] && n < sizeof data; o += 2)
+		n += (size_t)snprintf(data + n, sizeof data - n, "%s%s%s%s", n ? "," : "", o[0], o[1] ? "=" : "",
+				      o[1] ? o[1] : "");
+	/* The host's proc is at /oldroot once the staging root is in place. */
+	snprintf(target, sizeof target, "%s/proc/self/fd/%d", v->host >= 0 ? "/oldroot" : "", destfd);
+	if (n < sizeof data && mount(type, target, type, flags, data[0] ? data : NULL) == 0)
+		return 0;
+	TRY(fs_new(v, type, opts, attrs, dest, &mnt));
+	return attach(v, mnt, destfd, opt, dest);
+}
+
 static int mount_fs(struct view *v, const char *type, const char *const *opts, unsigned attrs,
 		    const char *dest, const char *opt)
 {
-	_cleanup_close_ int mnt = -1, destfd = -1;
+	_cleanup_close_ int destfd = -1;
 
 	TRY(open_dest(v, dest, false, true, opt, &destfd));
-	TRY(fs_new(v, type, opts, attrs, dest, &mnt));
-	return attach(v, mnt, destfd, opt, dest);
+	return mount_at(v, type, opts, attrs, destfd, dest, opt);
 }
 
 /* A recursive bind of srcfd on the open destfd; attrs (nosuid, nodev,
@@ -218,15 +242,13 @@ static int remount_ro(struct view *v, const char *dest, bool must_exist, const c
 static int mask(struct view *v, const char *dest, bool must_exist, const char *opt)
 {
 	static const char *const ro_dir[] = { "mode", "0555", "nr_inodes", "2", NULL };
-	_cleanup_close_ int fd = -1, mnt = -1, empty = -1;
+	_cleanup_close_ int fd = -1, empty = -1;
 
 	if (open_dest(v, dest, false, false, opt, &fd) < 0)
 		return must_exist ? -1 : 0;
-	if (is_dir_fd(fd)) {
-		TRY(fs_new(v, "tmpfs", ro_dir, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-							MOUNT_ATTR_NOEXEC, dest, &mnt));
-		return attach(v, mnt, fd, opt, dest);
-	}
+	if (is_dir_fd(fd))
+		return mount_at(v, "tmpfs", ro_dir, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				fd, dest, opt);
 	/* One empty file in the staging root serves every file mask. */
 	empty = open("/empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
 	if (empty < 0)
@@ -642,15 +664,13 @@ static int rootfs_view(struct view *v)
 /* Step 2: a staging tmpfs becomes the root, with the host at /oldroot. */
 static int enter_staging(struct view *v)
 {
-	_cleanup_close_ int mnt = -1, at = -1;
+	_cleanup_close_ int at = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	TRY(fs_new(v, "tmpfs", (const char *const[]){ "mode", "0700", NULL }, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-		   "the staging root", &mnt));
-	at = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (at < 0)
 		return nb_fail(v->err, errno, "cannot open /tmp to build the view in"),
 		       nb_hint(v->err, "nestbox needs a /tmp directory on the host");
-	TRY(attach(v, mnt, at, "the staging root", "/tmp"));
+	TRY(mount_at(v, "tmpfs", (const char *const[]){ "mode", "0700", NULL }, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+		     at, "/tmp", "the staging root"));
 	if (chdir("/tmp") < 0 || mkdir("oldroot", 0700) < 0 || mkdir("newroot", 0755) < 0)
 		return nb_fail(v->err, errno, "cannot prepare the staging root");
 	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
@@ -663,7 +683,7 @@ static int enter_staging(struct view *v)
 
 static int make_root(struct view *v)
 {
-	_cleanup_close_ int at = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC), mnt = -1;
+	_cleanup_close_ int at = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (at < 0)
 		return nb_fail(v->err, errno, "cannot open /newroot");
@@ -682,9 +702,8 @@ static int make_root(struct view *v)
 			return nb_fail(v->err, errno, "--rootfs %s: cannot mount it", v->spec->rootfs);
 		TRY(attach(v, tree, at, "--rootfs", v->spec->rootfs));
 	} else {
-		TRY(fs_new(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
-			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "the new root", &mnt));
-		TRY(attach(v, mnt, at, "the default view", "/"));
+		TRY(mount_at(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, "/", "the default view"));
 	}
 	v->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->root < 0)
