@@ -16,7 +16,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,9 +37,14 @@ static bool wants_leaf(const struct nb_spec *s)
  * /sys/fs/cgroup/unified). */
 static char *cgroup2_mount(void)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	FILE *f;
 	char line[4096], *found = NULL;
+	struct statfs st;
 
+	/* Pure cgroup v2, the usual case, needs no walk through mountinfo. */
+	if (statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC)
+		return nb_xstrdup("/sys/fs/cgroup");
+	f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return NULL;
 	while (!found && fgets(line, sizeof line, f)) {
@@ -360,6 +367,12 @@ static unsigned long long stat_value(const char *dir, const char *file, const ch
 	return 0;
 }
 
+static bool leaf_empty(const char *leaf)
+{
+	char ev[256];
+	return read_in(leaf, "cgroup.events", ev, sizeof ev) == 0 && strstr(ev, "populated 0");
+}
+
 /* Waits until the leaf holds no process (rmdir needs that): the kernel
  * signals each change of cgroup.events to poll() as POLLPRI. */
 static void wait_empty(const char *leaf)
@@ -391,14 +404,17 @@ void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit
 
 	if (!cg->active)
 		return;
-	/* Kill whatever the payload left, then wait for the leaf to empty. */
-	if (write_in(cg->leaf, "cgroup.kill", "1", &ignore) < 0) {
-		char procs[4096];
-		if (read_in(cg->leaf, "cgroup.procs", procs, sizeof procs) == 0)
-			for (char *t = strtok(procs, "\n"); t; t = strtok(NULL, "\n"))
-				kill((pid_t)atoi(t), SIGKILL);
+	/* Kill whatever the payload left, then wait for the leaf to empty.
+	 * Usually it is empty already: init's exit ended the PID namespace. */
+	if (!leaf_empty(cg->leaf)) {
+		if (write_in(cg->leaf, "cgroup.kill", "1", &ignore) < 0) {
+			char procs[4096];
+			if (read_in(cg->leaf, "cgroup.procs", procs, sizeof procs) == 0)
+				for (char *t = strtok(procs, "\n"); t; t = strtok(NULL, "\n"))
+					kill((pid_t)atoi(t), SIGKILL);
+		}
+		wait_empty(cg->leaf);
 	}
-	wait_empty(cg->leaf);
 	/* memory.events only after a SIGKILL, the other files only when the
 	 * stats are asked for: each read is a cost on every run. */
 	oom = exit_code == 128 + SIGKILL || want_stats ? stat_value(cg->leaf, "memory.events", "oom_kill") : 0;
