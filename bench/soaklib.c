@@ -69,12 +69,14 @@ static int run_one(const struct variant *v, char *why, size_t len)
 	int rc;
 
 	/* getopt permutes argv: give it a fresh copy each time. */
+	int argc = v->argc < 62 ? v->argc : 62;
+
 	argv[0] = "run";
-	for (int i = 0; i < v->argc && i < 62; i++)
+	for (int i = 0; i < argc; i++)
 		argv[i + 1] = v->argv[i];
-	argv[v->argc + 1] = NULL;
+	argv[argc + 1] = NULL;
 	nb_spec_init(&spec);
-	rc = nb_options_parse(v->argc + 1, argv, &spec, &err);
+	rc = nb_options_parse(argc + 1, argv, &spec, &err);
 	if (rc == 0)
 		rc = nb_spec_finish(&spec, &err);
 	if (rc == 0)

@@ -315,7 +315,9 @@ int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid
 		if (syscall(SYS_capget, &h, d) < 0)
 			return nb_fail(err, errno, "cannot read the capability sets");
 		prm = (uint64_t)d[1].permitted << 32 | d[0].permitted;
-		if (set_caps(prm, prm, 0) < 0)
+		/* Inheritable too: the final sets may raise it only within the
+		 * old inheritable set and the bounding set, which is cut next. */
+		if (set_caps(prm, prm, prm) < 0)
 			return nb_fail(err, errno, "cannot raise capabilities after the uid change");
 	}
 

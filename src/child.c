@@ -275,6 +275,14 @@ static pid_t spawn_payload(const struct payload_args *a)
 	stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return -1;
+	/* A guard page: an overflow faults instead of writing into init. */
+	if (mprotect(stack, 4096, PROT_NONE) < 0) {
+		munmap(stack, size);
+		return -1;
+	}
+	/* init waits in clone() until the payload execs, so a signal for the
+	 * payload is forwarded only after that; before exec the payload does
+	 * no more than chdir, open its filter and look up the command. */
 	pid = clone(payload_main, (char *)stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)a);
 	munmap(stack, size);
 	return pid;

@@ -33,8 +33,15 @@ static void sandbox_release(struct nb_sandbox *sb)
 	nb_closep(&sb->sync_w);
 	nb_closep(&sb->err_r);
 	nb_closep(&sb->err_w);
-	if (sb->sigfd >= 0)
+	if (sb->sigfd >= 0) {
+		/* A signal for the payload that came after it ended must not
+		 * kill the caller once unblocked. */
+		struct signalfd_siginfo si;
+		while (poll(&(struct pollfd){ sb->sigfd, POLLIN, 0 }, 1, 0) == 1 &&
+		       read(sb->sigfd, &si, sizeof si) == sizeof si)
+			;
 		sigprocmask(SIG_SETMASK, &sb->old_mask, NULL);
+	}
 	nb_closep(&sb->sigfd);
 	nb_idplan_release(&sb->plan);
 	nb_cgroup_release(&sb->cg);

@@ -152,7 +152,13 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (!v)
 		return at_line(c);
 	if (strcmp(name, "profile") == 0) {
-		if (apply_at(c->spec, v, c->depth + 1, c->err) < 0)
+		/* A relative path is relative to this profile's directory. */
+		const char *slash = strrchr(c->path, '/');
+		_cleanup_free_ char *rel = strchr(v, '/') && v[0] != '/' && slash
+						   ? nb_xasprintf("%.*s/%s", (int)(slash - c->path), c->path, v)
+						   : NULL;
+
+		if (apply_at(c->spec, rel ? rel : v, c->depth + 1, c->err) < 0)
 			return at_line(c);
 		return 1;
 	}
@@ -169,7 +175,16 @@ static int handler(void *user, const char *section, const char *name, const char
 			nb_fail(c->err, 0, "%s takes true or false, not '%s'", name, v);
 			return at_line(c);
 		}
-		if (on && o->set(c->spec, NULL, c->err) < 0)
+		/* false undoes an earlier true where a no- option exists
+		 * (new-session, die-with-parent); elsewhere it sets nothing. */
+		if (!on) {
+			char no[64];
+			snprintf(no, sizeof no, "no-%s", name);
+			o = nb_option_find(no);
+			if (!o)
+				return 1;
+		}
+		if (o->set(c->spec, NULL, c->err) < 0)
 			return at_line(c);
 		return 1;
 	}

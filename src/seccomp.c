@@ -797,6 +797,13 @@ static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint
 		for (size_t i = 0; i < n; i++)
 			if (p->rules[at + i].ncmp && p->rules[at + i].action == pl.weak && !raw_rule_ok(&p->rules[at + i]))
 				return 1;
+		/* A call multiplexed on some ABI (socket through socketcall on
+		 * x86) has a pseudo number there: libseccomp knows both forms. */
+		for (size_t a = 0; a < p->narch; a++) {
+			int nr = seccomp_syscall_resolve_name_arch(p->arch[a], p->rules[at].name);
+			if (nr < 0 && nr != __NR_SCMP_ERROR)
+				return 1;
+		}
 	}
 	if (f->n == MAX_FILTERS)
 		return nb_fail(err, 0, "the seccomp policy needs more than %d filters", MAX_FILTERS);
@@ -822,7 +829,7 @@ static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint
 			if (!pl.fallback || pl.u != u)
 				continue;
 			nr = seccomp_syscall_resolve_name_arch(p->arch[a], p->rules[at].name);
-			if (nr < 0) /* not on this ABI, or multiplexed (socketcall) */
+			if (nr < 0) /* not on this ABI */
 				continue;
 			call_at = r->n;
 			emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint32_t)nr); /* jf patched below */

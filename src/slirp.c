@@ -263,12 +263,14 @@ int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, 
 	/* With --enable-sandbox slirp4netns makes its socket as the sandbox's
 	 * root, a subordinate uid: umask 0 lets the caller connect, and the
 	 * 0700 directory keeps everyone else out. */
-	{
+	if (spec->n_publish) {
 		mode_t old = umask(0);
-		struct spawn_req r = { s->path, &fa, &attr, argv, -1, 0 };
-
-		rc = spec->n_publish ? posix_spawn(&s->pid, s->path, &fa, &attr, argv, environ) : spawn_detached(&r);
+		rc = posix_spawn(&s->pid, s->path, &fa, &attr, argv, environ);
 		umask(old);
+	} else {
+		/* ECHILD stays if the intermediate died before posix_spawn. */
+		struct spawn_req r = { s->path, &fa, &attr, argv, -1, ECHILD };
+		rc = spawn_detached(&r);
 	}
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);

@@ -23,6 +23,10 @@ like "$OUT" "CapInh: 0000000000002000 CapPrm: 0000000000002001 CapEff: 000000000
 status --cap-add net_raw
 like "$OUT" "CapPrm: 0000000000000000 CapEff: 0000000000000000 CapBnd: 0000000000002000" "--cap-add for a non-root payload only opens the bounding set"
 
+status --inh cap_net_raw
+like "$OUT" "CapInh: 0000000000002000 CapPrm: 0000000000000000 CapEff: 0000000000000000 CapBnd: 0000000000000000 " \
+	"--inh for a non-root payload sets the inheritable set beyond the bounding set"
+
 # The bounding set after exec of a uid-0 shell: what root could ever regain.
 run_nb run --root -- sh -c 'exec sh -c "grep CapBnd /proc/self/status"'
 is "$(echo $OUT)" "CapBnd: $docker" "the bounding set holds after a uid-0 shell execs"

@@ -39,6 +39,12 @@ run_nb_env NB_PROFILE_PATH="$T_TMP/none:$P" run --map=single --profile outer -- 
 is "$OUT" "box
 12" "a name is looked up along NB_PROFILE_PATH; 'profile =' applies another profile in place"
 
+mkdir "$P/sub"
+printf 'profile = ../base.ini\nnew-session = false\n' >"$P/sub/rel.ini"
+run_nb run --map=single --profile "$P/sub/rel.ini" -- sh -c 'hostname; ps -o sid= -p $$ | tr -d " "'
+is "$OUT" "box
+0" "a relative 'profile =' path is the including file's; 'new-session = false' undoes the included 'true'"
+
 # Bad profiles.
 bad() { # bad FILE-CONTENT ERE DESCRIPTION
 	printf '%s\n' "$1" >"$P/bad.ini"

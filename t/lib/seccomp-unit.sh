@@ -197,6 +197,17 @@ printf 'default errno ENOSYS\narch native\ninclude default\n' >"$T_TMP/arch.poli
 under --dump --policy "$T_TMP/arch.policy"
 unlike "$OUT" "arch x86 " "'arch native' filters only the native architecture"
 
+# A fallback for a call that x86 multiplexes (socket through socketcall)
+# is left to libseccomp, which knows both forms; personality's is written
+# as plain BPF.
+printf 'include default\nerrno EACCES socket\nallow socket if arg0 == 1\n' >"$T_TMP/sock.policy"
+under --dump --policy "$T_TMP/sock.policy"
+fb=$(printf '%s\n' "$OUT" | awk '/^# seccomp filter 1 of 4 \(fallback, default errno EACCES\)/ { on = 1; next } /^# seccomp filter/ { on = 0 } on')
+like "$fb" "pseudo filter code start" "a socket fallback is compiled by libseccomp (x86 has socketcall)"
+under --dump
+like "$OUT" "seccomp filter 1 of 3 \\(fallback, default errno EPERM, written by nestbox\\), 55 instructions" \
+	"personality's fallback is plain BPF"
+
 # --- x86 (i386) -----------------------------------------------------------
 # This kernel has no IA-32 emulation (int 0x80 faults) and gcc has no -m32,
 # so the x86 part of the filter is checked in the compiled pseudo code.
