@@ -13,7 +13,6 @@
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -255,15 +254,12 @@ static int payload_main(void *p)
 	exec_payload(a->spec, a->sb, a->err_w, a->nested);
 }
 
-/* The payload borrows init's memory until it execs (CLONE_VM|CLONE_VFORK,
- * as posix_spawn does): no page tables to copy and no copy-on-write faults,
- * the costliest part of a start. init is suspended meanwhile, so nothing
- * touches the memory twice at once. --disable-userns needs init to write
- * the nested maps while the payload waits, so there it forks. */
+/* The payload borrows init's memory until it execs (nb_clone_vfork): no
+ * page tables to copy and no copy-on-write faults, the costliest part of a
+ * start. --disable-userns needs init to write the nested maps while the
+ * payload waits, so there it forks. */
 static pid_t spawn_payload(const struct payload_args *a)
 {
-	const size_t size = (size_t)256 * 1024;
-	void *stack;
 	pid_t pid;
 
 	if (a->nested) {
@@ -272,20 +268,10 @@ static pid_t spawn_payload(const struct payload_args *a)
 			exec_payload(a->spec, a->sb, a->err_w, a->nested);
 		return pid;
 	}
-	stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
-		return -1;
-	/* A guard page: an overflow faults instead of writing into init. */
-	if (mprotect(stack, 4096, PROT_NONE) < 0) {
-		munmap(stack, size);
-		return -1;
-	}
 	/* init waits in clone() until the payload execs, so a signal for the
 	 * payload is forwarded only after that; before exec the payload does
 	 * no more than chdir, open its filter and look up the command. */
-	pid = clone(payload_main, (char *)stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)a);
-	munmap(stack, size);
-	return pid;
+	return nb_clone_vfork(payload_main, (void *)a, (size_t)256 * 1024, SIGCHLD);
 }
 
 void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb)

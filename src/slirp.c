@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -170,19 +169,14 @@ static int spawn_req_main(void *p)
  * so that they are free again when it returns. */
 static int spawn_detached(struct spawn_req *r)
 {
-	const size_t size = (size_t)64 * 1024;
-	void *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	pid_t mid;
-
-	if (stack == MAP_FAILED)
-		return errno;
 	/* Exit signal 0: no SIGCHLD for the supervisor's signalfd. */
-	mid = clone(spawn_req_main, (char *)stack + size, CLONE_VM | CLONE_VFORK, r);
-	if (mid > 0)
-		while (waitpid(mid, NULL, __WALL) < 0 && errno == EINTR)
-			;
-	munmap(stack, size);
-	return mid < 0 ? errno : r->rc;
+	pid_t mid = nb_clone_vfork(spawn_req_main, r, (size_t)64 * 1024, 0);
+
+	if (mid < 0)
+		return errno;
+	while (waitpid(mid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+	return r->rc;
 }
 
 int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, struct nb_err *err)

@@ -2,10 +2,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void oom(void)
 {
@@ -148,4 +150,21 @@ char *nb_find_in_path(const char *name)
 		free(cand);
 	}
 	return NULL;
+}
+
+pid_t nb_clone_vfork(int (*fn)(void *), void *arg, size_t stack_size, int exit_signal)
+{
+	void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	pid_t pid = -1;
+	int e;
+
+	if (stack == MAP_FAILED)
+		return -1;
+	/* The guard page: an overflow faults instead of writing into ours. */
+	if (mprotect(stack, 4096, PROT_NONE) == 0)
+		pid = clone(fn, (char *)stack + stack_size, CLONE_VM | CLONE_VFORK | exit_signal, arg);
+	e = errno;
+	munmap(stack, stack_size);
+	errno = e;
+	return pid;
 }

@@ -65,4 +65,11 @@ int nb_parse_u32(const char *s, uint32_t max, uint32_t *out);
 /* Searches PATH (or the default path) for an executable; NULL if absent. */
 char *nb_find_in_path(const char *name);
 
+/* Runs fn(arg) in a child that borrows our memory, on a stack of its own
+ * with a guard page, until it execs or exits (CLONE_VM|CLONE_VFORK, as
+ * posix_spawn does); we are suspended meanwhile, so nothing touches the
+ * memory twice at once. exit_signal 0 sends no SIGCHLD: reap with __WALL.
+ * Returns the child's pid, or -1 with errno. */
+pid_t nb_clone_vfork(int (*fn)(void *), void *arg, size_t stack_size, int exit_signal);
+
 #endif
