@@ -105,6 +105,13 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
+/* Whether the leaf holds no process, as its cgroup.events says. */
+static bool leaf_empty(const char *leaf)
+{
+	char ev[256];
+	return read_in(leaf, "cgroup.events", ev, sizeof ev) == 0 && strstr(ev, "populated 0");
+}
+
 /* Leaves of runs whose supervisor died (SIGKILL) stay behind; remove the
  * empty ones whose pid is gone. */
 static void remove_stale(const char *own)
@@ -115,7 +122,6 @@ static void remove_stale(const char *own)
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
-		char events[256];
 		_cleanup_free_ char *path = NULL;
 		long pid;
 		char *end;
@@ -126,7 +132,7 @@ static void remove_stale(const char *own)
 		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		path = nb_xasprintf("%s/%s", own, e->d_name);
-		if (read_in(path, "cgroup.events", events, sizeof events) == 0 && strstr(events, "populated 0"))
+		if (leaf_empty(path))
 			rmdir(path);
 	}
 	closedir(d);
@@ -365,12 +371,6 @@ static unsigned long long stat_value(const char *dir, const char *file, const ch
 		if ((p == buf || p[-1] == '\n') && p[strlen(key)] == ' ')
 			return strtoull(p + strlen(key) + 1, NULL, 10);
 	return 0;
-}
-
-static bool leaf_empty(const char *leaf)
-{
-	char ev[256];
-	return read_in(leaf, "cgroup.events", ev, sizeof ev) == 0 && strstr(ev, "populated 0");
 }
 
 /* Waits until the leaf holds no process (rmdir needs that): the kernel
