@@ -776,9 +776,16 @@ static void emit_exception(struct raw *r, const struct rule *e, int bits)
 
 /* Builds the fallback filter for action u by hand, or returns 1 when the
  * policy needs more than this can write (libseccomp does it then). */
+struct raw_group {
+	size_t at, n;  /* the call's rules in p->rules */
+	uint32_t weak; /* the action of its exceptions */
+};
+
 static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint32_t u, struct nb_err *err)
 {
-	struct raw *r;
+	_cleanup_free_ struct raw_group *groups = NULL;
+	_cleanup_free_ struct raw *r = NULL;
+	size_t ng = 0;
 	char b[32];
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -787,6 +794,8 @@ static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint
 	for (size_t a = 0; a < p->narch; a++)
 		if (!arch_bits(p->arch[a]))
 			return 1;
+	/* The groups this filter stands for, planned once. */
+	groups = nb_xmalloc((p->nrules + 1) * sizeof *groups);
 	for (size_t at = 0, n; at < p->nrules; at += n) {
 		struct plan pl;
 
@@ -804,6 +813,7 @@ static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint
 			if (nr < 0 && nr != __NR_SCMP_ERROR)
 				return 1;
 		}
+		groups[ng++] = (struct raw_group){ at, n, pl.weak };
 	}
 	if (f->n == MAX_FILTERS)
 		return nb_fail(err, 0, "the seccomp policy needs more than %d filters", MAX_FILTERS);
@@ -816,26 +826,18 @@ static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint
 		emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, arch));
 		emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, p->arch[a]); /* jf patched below */
 		emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, nr));
-		for (size_t at = 0, n; at < p->nrules; at += n) {
-			struct plan pl;
+		for (size_t g = 0; g < ng; g++) {
+			const struct rule *rules = &p->rules[groups[g].at];
+			int nr = seccomp_syscall_resolve_name_arch(p->arch[a], rules[0].name);
 			unsigned call_at;
-			int nr;
 
-			n = group_len(p, at);
-			if (plan_group(p, &p->rules[at], n, &pl, err) < 0) {
-				free(r);
-				return -1;
-			}
-			if (!pl.fallback || pl.u != u)
-				continue;
-			nr = seccomp_syscall_resolve_name_arch(p->arch[a], p->rules[at].name);
 			if (nr < 0) /* not on this ABI */
 				continue;
 			call_at = r->n;
 			emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint32_t)nr); /* jf patched below */
-			for (size_t i = 0; i < n; i++)
-				if (p->rules[at + i].ncmp && p->rules[at + i].action == pl.weak)
-					emit_exception(r, &p->rules[at + i], arch_bits(p->arch[a]));
+			for (size_t i = 0; i < groups[g].n; i++)
+				if (rules[i].ncmp && rules[i].action == groups[g].weak)
+					emit_exception(r, &rules[i], arch_bits(p->arch[a]));
 			emit(r, BPF_RET | BPF_K, 0, 0, u);
 			/* Back to the number for the next call. */
 			emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, nr));
@@ -851,17 +853,14 @@ static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint
 			r->ins[arch_at + 1].jf = (uint8_t)(r->n - arch_at - 2);
 	}
 	emit(r, BPF_RET | BPF_K, 0, 0, SCMP_ACT_ALLOW); /* other architectures: the base filter decides */
-	if (r->overflow) {
-		free(r);
+	if (r->overflow)
 		return 1;
-	}
 	f->prog[f->n].len = (unsigned short)r->n;
 	f->prog[f->n].filter = nb_xmalloc(r->n * sizeof *r->ins);
 	memcpy(f->prog[f->n].filter, r->ins, r->n * sizeof *r->ins);
 	f->ctx[f->n] = NULL;
 	snprintf(f->what[f->n], sizeof f->what[0], "fallback, default %s, written by nestbox", act_name(u, b, sizeof b));
 	f->n++;
-	free(r);
 	return 0;
 }
 
