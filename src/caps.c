@@ -281,11 +281,25 @@ static int set_caps(uint64_t e, uint64_t p, uint64_t i)
 	return (int)syscall(SYS_capset, &h, d);
 }
 
-/* init never execs, so emptying its permitted set (which empties the
- * ambient set too) leaves it nothing to regain; its bounding set is moot. */
-void nb_caps_drop_all(void)
+static int drop_bounding(uint64_t keep, struct nb_err *err)
 {
-	(void)set_caps(0, 0, 0);
+	for (unsigned k = 0; k <= last_cap(); k++)
+		if (!(keep >> k & 1) && prctl(PR_CAPBSET_DROP, k, 0, 0, 0) < 0 && errno != EINVAL)
+			return nb_fail(err, errno, "cannot drop cap_%s from the bounding set", cap_name(k));
+	return 0;
+}
+
+/* Emptying the permitted set alone would do for a process that never
+ * execs; the bounding set and the locked securebits make sure that no
+ * mistake elsewhere can give anything back. */
+int nb_caps_drop_all(struct nb_err *err)
+{
+	TRY(drop_bounding(0, err));
+	if (prctl(PR_SET_SECUREBITS, NB_SECBITS_LOCKED, 0, 0, 0) < 0)
+		return nb_fail(err, errno, "cannot lock init's securebits");
+	if (set_caps(0, 0, 0) < 0)
+		return nb_fail(err, errno, "cannot drop init's capabilities");
+	return 0;
 }
 
 int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, bool setgroups_ok,
@@ -322,9 +336,7 @@ int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid
 	}
 
 	/* 2. The bounding set, while CAP_SETPCAP is still effective. */
-	for (unsigned k = 0; k <= last_cap(); k++)
-		if (!(c->bnd >> k & 1) && prctl(PR_CAPBSET_DROP, k, 0, 0, 0) < 0 && errno != EINVAL)
-			return nb_fail(err, errno, "cannot drop cap_%s from the bounding set", cap_name(k));
+	TRY(drop_bounding(c->bnd, err));
 
 	/* 3. Securebits, which need CAP_SETPCAP too. */
 	if (prctl(PR_SET_SECUREBITS, c->secbits, 0, 0, 0) < 0)

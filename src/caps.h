@@ -36,7 +36,8 @@ int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid
 			   struct nb_err *err);
 /* Then: the final sets, ambient, and no_new_privs. */
 int nb_caps_apply_final(const struct nb_capset *c, struct nb_err *err);
-/* Drops every capability of the calling process (nestbox's init). */
-void nb_caps_drop_all(void);
+/* For nestbox's init, which never execs: an empty bounding set, locked
+ * securebits and empty capability sets, so nothing can be regained. */
+int nb_caps_drop_all(struct nb_err *err);
 
 #endif

@@ -358,6 +358,12 @@ int nb_cgroup_enter(const struct nb_cgroup *cg, pid_t pid, struct nb_err *err)
 	return write_in(cg->leaf, "cgroup.procs", v, err);
 }
 
+int nb_cgroup_kill_fd(const struct nb_cgroup *cg)
+{
+	_cleanup_free_ char *p = nb_xasprintf("%s/cgroup.kill", cg->leaf);
+	return open(p, O_WRONLY | O_CLOEXEC);
+}
+
 static unsigned long long stat_value(const char *dir, const char *file, const char *key)
 {
 	char buf[2048];

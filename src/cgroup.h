@@ -27,6 +27,8 @@ struct nb_cgroup {
 int nb_cgroup_prepare(const struct nb_spec *spec, struct nb_cgroup *cg, struct nb_err *err);
 /* The fallback when clone3 could not start the child in the leaf. */
 int nb_cgroup_enter(const struct nb_cgroup *cg, pid_t pid, struct nb_err *err);
+/* The leaf's cgroup.kill, opened for writing (-1 if it cannot be). */
+int nb_cgroup_kill_fd(const struct nb_cgroup *cg);
 /* After the payload: kill what is left (cgroup.kill), explain an OOM kill,
  * fill stats with a JSON object (memory peak, CPU time, OOM kills, pids
  * peak; left empty without a leaf), remove the leaf. */

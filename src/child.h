@@ -1,19 +1,32 @@
-/* child.h: everything that runs inside the new namespaces, in order:
- * wait for the maps, set up the view and identity, then become the
- * sandbox's init or exec the payload. Never returns to the supervisor's
- * code: failures go back over the error pipe. */
+/* child.h: the sandbox's first process, inside the new namespaces. Owns
+ * the steps between the clone and the payload: wait for the maps, build
+ * the sandbox (host name, lo, the view), then become the payload itself
+ * (--as-pid-1) or its init. Never returns to the supervisor's code:
+ * failures go back over the error pipe. */
 #ifndef NB_CHILD_H
 #define NB_CHILD_H
 
-#include "launch.h"
+#include <stdbool.h>
+#include <sys/types.h>
 
-/* Signals the supervisor and init pass on to the payload. */
-extern const int nb_forwarded_signals[];
-extern const unsigned nb_n_forwarded_signals;
+#include "caps.h"
+#include "seccomp.h"
+#include "spec.h"
 
-_Noreturn void nb_child_main(const struct nb_spec *spec, struct nb_sandbox *sb);
+/* What the child gets from the supervisor, and nothing more. */
+struct nb_child {
+	const struct nb_spec *spec;
+	const struct nb_capset *caps;     /* resolved before the clone */
+	const struct nb_seccomp *filter;  /* compiled before the clone */
+	const char *user_name;            /* the caller's name, for /etc/passwd */
+	pid_t parent;                     /* the supervisor */
+	int sync_r;     /* a byte once the maps are written; with --net=slirp a
+			 * second once the network is up; EOF if the supervisor died */
+	int err_w;      /* a struct nb_err on failure; close-on-exec */
+	int close_fds[5]; /* the supervisor's own descriptors (-1: none) */
+	bool late_cgroupns; /* moved into the leaf after clone: unshare then */
+};
 
-/* Sends err to the supervisor and exits with err->status. */
-_Noreturn void nb_child_fail(int err_w, const struct nb_err *err);
+_Noreturn void nb_child_main(const struct nb_child *c);
 
 #endif

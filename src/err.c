@@ -18,6 +18,19 @@ int nb_fail(struct nb_err *err, int errnum, const char *fmt, ...)
 	return -1;
 }
 
+int nb_fail_hint(struct nb_err *err, int errnum, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->errnum = errnum;
+	err->status = NB_EXIT_FAIL;
+	snprintf(err->hint, sizeof err->hint, "%s", hint);
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int nb_hint(struct nb_err *err, const char *fmt, ...)
 {
 	va_list ap;

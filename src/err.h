@@ -22,6 +22,9 @@ struct nb_err {
 /* Fills err and returns -1, so that callers can write `return nb_fail(...)`. */
 int nb_fail(struct nb_err *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* nb_fail with a fixed hint: `return nb_fail_hint(err, e, "do X", "Y failed")`. */
+int nb_fail_hint(struct nb_err *err, int errnum, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Adds or replaces the hint; returns -1 like nb_fail. */
 int nb_hint(struct nb_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -1,10 +1,46 @@
-/* init.c: see init.h. */
+/* init.c: see init.h. The sequence, with what init holds at each step:
+ *
+ *   1. signals through a descriptor; a subreaper also watches its children
+ *                                        full capabilities in the sandbox
+ *   2. start the payload's process, which waits before exec
+ *   3. --disable-userns: map the payload's nested user namespace
+ *   4. wait until the payload has done what needs privilege
+ *   5. lock down: non-dumpable, own session, /dev/null on 0-2, no
+ *      capabilities, no_new_privs, a seccomp filter of init's own
+ *                                        nothing
+ *   6. let the payload exec
+ *   7. pass signals on, reap, exit with the payload's status
+ *
+ * Step 5 comes before any payload code can run: a payload that could
+ * ptrace init or write /proc/1/mem would get init's privileges (t/200). */
 #include "init.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "nested.h"
+#include "util.h"
+
+#define PAYLOAD_STACK ((size_t)256 * 1024)
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+void nb_signals_forwarded(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGCHLD);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(mask, forwarded[i]);
+}
 
 int nb_exit_code(int wstatus)
 {
@@ -15,7 +51,115 @@ int nb_exit_code(int wstatus)
 	return 255;
 }
 
-void nb_init_run(pid_t payload, int sigfd, bool skip_tty)
+/* Init's ends of the pipes to the payload. */
+struct ends {
+	int ready_r, go_w, nest_r, nest_w;
+};
+
+static int payload_entry(void *p)
+{
+	nb_payload_run(p);
+}
+
+/* Step 2. The payload borrows init's memory (CLONE_VM), as a vfork child
+ * would: no page tables to copy. Unlike vfork, init runs on meanwhile,
+ * since it must lock itself down while the payload waits before exec;
+ * the payload makes only system calls, on a stack of its own that init
+ * never unmaps (the payload leaves it at exec). */
+static pid_t spawn(struct nb_init *in, struct ends *e, struct nb_err *err)
+{
+	struct nb_payload_chan *c = &in->payload.chan;
+	int ready[2], go[2], up[2] = { -1, -1 }, down[2] = { -1, -1 };
+	char *stack;
+	pid_t pid;
+
+	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
+		return nb_fail(err, errno, "cannot create the pipes to the payload");
+	if (in->payload.spec->disable_userns && (pipe2(up, O_CLOEXEC) < 0 || pipe2(down, O_CLOEXEC) < 0))
+		return nb_fail(err, errno, "cannot create the pipes for --disable-userns");
+	c->ready_w = ready[1], c->go_r = go[0], c->nest_w = up[1], c->nest_r = down[0];
+	*e = (struct ends){ ready[0], go[1], up[0], down[1] };
+	stack = mmap(NULL, PAYLOAD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	/* A guard page: an overflow faults instead of writing into init. */
+	if (stack == MAP_FAILED || mprotect(stack, 4096, PROT_NONE) < 0)
+		return nb_fail(err, errno, "cannot allocate the payload's stack");
+	pid = clone(payload_entry, stack + PAYLOAD_STACK, CLONE_VM | SIGCHLD, &in->payload);
+	if (pid < 0)
+		return nb_fail(err, errno, "cannot start the payload");
+	/* The payload has its own copies (no CLONE_FILES). */
+	close(ready[1]);
+	close(go[0]);
+	if (up[1] >= 0) {
+		close(up[1]);
+		close(down[0]);
+	}
+	return pid;
+}
+
+/* The payload stopped before exec; it sent its own error: pass on its status. */
+static _Noreturn void payload_failed(pid_t payload)
+{
+	int st = 0;
+
+	while (waitpid(payload, &st, 0) < 0 && errno == EINTR)
+		;
+	_exit(nb_exit_code(st) ? nb_exit_code(st) : NB_EXIT_FAIL);
+}
+
+/* Step 5. From here on init could do no harm if the payload owned it. */
+static int lock_down(const struct nb_init *in, struct nb_err *err)
+{
+	/* Dumpability belongs to the mm, which the payload shares until its
+	 * exec gives it a new one: so no ptrace and no /proc/1/mem from the
+	 * first instruction of the payload. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		return nb_fail(err, errno, "cannot make the sandbox's init non-dumpable");
+	/* Off the caller's terminal: no controlling terminal, nothing of it
+	 * on 0-2 (the payload was started before, and keeps its own). */
+	if (setsid() < 0)
+		return nb_fail(err, errno, "cannot give the sandbox's init a session of its own");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(in->devnull, fd) < 0)
+			return nb_fail(err, errno, "cannot point init's descriptor %d to /dev/null", fd);
+	TRY(nb_caps_drop_all(err));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return nb_fail(err, errno, "cannot set no_new_privs in the sandbox's init");
+	return nb_seccomp_load_init(err);
+}
+
+/* A subreaper (--share=pid) has no PID namespace to end: it kills what it
+ * inherited, round after round, until nothing is left. */
+static void kill_descendants(int children)
+{
+	for (;;) {
+		char buf[4096];
+		ssize_t n = children >= 0 ? pread(children, buf, sizeof buf - 1, 0) : -1;
+
+		if (n > 0) {
+			buf[n] = '\0';
+			for (char *p = buf, *end; *p; p = end) {
+				long pid = strtol(p, &end, 10);
+				if (end == p)
+					break;
+				if (pid > 0)
+					kill((pid_t)pid, SIGKILL);
+			}
+		}
+		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
+			return;
+	}
+}
+
+static _Noreturn void finish(const struct nb_init *in, int children, int code)
+{
+	/* pid 1's exit makes the kernel kill the rest of its namespace. */
+	if (!in->pid1)
+		kill_descendants(children);
+	_exit(code);
+}
+
+/* Step 7. One SIGCHLD may stand for many exits: reap until none is left. */
+static _Noreturn void reap(const struct nb_init *in, pid_t payload, int sigfd, int children)
 {
 	for (;;) {
 		struct signalfd_siginfo si;
@@ -25,23 +169,83 @@ void nb_init_run(pid_t payload, int sigfd, bool skip_tty)
 			if (r < 0 && errno == EINTR)
 				continue;
 			/* Without its signal fd init cannot reap: stop the sandbox. */
-			_exit(125);
+			finish(in, children, NB_EXIT_FAIL);
 		}
 		if (si.ssi_signo != SIGCHLD) {
-			if (!(skip_tty && si.ssi_code == SI_KERNEL))
-				kill(payload, (int)si.ssi_signo);
+			/* A subreaper's parent-death signal: nestbox is gone. */
+			if (!in->pid1 && getppid() != in->parent)
+				finish(in, children, 128 + SIGKILL);
+			kill(payload, (int)si.ssi_signo);
 			continue;
 		}
-		/* One SIGCHLD may stand for many exits: reap until none is left. */
 		for (;;) {
 			int st;
 			pid_t p = waitpid(-1, &st, WNOHANG);
 
 			if (p <= 0)
 				break;
-			/* Leaving pid 1 makes the kernel kill what remains. */
 			if (p == payload)
-				_exit(nb_exit_code(st));
+				finish(in, children, nb_exit_code(st));
 		}
 	}
+}
+
+static _Noreturn void fail(const struct nb_init *in, pid_t payload, const struct nb_err *err)
+{
+	if (payload > 0)
+		kill(payload, SIGKILL);
+	nb_payload_fail(in->err_w, err);
+}
+
+_Noreturn void nb_init_main(struct nb_init *in)
+{
+	struct nb_err err = { 0 };
+	struct ends e = { -1, -1, -1, -1 };
+	sigset_t mask;
+	int sigfd, children = -1;
+	pid_t payload = -1;
+	char c;
+
+	prctl(PR_SET_NAME, "nestbox-init");
+	/* 1. Signals through a descriptor (they were blocked before clone, so
+	 * none is lost); a subreaper inherits the payload's orphans. */
+	nb_signals_forwarded(&mask);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sigfd < 0)
+		fail(in, payload, (nb_fail(&err, errno, "cannot create the init's signal fd"), &err));
+	if (!in->pid1) {
+		char path[64];
+
+		snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+		children = open(path, O_RDONLY | O_CLOEXEC);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || children < 0)
+			fail(in, payload, (nb_fail_hint(&err, errno, "--share=pid needs /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN)",
+							"cannot watch the sandbox's processes"), &err));
+	}
+	/* 2. The payload's process, which waits before exec. */
+	payload = spawn(in, &e, &err);
+	if (payload < 0)
+		fail(in, -1, &err);
+	/* 3. Its nested user namespace, mapped while init still may. */
+	if (e.nest_r >= 0) {
+		int r = nb_nested_map(payload, e.nest_r, e.nest_w, &err);
+		if (r > 0)
+			payload_failed(payload);
+		if (r < 0)
+			fail(in, payload, &err);
+	}
+	/* 4. EOF instead of "r": the payload failed and said why. */
+	if (nb_read_all(e.ready_r, &c, 1) != 1)
+		payload_failed(payload);
+	/* 5. Locked down before any payload code runs. */
+	if (lock_down(in, &err) < 0)
+		fail(in, payload, &err);
+	/* 6. Go. */
+	if (nb_write_all(e.go_w, "g", 1) < 0)
+		fail(in, payload, (nb_fail(&err, errno, "cannot release the payload"), &err));
+	/* 7. Only the signal fd (and a subreaper's children file) stay: a
+	 * pipe passed to the payload must see EOF when the payload ends, and
+	 * the supervisor's error pipe EOF once the payload has exec'd. */
+	nb_close_all_but((const int[]){ 0, 1, 2, sigfd, children }, 5);
+	reap(in, payload, sigfd, children);
 }

@@ -1,6 +1,8 @@
-/* init.h: the sandbox's pid 1, a process of nestbox itself.
- * Owns reaping every orphan, passing signals on to the payload and exiting
- * with the payload's status; it never runs payload code. */
+/* init.h: the sandbox's init, a process of nestbox itself: pid 1 of the
+ * sandbox's PID namespace, or with --share=pid a subreaper in the host's.
+ * Owns starting the payload, locking itself down before the payload's
+ * first instruction, passing signals on, reaping every orphan and exiting
+ * with the payload's status. It never runs payload code. */
 #ifndef NB_INIT_H
 #define NB_INIT_H
 
@@ -8,10 +10,23 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* sigfd reads SIGCHLD and the forwarded signals (all blocked). When
- * `skip_tty` is set, signals the terminal sent (SI_KERNEL) are not passed
- * on, because the payload, in the same session, got them already. */
-_Noreturn void nb_init_run(pid_t payload, int sigfd, bool skip_tty);
+#include "payload.h"
+
+struct nb_init {
+	struct nb_payload payload; /* what the payload's process runs; init fills .chan */
+	int err_w;      /* the error pipe, for init's own failures */
+	int devnull;    /* /dev/null, opened before the view hid the host's */
+	bool pid1;      /* false with --share=pid: a subreaper, not pid 1 */
+	pid_t parent;   /* the supervisor, when it is visible (subreaper) */
+};
+
+/* The signals the supervisor and init pass on to the payload (SIGINT,
+ * SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH), plus SIGCHLD. */
+void nb_signals_forwarded(sigset_t *mask);
+
+/* The numbered sequence of init.c; never returns. The forwarded signals
+ * and SIGCHLD must be blocked already. */
+_Noreturn void nb_init_main(struct nb_init *in);
 
 /* Converts a wait status to a shell-style exit code: N, or 128+signal. */
 int nb_exit_code(int wstatus);

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "child.h"
-#include "status.h"
 #include "init.h"
+#include "status.h"
 #include "util.h"
 
 static void sandbox_release(struct nb_sandbox *sb)
@@ -29,6 +29,9 @@ static void sandbox_release(struct nb_sandbox *sb)
 		while (waitpid(sb->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
+	nb_watchdog_stop(&sb->watchdog);
+	nb_closep(&sb->pidfd);
+	nb_closep(&sb->kill_fd);
 	nb_closep(&sb->sync_r);
 	nb_closep(&sb->sync_w);
 	nb_closep(&sb->err_r);
@@ -55,10 +58,7 @@ static int block_signals(struct nb_sandbox *sb, struct nb_err *err)
 {
 	sigset_t mask;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	for (unsigned i = 0; i < nb_n_forwarded_signals; i++)
-		sigaddset(&mask, nb_forwarded_signals[i]);
+	nb_signals_forwarded(&mask);
 	if (sigprocmask(SIG_BLOCK, &mask, &sb->old_mask) < 0)
 		return nb_fail(err, errno, "cannot block signals");
 	sb->sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
@@ -88,9 +88,25 @@ static unsigned long clone_flags(const struct nb_spec *spec)
 	return f;
 }
 
+static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox *sb)
+{
+	const struct nb_child c = {
+		.spec = spec, .caps = &sb->caps, .filter = sb->filter, .user_name = sb->plan.user_name,
+		.parent = sb->parent, .sync_r = sb->sync_r, .err_w = sb->err_w,
+		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->info_fd, spec->json_status_fd },
+		.late_cgroupns = sb->late_cgroupns,
+	};
+
+	/* The pidfd is the supervisor's (clone3 put it in our table too). */
+	if (sb->pidfd >= 0)
+		close(sb->pidfd);
+	nb_child_main(&c);
+}
+
 static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
 {
-	struct clone_args args = { .flags = clone_flags(spec), .exit_signal = SIGCHLD };
+	struct clone_args args = { .flags = clone_flags(spec) | CLONE_PIDFD, .exit_signal = SIGCHLD,
+				   .pidfd = (uint64_t)(uintptr_t)&sb->pidfd };
 	bool into_cgroup = sb->cg.active;
 	int p[2];
 	long pid;
@@ -120,18 +136,38 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 			f &= ~(unsigned long)CLONE_NEWCGROUP;
 			sb->late_cgroupns = true;
 		}
+		f &= ~(unsigned long)CLONE_PIDFD;
+		sb->pidfd = -1;
 		pid = syscall(SYS_clone, f | SIGCHLD, NULL, NULL, NULL, NULL);
 		into_cgroup = false;
 	}
 	if (pid < 0)
 		return nb_userns_diagnose(errno, "cannot create the sandbox's namespaces", err);
 	if (pid == 0)
-		nb_child_main(spec, sb);
+		child_start(spec, sb);
 	sb->pid = (pid_t)pid;
+	if (sb->pidfd < 0)
+		sb->pidfd = (int)syscall(SYS_pidfd_open, sb->pid, 0);
 	nb_closep(&sb->sync_r);
 	nb_closep(&sb->err_w);
 	if (sb->cg.active && !into_cgroup)
 		return nb_cgroup_enter(&sb->cg, sb->pid, err);
+	return 0;
+}
+
+/* Where no init of nestbox's own outlives a dead supervisor, a watchdog
+ * does: --as-pid-1 (the payload is pid 1, and could reset its parent-death
+ * signal) and, with a leaf, --share=pid (which has no PID namespace). */
+static int watchdog_start(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
+{
+	if (!spec->die_with_parent)
+		return 0;
+	if (spec->as_pid1)
+		return nb_watchdog_start(&sb->watchdog, sb->pidfd, -1, err);
+	if ((spec->shared & NB_NS_PID) && sb->cg.active) {
+		sb->kill_fd = nb_cgroup_kill_fd(&sb->cg);
+		return nb_watchdog_start(&sb->watchdog, -1, sb->kill_fd, err);
+	}
 	return 0;
 }
 
@@ -199,6 +235,7 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 {
 	_cleanup_(sandbox_release) struct nb_sandbox sb = NB_SANDBOX_INIT;
+	struct nb_status status;
 	char stats[512] = "";
 	int rc;
 
@@ -216,17 +253,20 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 		fprintf(stderr, "nestbox: warning: with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)\n");
 	TRY(block_signals(&sb, err));                  /* nothing is lost before supervise() */
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
+	TRY(watchdog_start(spec, &sb, err));           /* kills the sandbox if we die */
 	TRY(nb_idmap_apply(&sb.plan, sb.pid, spec->verbose, err)); /* child waits meanwhile */
 	TRY(nb_slirp_start(spec, &sb.slirp, sb.pid, err));        /* joins the child's namespaces */
+	if (spec->info_fd >= 0 || spec->json_status_fd >= 0)
+		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
 	TRY(child_release(&sb, spec->net != NB_NET_SLIRP, err));  /* child: view, while slirp starts */
 	if (spec->net == NB_NET_SLIRP) {
 		TRY(nb_slirp_ready(spec, &sb.slirp, spec->verbose, err)); /* network up, ports published */
-		TRY(child_release(&sb, true, err));    /* child: identity, init, exec */
+		TRY(child_release(&sb, true, err));    /* child: init, identity, exec */
 	}
 	if (spec->info_fd >= 0)
-		nb_status_info(spec, sb.pid, sb.slirp.ports, spec->info_fd, true);
+		nb_status_info(&status, spec, sb.slirp.ports, spec->info_fd, true);
 	if (spec->json_status_fd >= 0)
-		nb_status_info(spec, sb.pid, sb.slirp.ports, spec->json_status_fd, false);
+		nb_status_info(&status, spec, sb.slirp.ports, spec->json_status_fd, false);
 	rc = supervise(spec, &sb, err);                /* forward signals, collect the status */
 	nb_cgroup_finish(spec, &sb.cg, rc, stats, sizeof stats); /* kill the rest, stats */
 	if (spec->stats && rc >= 0)

@@ -10,6 +10,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "idmap.h"
+#include "lifetime.h"
 #include "seccomp.h"
 #include "slirp.h"
 #include "spec.h"
@@ -29,11 +30,15 @@ struct nb_sandbox {
 	struct nb_slirp slirp;  /* --net=slirp */
 	struct nb_cgroup cg;    /* the leaf, with --memory and friends */
 	bool late_cgroupns;     /* the child joins the leaf late: unshare then */
+	int pidfd;              /* the child, for the watchdog */
+	int kill_fd;            /* the leaf's cgroup.kill, for the watchdog */
+	struct nb_watchdog watchdog;
 };
 
 #define NB_SANDBOX_INIT                                                        \
 	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1,     \
-	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL, .slirp = NB_SLIRP_INIT, .cg = NB_CGROUP_INIT }
+	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL, .slirp = NB_SLIRP_INIT, .cg = NB_CGROUP_INIT,   \
+	  .pidfd = -1, .kill_fd = -1, .watchdog = NB_WATCHDOG_INIT }
 
 /* Runs the sandbox to completion. Returns the exit status to report (the
  * payload's, or 128+signal), or -1 with err filled (err->status says

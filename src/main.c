@@ -7,6 +7,7 @@
 
 #include "import.h"
 #include "launch.h"
+#include "lifetime.h"
 #include "options.h"
 #include "spec.h"
 
@@ -49,6 +50,9 @@ static void ensure_std_fds(void)
 		}
 }
 
+/* The process that started nestbox, as main() first saw it. */
+static pid_t caller;
+
 static int cmd_run(int argc, char **argv)
 {
 	struct nb_spec spec;
@@ -66,6 +70,9 @@ static int cmd_run(int argc, char **argv)
 		return 0;
 	}
 	rc = nb_spec_finish(&spec, &err);
+	/* bubblewrap's meaning: the sandbox dies when its caller does. */
+	if (rc == 0 && spec.die_with_parent)
+		rc = nb_die_with_caller(caller, &err);
 	if (rc == 0)
 		rc = nb_launch(&spec, &err);
 	nb_spec_release(&spec);
@@ -76,6 +83,7 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
+	caller = getppid();
 	ensure_std_fds();
 	if (!cmd) {
 		usage(stderr);

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -1049,6 +1050,40 @@ int nb_seccomp_load(const struct nb_seccomp *f, struct nb_err *err)
 			return nb_hint(err, "the filters already stacked on this process (a nested sandbox?) leave no room");
 		return -1;
 	}
+	return 0;
+}
+
+#if defined(__x86_64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+// cppcheck-suppress preprocessorErrorDirective
+#error "init's seccomp filter needs this architecture's AUDIT_ARCH_ value"
+#endif
+
+int nb_seccomp_load_init(struct nb_err *err)
+{
+#define ALLOW_NR(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+	static const struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		/* The forwarding and reaping loop (init.c), and the way out. */
+		ALLOW_NR(__NR_read), ALLOW_NR(__NR_write), ALLOW_NR(__NR_close), ALLOW_NR(__NR_close_range),
+		ALLOW_NR(__NR_wait4), ALLOW_NR(__NR_kill), ALLOW_NR(__NR_getppid), ALLOW_NR(__NR_pread64),
+		ALLOW_NR(__NR_exit_group), ALLOW_NR(__NR_exit), ALLOW_NR(__NR_rt_sigreturn),
+		ALLOW_NR(__NR_restart_syscall),
+		/* Anything else, x32 numbers included, is not init's doing. */
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	};
+#undef ALLOW_NR
+	static const struct sock_fprog fprog = { ARRAY_SIZE(prog), (struct sock_filter *)prog };
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
+		return nb_fail_hint(err, errno, "the kernel needs seccomp filters (CONFIG_SECCOMP_FILTER)",
+				    "cannot load the seccomp filter of the sandbox's init");
 	return 0;
 }
 

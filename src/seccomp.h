@@ -35,6 +35,11 @@ int nb_seccomp_prepare(const struct nb_seccomp_opts *o, struct nb_seccomp **out,
  * calls, so it is safe in a child made by a raw clone3. f may be NULL. */
 int nb_seccomp_load(const struct nb_seccomp *f, struct nb_err *err);
 
+/* nestbox's init, once locked down, loads a filter of its own: the few
+ * calls its reaping loop makes are allowed, anything else kills it (and so
+ * the sandbox). Stricter than any policy; makes only seccomp(2) calls. */
+int nb_seccomp_load_init(struct nb_err *err);
+
 /* Writes the compiled filters to fd in libseccomp's readable pseudo code,
  * for --verbose and debugging. */
 int nb_seccomp_dump(const struct nb_seccomp *f, int fd, struct nb_err *err);

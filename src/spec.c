@@ -293,9 +293,8 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 			       nb_hint(err, "it delivers the datagrams from 10.0.2.2 and drops the replies unless the host's loopback is reachable; add --allow-host-loopback, or publish TCP");
 	if (spec->allow_userns && spec->disable_userns)
 		return nb_fail(err, 0, "--allow-userns and --disable-userns contradict each other");
-	if (spec->disable_userns && ((spec->shared & NB_NS_PID) || spec->as_pid1))
-		return nb_fail(err, 0, "--disable-userns needs nestbox's init"),
-		       nb_hint(err, "drop --as-pid-1 and 'pid' from --share");
+	if (spec->disable_userns && spec->as_pid1)
+		return nb_fail_hint(err, 0, "drop --as-pid-1", "--disable-userns needs nestbox's init");
 	if (spec->read_only && !spec->rootfs)
 		return nb_fail(err, 0, "--read-only needs --rootfs"),
 		       nb_hint(err, "the default view is read-only already; use --remount-ro for other paths");

@@ -8,31 +8,41 @@
 
 #include "util.h"
 
-void nb_status_info(const struct nb_spec *spec, pid_t child, const uint16_t *ports, int fd, bool close_it)
+static const char *const ns_names[NB_STATUS_NS][2] = {
+	{ "mnt", "mnt-namespace" }, { "pid", "pid-namespace" },	      { "net", "net-namespace" },
+	{ "ipc", "ipc-namespace" }, { "uts", "uts-namespace" },	      { "cgroup", "cgroup-namespace" },
+	{ "user", "user-namespace" },
+};
+
+void nb_status_collect(struct nb_status *st, pid_t child)
 {
-	static const char *const ns[][2] = {
-		{ "mnt", "mnt-namespace" }, { "pid", "pid-namespace" },	      { "net", "net-namespace" },
-		{ "ipc", "ipc-namespace" }, { "uts", "uts-namespace" },	      { "cgroup", "cgroup-namespace" },
-		{ "user", "user-namespace" },
-	};
+	st->child = child;
+	/* A key appears only for a namespace the sandbox made, as bwrap does. */
+	for (size_t i = 0; i < NB_STATUS_NS; i++) {
+		char path[64];
+		struct stat self, ns;
+
+		st->ns[i] = 0;
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)child, ns_names[i][0]);
+		if (stat(path, &ns) < 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/self/ns/%s", ns_names[i][0]);
+		if (stat(path, &self) == 0 && self.st_ino == ns.st_ino)
+			continue;
+		st->ns[i] = (unsigned long)ns.st_ino;
+	}
+}
+
+void nb_status_info(const struct nb_status *st, const struct nb_spec *spec, const uint16_t *ports, int fd,
+		    bool close_it)
+{
 	char buf[4096];
 	size_t len = 0;
 
-	len += (size_t)snprintf(buf + len, sizeof buf - len, "{\n    \"child-pid\": %d", (int)child);
-	/* A key appears only for a namespace the sandbox made, as bwrap does. */
-	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
-		char path[64];
-		struct stat self, st;
-
-		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)child, ns[i][0]);
-		if (stat(path, &st) < 0)
-			continue;
-		snprintf(path, sizeof path, "/proc/self/ns/%s", ns[i][0]);
-		if (stat(path, &self) == 0 && self.st_ino == st.st_ino)
-			continue;
-		len += (size_t)snprintf(buf + len, sizeof buf - len, ",\n    \"%s\": %lu", ns[i][1],
-					(unsigned long)st.st_ino);
-	}
+	len += (size_t)snprintf(buf + len, sizeof buf - len, "{\n    \"child-pid\": %d", (int)st->child);
+	for (size_t i = 0; i < NB_STATUS_NS; i++)
+		if (st->ns[i])
+			len += (size_t)snprintf(buf + len, sizeof buf - len, ",\n    \"%s\": %lu", ns_names[i][1], st->ns[i]);
 	if (spec->n_publish) {
 		len += (size_t)snprintf(buf + len, sizeof buf - len, ",\n    \"ports\": [");
 		for (size_t i = 0; i < spec->n_publish && len < sizeof buf - 160; i++)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -134,22 +135,60 @@ int nb_parse_u32(const char *s, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+char **nb_path_candidates(const char *path, const char *name)
+{
+	_cleanup_free_ char *copy = NULL;
+	char **v = nb_xmalloc(2 * sizeof *v);
+	size_t n = 0;
+
+	if (strchr(name, '/')) {
+		v[0] = nb_xstrdup(name);
+		v[1] = NULL;
+		return v;
+	}
+	copy = nb_xstrdup(path && *path ? path : NB_DEFAULT_PATH);
+	/* strsep, not strtok: an empty entry means "." and must stay. */
+	for (char *rest = copy, *dir; (dir = strsep(&rest, ":"));) {
+		v = nb_xrealloc(v, (n + 2) * sizeof *v);
+		v[n++] = nb_xasprintf("%s/%s", *dir ? dir : ".", name);
+	}
+	v[n] = NULL;
+	return v;
+}
+
 char *nb_find_in_path(const char *name)
 {
-	const char *path = getenv("PATH");
-	_cleanup_free_ char *copy = NULL;
-	char *save = NULL;
+	char **cand = nb_path_candidates(getenv("PATH"), name);
+	char *found = NULL;
 
-	if (strchr(name, '/'))
-		return access(name, X_OK) == 0 ? nb_xstrdup(name) : NULL;
-	copy = nb_xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
-	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		char *cand = nb_xasprintf("%s/%s", *dir ? dir : ".", name);
-		if (access(cand, X_OK) == 0)
-			return cand;
-		free(cand);
+	for (size_t i = 0; cand[i]; i++) {
+		if (!found && access(cand[i], X_OK) == 0)
+			found = cand[i];
+		else
+			free(cand[i]);
 	}
-	return NULL;
+	free(cand);
+	return found;
+}
+
+void nb_close_all_but(const int *keep, size_t n)
+{
+	unsigned from = 0;
+
+	/* Ascending, so that each gap is one close_range(). */
+	for (;;) {
+		long next = -1;
+
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= (int)from && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next < 0)
+			break;
+		if ((unsigned)next > from)
+			close_range(from, (unsigned)next - 1, 0);
+		from = (unsigned)next + 1;
+	}
+	close_range(from, ~0U, 0);
 }
 
 pid_t nb_clone_vfork(int (*fn)(void *), void *arg, size_t stack_size, int exit_signal)

@@ -62,8 +62,19 @@ ssize_t nb_read_all(int fd, void *buf, size_t len);
 /* Strict decimal parse of the whole string into [0, max]. */
 int nb_parse_u32(const char *s, uint32_t max, uint32_t *out);
 
-/* Searches PATH (or the default path) for an executable; NULL if absent. */
+/* The search path when PATH is unset or empty, for nestbox's helpers and
+ * for the payload alike (Docker's default). */
+#define NB_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The files a shell would try for NAME under PATH (NULL or "" for the
+ * default), in order, as a NULL-terminated malloc'd array: NAME alone if it
+ * has a '/'. An empty PATH entry is the current directory. */
+char **nb_path_candidates(const char *path, const char *name);
+/* Searches the caller's PATH for an executable; NULL if absent. */
 char *nb_find_in_path(const char *name);
+
+/* Closes every descriptor but the n in keep (-1 entries are ignored). */
+void nb_close_all_but(const int *keep, size_t n);
 
 /* Runs fn(arg) in a child that borrows our memory, on a stack of its own
  * with a guard page, until it execs or exits (CLONE_VM|CLONE_VFORK, as

@@ -31,6 +31,10 @@ fi
 run_nb run --hostname box1 -- hostname
 is "$OUT" box1 "--hostname sets the host name inside"
 run_nb run -- hostname
-is "$OUT" "$(hostname)" "the private UTS namespace starts with the host's name"
+is "$OUT" nestbox "the private UTS namespace is named nestbox: the payload does not learn the host's name"
+run_nb run -- cat /proc/sys/kernel/hostname
+is "$OUT" nestbox "the kernel's own view agrees"
+run_nb run --share=uts -- hostname
+is "$OUT" "$(hostname)" "--share=uts keeps the host's name"
 
 done_testing
