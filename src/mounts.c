@@ -538,9 +538,10 @@ static bool has_id(const char *content, uint32_t id)
 	return false;
 }
 
-/* Binds a file of the given content, made in the staging root, over DEST
- * (read-only). The host's file under it is never written. */
-static int bind_generated(struct view *v, const char *dest, const char *content, size_t len, const char *opt)
+/* Binds a file of the given content, made in the staging root, on destfd
+ * (read-only). The file under it is never written. */
+static int bind_generated_on(struct view *v, int destfd, const char *dest, const char *content, size_t len,
+			     const char *opt)
 {
 	_cleanup_free_ char *staged = nb_xasprintf("/generated%u", v->n_staged++);
 	_cleanup_close_ int out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -551,30 +552,83 @@ static int bind_generated(struct view *v, const char *dest, const char *content,
 	out = open(staged, O_PATH | O_CLOEXEC);
 	if (out < 0)
 		return nb_fail(v->err, errno, "%s: cannot open the sandbox's %s", opt, dest);
-	return bind_fd(v, out, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
+	return bind_at(v, out, destfd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
+}
+
+/* The same over DEST, made if missing; only ever over a regular file. */
+static int bind_generated(struct view *v, const char *dest, const char *content, size_t len, const char *opt)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	TRY(open_dest(v, dest, true, true, opt, &fd));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return nb_fail(v->err, 0, "%s: %s in the sandbox is %s, not a regular file to replace", opt, dest,
+			       nb_file_type(st.st_mode));
+	return bind_generated_on(v, fd, dest, content, len, opt);
+}
+
+/* The identity files are read from the view, which a --rootfs controls.
+ * Each must be the regular file it claims to be, reached without any
+ * symbolic link (a link to /dev/tty would read the user's keystrokes, one
+ * to /proc/self/environ the caller's environment), and of sane size. */
+#define ID_FILE_MAX ((size_t)8 << 20)
+
+/* "/etc/NAME in --rootfs DIR" or "the host's /etc/NAME", for messages. */
+static char *etc_name(const struct view *v, const char *name)
+{
+	return v->spec->rootfs ? nb_xasprintf("/etc/%s in --rootfs %s", name, v->spec->rootfs)
+			       : nb_xasprintf("the host's /etc/%s", name);
+}
+
+/* Opens /etc/NAME of the view for reading: the fd, -2 if it does not
+ * exist (nothing to extend), or -1 with err. */
+static int open_etc_file(struct view *v, const char *name, const char *what)
+{
+	_cleanup_close_ int etc = openat2_fd(v->root, "/etc", O_PATH | O_DIRECTORY, IN_ROOT);
+	int fd;
+
+	if (etc < 0)
+		return errno == ENOENT ? -2 : nb_fail(v->err, errno, "cannot open %s", what);
+	/* O_NONBLOCK: a FIFO is opened without waiting, then refused. */
+	fd = openat2_fd(etc, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+			RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (fd >= 0 || errno == ENOENT)
+		return fd >= 0 ? fd : -2;
+	if (errno == ELOOP)
+		nb_fail(v->err, 0, "cannot add your user to %s: it is a symbolic link", what);
+	else
+		nb_fail(v->err, errno, "cannot add your user to %s", what);
+	return nb_hint(v->err, "nestbox reads and replaces only a regular file there: copy the link's target over it");
 }
 
 /* When the identity inside has no entry in the view's /etc/passwd (or
- * group), bind a copy with one added. */
-static int add_identity(struct view *v, const char *file, uint32_t id, const char *entry)
+ * group), bind a copy with one added over the file itself. */
+static int add_identity(struct view *v, const char *name, uint32_t id, const char *entry)
 {
-	_cleanup_close_ int in = -1;
-	_cleanup_free_ char *content = nb_xmalloc((1 << 20) + 512);
-	ssize_t n;
+	_cleanup_free_ char *what = etc_name(v, name);
+	_cleanup_free_ char *content = NULL, *out = NULL;
+	_cleanup_close_ int fd = open_etc_file(v, name, what);
+	size_t n, elen = strlen(entry), len;
 
-	in = openat2_fd(v->root, file, O_RDONLY, IN_ROOT);
-	if (in < 0)
-		return 0; /* a rootfs without it: nothing to extend */
-	n = nb_read_all(in, content, 1 << 20);
-	if (n < 0)
-		return nb_fail(v->err, errno, "cannot read %s of the view", file);
-	content[n] = '\0';
+	if (fd == -2)
+		return 0;
+	if (fd < 0)
+		return -1;
+	if (nb_read_fd_regular(fd, what, ID_FILE_MAX, &content, &n, v->err) < 0)
+		return nb_hint(v->err, "nestbox adds your user to it, and reads and replaces only a regular file of at most %zu MiB there",
+			       ID_FILE_MAX >> 20);
 	if (has_id(content, id))
 		return 0;
+	/* Sized from the data: the file, a newline if it lacks one, the entry. */
+	out = nb_xmalloc(n + 1 + elen + 1);
+	memcpy(out, content, n);
+	len = n;
 	if (n > 0 && content[n - 1] != '\n')
-		content[n++] = '\n';
-	snprintf(content + n, 512, "%s", entry);
-	return bind_generated(v, file, content, strlen(content), "the identity files");
+		out[len++] = '\n';
+	memcpy(out + len, entry, elen + 1);
+	len += elen;
+	return bind_generated_on(v, fd, what, out, len, "the identity files");
 }
 
 static int identity_files(struct view *v, const char *name)
@@ -583,12 +637,13 @@ static int identity_files(struct view *v, const char *name)
 	const char *home = getenv("HOME");
 	_cleanup_free_ char *pw = NULL, *gr = NULL;
 
-	if (!home || home[0] != '/')
+	/* A field cannot hold its separator, nor a line a newline. */
+	if (!home || home[0] != '/' || strpbrk(home, ":\n"))
 		home = "/";
 	pw = nb_xasprintf("%s:x:%u:%u:nestbox:%s:/bin/sh\n", name, s->uid, s->gid, home);
 	gr = nb_xasprintf("%s:x:%u:\n", name, s->gid);
-	TRY(add_identity(v, "/etc/passwd", s->uid, pw));
-	return add_identity(v, "/etc/group", s->gid, gr);
+	TRY(add_identity(v, "passwd", s->uid, pw));
+	return add_identity(v, "group", s->gid, gr);
 }
 
 /* --- the two views ------------------------------------------------------ */

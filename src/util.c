@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 static void oom(void)
 {
@@ -90,6 +91,62 @@ ssize_t nb_read_all(int fd, void *buf, size_t len)
 		got += (size_t)r;
 	}
 	return (ssize_t)got;
+}
+
+const char *nb_file_type(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "a regular file";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFLNK:
+		return "a symbolic link";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	default:
+		return "not a regular file";
+	}
+}
+
+int nb_read_fd_regular(int fd, const char *what, size_t cap, char **out, size_t *len, struct nb_err *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0)
+		return nb_fail(err, errno, "cannot read %s", what);
+	if (!S_ISREG(st.st_mode))
+		return nb_fail(err, 0, "%s is %s, not a regular file", what, nb_file_type(st.st_mode));
+	if ((unsigned long long)st.st_size > cap)
+		return nb_fail(err, 0, "%s is larger than %zu bytes", what, cap);
+	/* One byte more than its size tells a file that grows meanwhile. */
+	buf = nb_xmalloc((size_t)st.st_size + 2);
+	n = nb_read_all(fd, buf, (size_t)st.st_size + 1);
+	if (n < 0)
+		return nb_fail(err, errno, "cannot read %s", what);
+	if (n > st.st_size)
+		return nb_fail(err, EAGAIN, "%s grew while nestbox read it", what);
+	buf[n] = '\0';
+	*len = (size_t)n;
+	*out = nb_steal_ptr(&buf);
+	return 0;
+}
+
+int nb_read_file_regular(const char *path, size_t cap, char **out, size_t *len, struct nb_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return nb_fail(err, errno, "cannot open %s", path);
+	return nb_read_fd_regular(fd, path, cap, out, len, err);
 }
 
 int nb_read_small(const char *path, char *buf, size_t len, struct nb_err *err)

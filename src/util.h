@@ -50,6 +50,17 @@ void *nb_xrealloc(void *p, size_t n);
 char *nb_xstrdup(const char *s);
 char *nb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Reads the whole of fd, which must be a regular file of at most cap
+ * bytes, into *out (malloc'd, NUL-terminated; *len without the NUL).
+ * `what` names it in messages. Never blocks on a FIFO or reads a device:
+ * those are refused by their type first. */
+int nb_read_fd_regular(int fd, const char *what, size_t cap, char **out, size_t *len, struct nb_err *err);
+/* The same for a path the user gave: opened without blocking (a FIFO's
+ * open would wait for a writer) and without taking a terminal. */
+int nb_read_file_regular(const char *path, size_t cap, char **out, size_t *len, struct nb_err *err);
+/* "a FIFO", "a directory", ...: what a file type is, for messages. */
+const char *nb_file_type(unsigned mode);
+
 /* Reads at most len-1 bytes of a small file (e.g. /proc) and NUL-terminates. */
 int nb_read_small(const char *path, char *buf, size_t len, struct nb_err *err);
 /* Writes the whole string to an existing file, such as /proc/PID/uid_map. */
