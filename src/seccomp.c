@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
@@ -91,6 +92,11 @@ static const struct {
 	{ "TIOCSTI", TIOCSTI },		    { "TIOCLINUX", TIOCLINUX },
 	{ "PER_LINUX", PER_LINUX },	    { "PER_LINUX32", PER_LINUX32 },
 	{ "UNAME26", UNAME26 },
+	{ "AF_UNIX", AF_UNIX },		    { "AF_INET", AF_INET },
+	{ "AF_INET6", AF_INET6 },	    { "AF_NETLINK", AF_NETLINK },
+	{ "AF_PACKET", AF_PACKET },	    { "AF_KEY", PF_KEY },
+	{ "AF_VSOCK", AF_VSOCK },	    { "AF_ALG", AF_ALG },
+	{ "AF_BLUETOOTH", AF_BLUETOOTH },
 };
 
 /* Fills err with "SRC:LINE: message" and returns -1. */
@@ -775,19 +781,118 @@ static void emit_exception(struct raw *r, const struct rule *e, int bits)
 	emit(r, BPF_RET | BPF_K, 0, 0, e->action);
 }
 
-/* Builds the fallback filter for action u by hand, or returns 1 when the
- * policy needs more than this can write (libseccomp does it then). */
+/* x86's socketcall() multiplexes the socket calls, with their arguments in
+ * memory, where seccomp cannot read them; libseccomp names those calls with
+ * pseudo numbers. Linux 4.3 gave x86 direct calls too. A rule with
+ * conditions applies to the direct call; the socketcall form gets the
+ * call's fallback, whatever its arguments (as libseccomp does): failing
+ * closed, since any x86_64 process reaches this ABI with int 0x80. */
+static const struct {
+	const char *name;
+	uint32_t direct;   /* __NR_ in asm/unistd_32.h */
+	uint32_t sub;      /* SYS_ in linux/net.h */
+} x86_socketcall[] = {
+	{ "socket", 359, 1 },
+};
+#define X86_SOCKETCALL 102
+
+static int x86_multiplexed(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(x86_socketcall); i++)
+		if (strcmp(x86_socketcall[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The number of a call with exceptions on arch, or -1 if it has none
+ * there; -2 if it is multiplexed in a way not written here. */
+static long raw_nr(uint32_t arch, const char *name, int *mux)
+{
+	int nr = seccomp_syscall_resolve_name_arch(arch, name);
+
+	*mux = -1;
+	if (nr >= 0)
+		return nr;
+	if (nr == __NR_SCMP_ERROR)
+		return -1;
+	*mux = arch == SCMP_ARCH_X86 ? x86_multiplexed(name) : -1;
+	return *mux >= 0 ? (long)x86_socketcall[*mux].direct : -2;
+}
+
+/* Builds one fallback filter by hand for every call whose fallback action
+ * is u, or for every call with a fallback at all (all), or returns 1 when
+ * the policy needs more than this can write (libseccomp does it then). */
 struct raw_group {
 	size_t at, n;  /* the call's rules in p->rules */
+	uint32_t u;    /* its fallback action */
 	uint32_t weak; /* the action of its exceptions */
 };
 
-static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint32_t u, struct nb_err *err)
+/* One call's block: jump past it unless A holds nr; the exceptions; then
+ * the fallback; A holds the number again at the end. */
+static void emit_call(struct raw *r, uint32_t nr, const struct rule *rules, const struct raw_group *g, int bits)
+{
+	unsigned call_at = r->n;
+
+	emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, nr); /* jf patched below */
+	for (size_t i = 0; i < g->n; i++)
+		if (rules[i].ncmp && rules[i].action == g->weak)
+			emit_exception(r, &rules[i], bits);
+	emit(r, BPF_RET | BPF_K, 0, 0, g->u);
+	emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, nr));
+	if (r->n - call_at - 2 > 255)
+		r->overflow = true;
+	else
+		r->ins[call_at].jf = (uint8_t)(r->n - call_at - 2);
+}
+
+/* x86 socketcall(sub, ...): the call's fallback, whatever follows. */
+static void emit_socketcall(struct raw *r, uint32_t sub, uint32_t u)
+{
+	unsigned call_at = r->n;
+
+	emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, X86_SOCKETCALL); /* jf patched below */
+	emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, args));
+	emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, sub);
+	emit(r, BPF_RET | BPF_K, 0, 0, u);
+	emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, nr));
+	r->ins[call_at].jf = (uint8_t)(r->n - call_at - 2);
+}
+
+/* The groups the filter stands for, each planned once; 1 if one of them
+ * cannot be written here. */
+static int raw_groups(const struct policy *p, uint32_t u, bool all, struct raw_group *groups, size_t *ng,
+		      struct nb_err *err)
+{
+	*ng = 0;
+	for (size_t at = 0, n; at < p->nrules; at += n) {
+		struct plan pl;
+
+		n = group_len(p, at);
+		TRY(plan_group(p, &p->rules[at], n, &pl, err));
+		if (!pl.fallback || (!all && pl.u != u))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (p->rules[at + i].ncmp && p->rules[at + i].action == pl.weak && !raw_rule_ok(&p->rules[at + i]))
+				return 1;
+		for (size_t a = 0; a < p->narch; a++) {
+			int mux;
+			if (raw_nr(p->arch[a], p->rules[at].name, &mux) == -2)
+				return 1;
+		}
+		groups[(*ng)++] = (struct raw_group){ at, n, pl.u, pl.weak };
+	}
+	return 0;
+}
+
+static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint32_t u, bool all,
+			      struct nb_err *err)
 {
 	_cleanup_free_ struct raw_group *groups = NULL;
 	_cleanup_free_ struct raw *r = NULL;
 	size_t ng = 0;
 	char b[32];
+	int rc;
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 	return 1;
@@ -795,27 +900,10 @@ static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint
 	for (size_t a = 0; a < p->narch; a++)
 		if (!arch_bits(p->arch[a]))
 			return 1;
-	/* The groups this filter stands for, planned once. */
 	groups = nb_xmalloc((p->nrules + 1) * sizeof *groups);
-	for (size_t at = 0, n; at < p->nrules; at += n) {
-		struct plan pl;
-
-		n = group_len(p, at);
-		TRY(plan_group(p, &p->rules[at], n, &pl, err));
-		if (!pl.fallback || pl.u != u)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (p->rules[at + i].ncmp && p->rules[at + i].action == pl.weak && !raw_rule_ok(&p->rules[at + i]))
-				return 1;
-		/* A call multiplexed on some ABI (socket through socketcall on
-		 * x86) has a pseudo number there: libseccomp knows both forms. */
-		for (size_t a = 0; a < p->narch; a++) {
-			int nr = seccomp_syscall_resolve_name_arch(p->arch[a], p->rules[at].name);
-			if (nr < 0 && nr != __NR_SCMP_ERROR)
-				return 1;
-		}
-		groups[ng++] = (struct raw_group){ at, n, pl.weak };
-	}
+	rc = raw_groups(p, u, all, groups, &ng, err);
+	if (rc != 0)
+		return rc;
 	if (f->n == MAX_FILTERS)
 		return nb_fail(err, 0, "the seccomp policy needs more than %d filters", MAX_FILTERS);
 	r = nb_xmalloc(sizeof *r);
@@ -829,23 +917,14 @@ static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint
 		emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, nr));
 		for (size_t g = 0; g < ng; g++) {
 			const struct rule *rules = &p->rules[groups[g].at];
-			int nr = seccomp_syscall_resolve_name_arch(p->arch[a], rules[0].name);
-			unsigned call_at;
+			int mux;
+			long nr = raw_nr(p->arch[a], rules[0].name, &mux);
 
 			if (nr < 0) /* not on this ABI */
 				continue;
-			call_at = r->n;
-			emit(r, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint32_t)nr); /* jf patched below */
-			for (size_t i = 0; i < groups[g].n; i++)
-				if (rules[i].ncmp && rules[i].action == groups[g].weak)
-					emit_exception(r, &rules[i], arch_bits(p->arch[a]));
-			emit(r, BPF_RET | BPF_K, 0, 0, u);
-			/* Back to the number for the next call. */
-			emit(r, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)offsetof(struct seccomp_data, nr));
-			if (r->n - call_at - 2 > 255)
-				r->overflow = true;
-			else
-				r->ins[call_at].jf = (uint8_t)(r->n - call_at - 2);
+			emit_call(r, (uint32_t)nr, rules, &groups[g], arch_bits(p->arch[a]));
+			if (mux >= 0)
+				emit_socketcall(r, x86_socketcall[mux].sub, groups[g].u);
 		}
 		emit(r, BPF_RET | BPF_K, 0, 0, SCMP_ACT_ALLOW);
 		if (r->n - arch_at - 2 > 255)
@@ -860,7 +939,10 @@ static int build_raw_fallback(struct nb_seccomp *f, const struct policy *p, uint
 	f->prog[f->n].filter = nb_xmalloc(r->n * sizeof *r->ins);
 	memcpy(f->prog[f->n].filter, r->ins, r->n * sizeof *r->ins);
 	f->ctx[f->n] = NULL;
-	snprintf(f->what[f->n], sizeof f->what[0], "fallback, default %s, written by nestbox", act_name(u, b, sizeof b));
+	if (all)
+		snprintf(f->what[f->n], sizeof f->what[0], "fallback of every call, written by nestbox");
+	else
+		snprintf(f->what[f->n], sizeof f->what[0], "fallback, default %s, written by nestbox", act_name(u, b, sizeof b));
 	f->n++;
 	return 0;
 }
@@ -924,12 +1006,20 @@ static int compile(const struct policy *p, struct nb_seccomp *f, struct nb_err *
 			layers[j] = layers[j - 1];
 			layers[j - 1] = t;
 		}
-	for (size_t i = 0; i < nfb; i++) {
-		int rc = build_raw_fallback(f, p, fallbacks[i], err);
+	/* One plain-BPF filter for every fallback when it can be written so;
+	 * else one per fallback action, by hand or by libseccomp. */
+	{
+		int rc = nfb > 1 ? build_raw_fallback(f, p, 0, true, err) : 1;
+
 		if (rc < 0)
 			return -1;
-		if (rc > 0)
-			TRY(build(f, p, FALLBACK, fallbacks[i], err));
+		for (size_t i = 0; rc > 0 && i < nfb; i++) {
+			int one = build_raw_fallback(f, p, fallbacks[i], false, err);
+			if (one < 0)
+				return -1;
+			if (one > 0)
+				TRY(build(f, p, FALLBACK, fallbacks[i], err));
+		}
 	}
 	TRY(build(f, p, BASE, 0, err));
 	for (size_t i = 0; i < nlayer; i++)
@@ -1109,6 +1199,16 @@ int nb_seccomp_dump(const struct nb_seccomp *f, int fd, struct nb_err *err)
 			return nb_fail(err, -rc, "cannot write the seccomp filters");
 	}
 	return 0;
+}
+
+size_t nb_seccomp_count(const struct nb_seccomp *f)
+{
+	return f ? f->n : 0;
+}
+
+const struct sock_fprog *nb_seccomp_program(const struct nb_seccomp *f, size_t i)
+{
+	return &f->prog[i];
 }
 
 void nb_seccomp_free(struct nb_seccomp *f)

@@ -46,6 +46,11 @@ int nb_seccomp_dump(const struct nb_seccomp *f, int fd, struct nb_err *err);
 
 void nb_seccomp_free(struct nb_seccomp *f);
 
+/* The compiled programs, oldest first (for the test driver's simulator). */
+struct sock_fprog;
+size_t nb_seccomp_count(const struct nb_seccomp *f);
+const struct sock_fprog *nb_seccomp_program(const struct nb_seccomp *f, size_t i);
+
 /* The built-in policy, compiled at build time (src/gen/seccomp-bpf.c) for
  * each combination of log and allow_userns, so that the default costs no
  * libseccomp work at run time. Index: log * 2 + allow_userns. */

@@ -3,15 +3,97 @@
  * t/lib/seccomp-unit.sh).
  *   seccomp-driver [--policy P] [--log] [--allow-userns] [--dump] [--check]
  *                  [--no-nnp] -- CMD...
+ *   seccomp-driver [--policy P] ... --sim ARCH NR [ARG...]
  * --check stops after nb_seccomp_prepare (for valgrind); --dump writes the
  * compiled filters to stdout instead of running CMD; --no-nnp leaves
- * no_new_privs unset, to see load() refuse. */
+ * no_new_privs unset, to see load() refuse. --sim runs the compiled stack
+ * on one system call of architecture ARCH (x86_64, x86, ...) in a BPF
+ * interpreter, combining the filters' answers as the kernel does, and
+ * prints the action: a way to check an ABI the machine cannot enter. */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include "../../src/seccomp.h"
+
+/* Classic BPF as seccomp uses it; anything else is a test failure. */
+static uint32_t run_bpf(const struct sock_fprog *p, const struct seccomp_data *d)
+{
+	uint32_t a = 0, x = 0, m[BPF_MEMWORDS] = { 0 };
+
+	for (unsigned pc = 0; pc < p->len; pc++) {
+		const struct sock_filter *i = &p->filter[pc];
+
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (i->k % 4 || i->k + 4 > sizeof *d)
+				goto bad;
+			memcpy(&a, (const char *)d + i->k, 4);
+			break;
+		case BPF_LD | BPF_IMM: a = i->k; break;
+		case BPF_LDX | BPF_IMM: x = i->k; break;
+		case BPF_LD | BPF_MEM: a = m[i->k % BPF_MEMWORDS]; break;
+		case BPF_LDX | BPF_MEM: x = m[i->k % BPF_MEMWORDS]; break;
+		case BPF_ST: m[i->k % BPF_MEMWORDS] = a; break;
+		case BPF_STX: m[i->k % BPF_MEMWORDS] = x; break;
+		case BPF_ALU | BPF_AND | BPF_K: a &= i->k; break;
+		case BPF_ALU | BPF_OR | BPF_K: a |= i->k; break;
+		case BPF_MISC | BPF_TAX: x = a; break;
+		case BPF_MISC | BPF_TXA: a = x; break;
+		case BPF_JMP | BPF_JA: pc += i->k; break;
+		case BPF_JMP | BPF_JEQ | BPF_K: pc += a == i->k ? i->jt : i->jf; break;
+		case BPF_JMP | BPF_JGT | BPF_K: pc += a > i->k ? i->jt : i->jf; break;
+		case BPF_JMP | BPF_JGE | BPF_K: pc += a >= i->k ? i->jt : i->jf; break;
+		case BPF_JMP | BPF_JSET | BPF_K: pc += (a & i->k) ? i->jt : i->jf; break;
+		case BPF_RET | BPF_K: return i->k;
+		case BPF_RET | BPF_A: return a;
+		default:
+			goto bad;
+		}
+	}
+bad:
+	fprintf(stderr, "seccomp-driver: the filter has an instruction the simulator does not know, or runs off its end\n");
+	exit(3);
+}
+
+static int simulate(const struct nb_seccomp *f, int argc, char **argv)
+{
+	struct seccomp_data d = { 0 };
+	uint32_t ret = SECCOMP_RET_ALLOW;
+
+	if (argc < 2)
+		return 2;
+	d.arch = seccomp_arch_resolve_name(argv[0]);
+	d.nr = (int)strtol(argv[1], NULL, 0);
+	for (int k = 2; k < argc && k < 8; k++)
+		d.args[k - 2] = strtoull(argv[k], NULL, 0);
+	/* As the kernel: newest filter first, the strongest action wins, and
+	 * of two equally strong ones the newer. */
+	for (size_t i = nb_seccomp_count(f); i-- > 0;) {
+		uint32_t cur = run_bpf(nb_seccomp_program(f, i), &d);
+		if ((int32_t)(cur & SECCOMP_RET_ACTION_FULL) < (int32_t)(ret & SECCOMP_RET_ACTION_FULL))
+			ret = cur;
+	}
+	switch (ret & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_ALLOW: puts("allow"); break;
+	case SECCOMP_RET_LOG: puts("log"); break;
+	case SECCOMP_RET_TRAP: puts("trap"); break;
+	case SECCOMP_RET_ERRNO: {
+		const char *e = strerrorname_np((int)(ret & SECCOMP_RET_DATA));
+		printf("errno %s\n", e ? e : "?");
+		break;
+	}
+	default: puts("kill"); break;
+	}
+	return 0;
+}
 
 static int fail(const struct nb_err *err)
 {
@@ -27,9 +109,9 @@ int main(int argc, char **argv)
 	struct nb_seccomp_opts o = { 0 };
 	struct nb_seccomp *f = NULL;
 	struct nb_err err = { 0 };
-	int i = 1, check = 0, dump = 0, nnp = 1;
+	int i = 1, check = 0, dump = 0, nnp = 1, sim = 0;
 
-	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+	for (; i < argc && strcmp(argv[i], "--") != 0 && !sim; i++) {
 		if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc)
 			o.policy = argv[++i];
 		else if (strcmp(argv[i], "--log") == 0)
@@ -42,6 +124,8 @@ int main(int argc, char **argv)
 			dump = 1;
 		else if (strcmp(argv[i], "--no-nnp") == 0)
 			nnp = 0;
+		else if (strcmp(argv[i], "--sim") == 0)
+			sim = i + 1;
 		else {
 			fprintf(stderr, "usage: seccomp-driver [--policy P] [--log] [--allow-userns] [--dump] [--check] [--no-nnp] -- CMD...\n");
 			return 2;
@@ -52,6 +136,11 @@ int main(int argc, char **argv)
 	o.keep_ctx = dump;
 	if (nb_seccomp_prepare(&o, &f, &err) < 0)
 		return fail(&err);
+	if (sim) {
+		int rc = simulate(f, argc - sim, argv + sim);
+		nb_seccomp_free(f);
+		return rc;
+	}
 	if (check || dump) {
 		int rc = dump ? nb_seccomp_dump(f, 1, &err) : 0;
 		nb_seccomp_free(f);

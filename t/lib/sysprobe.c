@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -166,6 +167,74 @@ static long probe_x32(void)
 #endif
 }
 
+/* socket(FAMILY, SOCK_STREAM or SOCK_DGRAM, 0), closed at once. */
+static long sock(unsigned long family, int type)
+{
+	long fd = syscall(SYS_socket, family, type, 0);
+
+	if (fd >= 0)
+		close((int)fd);
+	return fd < 0 ? -1 : 0;
+}
+
+static long probe_socket_unix(void) { return sock(AF_UNIX, SOCK_STREAM); }
+static long probe_socket_inet(void) { return sock(AF_INET, SOCK_STREAM); }
+static long probe_socket_inet6(void) { return sock(AF_INET6, SOCK_STREAM); }
+static long probe_socket_netlink(void) { return sock(AF_NETLINK, SOCK_DGRAM); }
+static long probe_socket_packet(void) { return sock(AF_PACKET, SOCK_DGRAM); }
+static long probe_socket_key(void) { return sock(PF_KEY, SOCK_RAW); }
+static long probe_socket_alg(void) { return sock(AF_ALG, SOCK_SEQPACKET); }
+static long probe_socket_vsock(void) { return sock(AF_VSOCK, SOCK_STREAM); }
+/* The kernel reads the family as an int: bits above 31 must not help. */
+static long probe_socket_vsock_hibits(void) { return sock(AF_VSOCK | (1UL << 32), SOCK_STREAM); }
+
+/* The i386 entry, which any x86_64 process reaches with int 0x80. Its
+ * socketcall() takes the arguments in memory, which seccomp cannot read;
+ * the static binary's data sits below 4 GiB, where a 32-bit pointer
+ * reaches. */
+#if defined(__x86_64__)
+static unsigned int sc_args[3];
+
+static long int80(long nr, long a, long b, long c)
+{
+	long r;
+
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c) : "r8", "r9", "r10", "r11", "memory");
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+static long sock32(unsigned family, bool via_socketcall)
+{
+	long fd;
+
+	if (via_socketcall) {
+		sc_args[0] = family, sc_args[1] = SOCK_STREAM, sc_args[2] = 0;
+		fd = int80(102 /* socketcall */, 1 /* SYS_SOCKET */, (long)(uintptr_t)sc_args, 0);
+	} else {
+		fd = int80(359 /* socket */, family, SOCK_STREAM, 0);
+	}
+	if (fd >= 0)
+		int80(6 /* close */, fd, 0, 0);
+	return fd < 0 ? -1 : 0;
+}
+#else
+static long sock32(unsigned family, bool via_socketcall)
+{
+	(void)family, (void)via_socketcall;
+	errno = ENOSYS;
+	return -1;
+}
+#endif
+
+static long probe_socket32_unix(void) { return sock32(AF_UNIX, false); }
+static long probe_socket32_vsock(void) { return sock32(AF_VSOCK, false); }
+static long probe_socketcall32_unix(void) { return sock32(AF_UNIX, true); }
+static long probe_socketcall32_vsock(void) { return sock32(AF_VSOCK, true); }
+
 static unsigned long raw_args[7];
 
 static long probe_raw(void)
@@ -220,6 +289,19 @@ static const struct {
 	{ "mkdir", probe_mkdir, false },
 	{ "getpid", probe_getpid, false },
 	{ "x32", probe_x32, true },
+	{ "socket-unix", probe_socket_unix, false },
+	{ "socket-inet", probe_socket_inet, false },
+	{ "socket-inet6", probe_socket_inet6, false },
+	{ "socket-netlink", probe_socket_netlink, false },
+	{ "socket-packet", probe_socket_packet, false },
+	{ "socket-key", probe_socket_key, false },
+	{ "socket-alg", probe_socket_alg, false },
+	{ "socket-vsock", probe_socket_vsock, false },
+	{ "socket-vsock-hibits", probe_socket_vsock_hibits, false },
+	{ "socket32-unix", probe_socket32_unix, true },
+	{ "socket32-vsock", probe_socket32_vsock, true },
+	{ "socketcall32-unix", probe_socketcall32_unix, true },
+	{ "socketcall32-vsock", probe_socketcall32_vsock, true },
 };
 
 static void report(const char *name, long r, int e)
