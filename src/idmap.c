@@ -231,9 +231,13 @@ static int helper_start(struct helper *h, pid_t pid, const struct nb_idmap *m, s
 		rc = nb_fail(err, errno, "cannot create a pipe for %s", h->path);
 		goto out;
 	}
+	/* A setuid helper gets nothing of the caller's: /dev/null in, its
+	 * stderr to us, every other descriptor closed. */
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	rc = posix_spawn(&h->pid, h->path, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pfd[1]);

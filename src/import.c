@@ -91,7 +91,6 @@ int nb_import(int argc, char **argv, struct nb_err *err)
 	cmd[3] = "/nestbox/dest";
 	cmd[4] = NULL;
 	spec.argv = cmd;
-	spec.new_session = false; /* keep the terminal: tar may read it */
 	if (nb_spec_finish(&spec, err) < 0)
 		goto out;
 	rc = nb_launch(&spec, err);

@@ -249,11 +249,14 @@ int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, 
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, hi_log, 2);
+	/* It parses the payload's packets: nothing of the caller's may reach
+	 * it, no descriptor beyond these five, and not the terminal. */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 5);
 	/* The supervisor blocks the signals it forwards; slirp must not. */
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
 	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSID);
 	/* With --enable-sandbox slirp4netns makes its socket as the sandbox's
 	 * root, a subordinate uid: umask 0 lets the caller connect, and the
 	 * 0700 directory keeps everyone else out. */
