@@ -340,13 +340,29 @@ static int make_dev(struct view *v, const char *dest, const char *opt)
 	return 0;
 }
 
-/* /sys read-only, firmware tables hidden. */
+/* /sys read-only. With a network namespace of its own the sandbox gets a
+ * fresh sysfs, which the kernel lets the namespace's owner mount and which
+ * then shows that namespace's interfaces only, not the host's with their
+ * MAC addresses; with the host's network, the host's. Either way the
+ * firmware tables and the power meters (a side channel, CVE-2020-8694)
+ * are hidden, and a private cgroup namespace shows its own cgroup2. */
 static int make_sys(struct view *v)
 {
-	TRY(bind_host(v, "/sys", "/sys",
-		      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false,
-		      "the /sys view"));
-	return mask(v, "/sys/firmware", false, "the /sys view");
+	static const char *const hidden[] = { "/sys/firmware", "/sys/devices/virtual/powercap" };
+	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	const char *opt = "the /sys view";
+
+	if (v->spec->shared & NB_NS_NET)
+		TRY(bind_host(v, "/sys", "/sys", ro, false, opt));
+	else
+		TRY(mount_fs(v, "sysfs", NULL, ro, "/sys", opt));
+	for (size_t i = 0; i < ARRAY_SIZE(hidden); i++)
+		TRY(mask(v, hidden[i], false, opt));
+	if (v->spec->shared & NB_NS_NET)
+		return 0;
+	if (v->spec->shared & NB_NS_CGROUP)
+		return bind_host(v, "/sys/fs/cgroup", "/sys/fs/cgroup", ro, true, opt);
+	return mount_fs(v, "cgroup2", NULL, ro, "/sys/fs/cgroup", opt);
 }
 
 static int make_dir(struct view *v, const struct nb_mount *m)
