@@ -124,6 +124,7 @@ static int fs_fail(struct view *v, int fs, int e, const char *what)
 
 	while ((n = read(fs, line, sizeof line - 1)) > 0 && len < sizeof log - 1) {
 		line[n] = '\0';
+		line[strcspn(line, "\n")] = '\0'; /* one line, as every message */
 		len += (size_t)snprintf(log + len, sizeof log - len, "%s%s", len ? "; " : "",
 					line[1] == ' ' ? line + 2 : line);
 	}
@@ -351,14 +352,22 @@ static int make_sys(struct view *v)
 	static const char *const hidden[] = { "/sys/firmware", "/sys/devices/virtual/powercap" };
 	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	const char *opt = "the /sys view";
+	bool own = !(v->spec->shared & NB_NS_NET);
 
-	if (v->spec->shared & NB_NS_NET)
+	/* The kernel refuses a new sysfs where the one it sees is partly
+	 * masked ("too revealing"), as inside Docker: bind that one then. */
+	if (own && mount_fs(v, "sysfs", NULL, ro, "/sys", opt) < 0) {
+		if (v->err->errnum != EPERM)
+			return -1;
+		own = false;
+	}
+	if (!own)
 		TRY(bind_host(v, "/sys", "/sys", ro, false, opt));
-	else
-		TRY(mount_fs(v, "sysfs", NULL, ro, "/sys", opt));
-	for (size_t i = 0; i < ARRAY_SIZE(hidden); i++)
+	/* For the same rule, a sandbox meant to hold nested ones leaves its
+	 * sysfs unmasked, as it does its proc. */
+	for (size_t i = 0; i < ARRAY_SIZE(hidden) && !v->spec->allow_userns; i++)
 		TRY(mask(v, hidden[i], false, opt));
-	if (v->spec->shared & NB_NS_NET)
+	if (!own)
 		return 0;
 	if (v->spec->shared & NB_NS_CGROUP)
 		return bind_host(v, "/sys/fs/cgroup", "/sys/fs/cgroup", ro, true, opt);
