@@ -24,7 +24,8 @@ build/default-policy.o: build/default-policy.c src/seccomp.h src/err.h
 	$(CC) $(NB_CFLAGS) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
 # The built-in policy compiled at build time (src/gen/seccomp-bpf.c).
-build/seccomp-bpf: src/gen/seccomp-bpf.c build/seccomp.o build/err.o build/util.o build/default-policy.o
+SECCOMP_OBJS := build/seccomp.o build/seccomp-policy.o build/seccomp-plan.o build/seccomp-raw.o
+build/seccomp-bpf: src/gen/seccomp-bpf.c $(SECCOMP_OBJS) build/err.o build/util.o build/default-policy.o
 	$(CC) $(NB_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 build/default-bpf.c: build/seccomp-bpf

@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # --- Build, in a scratch tree so that nothing in the work tree changes ----
 w=$T_TMP/tree
 mkdir -p "$w/src/gen" "$w/conf/seccomp" "$w/t/lib"
-cp "$top"/src/seccomp.c "$top"/src/seccomp.h "$top"/src/seccomp.mk "$top"/src/err.c \
+cp "$top"/src/seccomp*.c "$top"/src/seccomp*.h "$top"/src/seccomp.mk "$top"/src/err.c \
 	"$top"/src/err.h "$top"/src/util.c "$top"/src/util.h "$w/src/"
 cp "$top/src/gen/seccomp-bpf.c" "$w/src/gen/"
 cp "$top/conf/seccomp/default.policy" "$w/conf/seccomp/"
@@ -24,8 +24,8 @@ CFLAGS ?= -O2 -g
 NB_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
 	$(shell pkg-config --cflags libseccomp)
 LIBS := $(shell pkg-config --libs libseccomp)
-OBJS := build/seccomp.o build/err.o build/util.o
 include src/seccomp.mk
+OBJS := $(SECCOMP_OBJS) build/err.o build/util.o
 all: driver $(CHECK_DEPS)
 driver: t/lib/seccomp-driver.c $(OBJS) $(EXTRA_OBJS)
 	$(CC) $(NB_CFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)
