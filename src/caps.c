@@ -141,9 +141,9 @@ int nb_caps_parse_text(const char *arg, uint64_t *e, uint64_t *p, uint64_t *i, s
 	return 0;
 }
 
-int nb_caps_resolve(const struct nb_spec *s, struct nb_capset *c, struct nb_err *err)
+int nb_caps_resolve(const struct nb_privileges *s, uint32_t uid, struct nb_capset *c, struct nb_err *err)
 {
-	bool root = s->uid == 0;
+	bool root = uid == 0;
 	uint64_t base = 0;
 
 	memset(c, 0, sizeof *c);

@@ -25,7 +25,8 @@ struct nb_capset {
 int nb_caps_parse_list(const char *opt, const char *arg, uint64_t *mask, bool *all, struct nb_err *err);
 /* Parses capsh's --caps text ("cap_a,cap_b+eip cap_c=i"). */
 int nb_caps_parse_text(const char *arg, uint64_t *e, uint64_t *p, uint64_t *i, struct nb_err *err);
-int nb_caps_resolve(const struct nb_spec *spec, struct nb_capset *out, struct nb_err *err);
+/* The exact sets for a payload of uid `uid` inside. */
+int nb_caps_resolve(const struct nb_privileges *p, uint32_t uid, struct nb_capset *out, struct nb_err *err);
 /* Prints, in capsh --print's notation, the sets the payload will have
  * after exec (for a file without file capabilities). */
 void nb_caps_print(const struct nb_capset *c, uint32_t uid, FILE *out);

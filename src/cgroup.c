@@ -22,15 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "util.h"
 
 #define DELEGATE_HINT                                                                                  \
 	"run nestbox in a delegated scope, e.g. 'systemd-run --user --scope -p Delegate=yes nestbox ...', " \
 	"or ask an admin to install contrib/systemd/delegate.conf; or drop the limits (--cgroup=try runs without them)"
 
-static bool wants_leaf(const struct nb_spec *s)
+static bool wants_leaf(const struct nb_limits *l)
 {
-	return s->cgroup_mode == NB_CG_REQUIRE || s->cgroup_mode == NB_CG_TRY || nb_spec_has_limits(s);
+	return l->mode == NB_CG_REQUIRE || l->mode == NB_CG_TRY || nb_spec_has_limits(l);
 }
 
 /* The cgroup2 mount point, from mountinfo (also finds a hybrid host's
@@ -153,45 +154,45 @@ static void fmt_size(uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u]);
 }
 
-static int write_limits(const struct nb_spec *s, const char *leaf, struct nb_err *err)
+static int write_limits(const struct nb_limits *l, const char *leaf, struct nb_err *err)
 {
 	char v[64];
 
-	if (s->mem_max) {
-		snprintf(v, sizeof v, "%llu", (unsigned long long)s->mem_max);
+	if (l->mem_max) {
+		snprintf(v, sizeof v, "%llu", (unsigned long long)l->mem_max);
 		TRY(write_in(leaf, "memory.max", v, err));
 	}
-	if (s->mem_high) {
-		snprintf(v, sizeof v, "%llu", (unsigned long long)s->mem_high);
+	if (l->mem_high) {
+		snprintf(v, sizeof v, "%llu", (unsigned long long)l->mem_high);
 		TRY(write_in(leaf, "memory.high", v, err));
 	}
-	if (s->mem_swap_set) {
-		snprintf(v, sizeof v, "%llu", (unsigned long long)s->mem_swap);
+	if (l->mem_swap_set) {
+		snprintf(v, sizeof v, "%llu", (unsigned long long)l->mem_swap);
 		TRY(write_in(leaf, "memory.swap.max", v, err));
 	}
-	if (s->pids_max) {
-		snprintf(v, sizeof v, "%u", s->pids_max);
+	if (l->pids_max) {
+		snprintf(v, sizeof v, "%u", l->pids_max);
 		TRY(write_in(leaf, "pids.max", v, err));
 	}
-	if (s->cpu_quota) {
-		snprintf(v, sizeof v, "%u 100000", s->cpu_quota);
+	if (l->cpu_quota) {
+		snprintf(v, sizeof v, "%u 100000", l->cpu_quota);
 		TRY(write_in(leaf, "cpu.max", v, err));
 	}
-	if (s->cpu_weight) {
-		snprintf(v, sizeof v, "%u", s->cpu_weight);
+	if (l->cpu_weight) {
+		snprintf(v, sizeof v, "%u", l->cpu_weight);
 		TRY(write_in(leaf, "cpu.weight", v, err));
 	}
-	for (size_t i = 0; i < s->n_io_max; i++)
-		TRY(write_in(leaf, "io.max", s->io_max[i], err));
+	for (size_t i = 0; i < l->n_io_max; i++)
+		TRY(write_in(leaf, "io.max", l->io_max[i], err));
 	return 0;
 }
 
 /* Which controllers the limits need, as "+memory +pids ...". */
-static void needed(const struct nb_spec *s, char *buf, size_t len, const char **missing, const char *avail)
+static void needed(const struct nb_limits *l, char *buf, size_t len, const char **missing, const char *avail)
 {
 	static const char *const names[] = { "memory", "pids", "cpu", "io" };
-	bool need[4] = { s->mem_max || s->mem_high || s->mem_swap_set, s->pids_max != 0,
-			 s->cpu_quota || s->cpu_weight, s->n_io_max != 0 };
+	bool need[4] = { l->mem_max || l->mem_high || l->mem_swap_set, l->pids_max != 0,
+			 l->cpu_quota || l->cpu_weight, l->n_io_max != 0 };
 	size_t n = 0;
 
 	buf[0] = '\0';
@@ -249,7 +250,7 @@ static long scan_procs(const char *dir, bool *self)
 	return other;
 }
 
-static int prepare(const struct nb_spec *s, struct nb_cgroup *cg, struct nb_err *err)
+static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
 {
 	_cleanup_free_ char *mnt = cgroup2_mount(), *rel = own_path(), *own = NULL;
 	char avail[512] = "", ctl[128], pid[24];
@@ -264,7 +265,7 @@ static int prepare(const struct nb_spec *s, struct nb_cgroup *cg, struct nb_err 
 		return nb_fail(err, 0, "cannot enforce cgroup limits: /proc/self/cgroup has no cgroup v2 line");
 	own = nb_xasprintf("%s%s", mnt, strcmp(rel, "/") == 0 ? "" : rel);
 	read_in(own, "cgroup.controllers", avail, sizeof avail);
-	needed(s, ctl, sizeof ctl, &missing, avail);
+	needed(l, ctl, sizeof ctl, &missing, avail);
 
 	/* A hybrid host keeps the controllers in v1: cgroup2 has none of them. */
 	if (strcmp(mnt, "/sys/fs/cgroup") != 0 && missing) {
@@ -299,7 +300,7 @@ static int prepare(const struct nb_spec *s, struct nb_cgroup *cg, struct nb_err 
 		free(cg->own);
 		cg->own = nb_steal_ptr(&parent);
 		read_in(cg->own, "cgroup.controllers", avail, sizeof avail);
-		needed(s, ctl, sizeof ctl, &missing, avail);
+		needed(l, ctl, sizeof ctl, &missing, avail);
 	}
 	if (missing)
 		return nb_fail(err, 0, "cannot enforce the %s limit: the %s controller is not delegated to %s (it has: %s)",
@@ -325,27 +326,24 @@ static int prepare(const struct nb_spec *s, struct nb_cgroup *cg, struct nb_err 
 	if (mkdir(cg->leaf, 0755) < 0)
 		return nb_fail(err, errno, "cannot create the sandbox's cgroup %s", cg->leaf);
 	cg->active = true;
-	TRY(write_limits(s, cg->leaf, err));
+	TRY(write_limits(l, cg->leaf, err));
 	cg->leaf_fd = open(cg->leaf, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cg->leaf_fd < 0)
 		return nb_fail(err, errno, "cannot open %s", cg->leaf);
 	return 0;
 }
 
-int nb_cgroup_prepare(const struct nb_spec *spec, struct nb_cgroup *cg, struct nb_err *err)
+int nb_cgroup_prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
 {
-	if (spec->cgroup_mode == NB_CG_OFF || !wants_leaf(spec))
+	if (l->mode == NB_CG_OFF || !wants_leaf(l))
 		return 0;
-	if (prepare(spec, cg, err) == 0)
+	if (prepare(l, cg, err) == 0)
 		return 0;
-	if (spec->cgroup_mode != NB_CG_TRY)
+	if (l->mode != NB_CG_TRY)
 		return -1;
-	{
-		char line[sizeof err->msg + sizeof err->hint + 64];
-		nb_err_format(err, line, sizeof line);
-		fprintf(stderr, "nestbox: warning: --cgroup=try: running without a cgroup leaf%s: %s\n",
-			nb_spec_has_limits(spec) ? ", so without the limits" : "", line);
-	}
+	nb_warn_err(nb_spec_has_limits(l) ? "--cgroup=try: running without a cgroup leaf, so without the limits"
+					  : "--cgroup=try: running without a cgroup leaf",
+		    err);
 	nb_cgroup_release(cg);
 	return 0;
 }
@@ -400,14 +398,13 @@ static void wait_empty(const char *leaf)
 	}
 }
 
-void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit_code, char *stats, size_t len)
+void nb_cgroup_finish(const struct nb_limits *l, struct nb_cgroup *cg, int exit_code, bool want_stats,
+		      struct nb_cgroup_stats *st)
 {
-	bool want_stats = spec->stats || spec->json_status_fd >= 0;
-
 	struct nb_err ignore;
 	char buf[64];
-	unsigned long long oom;
 
+	memset(st, 0, sizeof *st);
 	if (!cg->active)
 		return;
 	/* Kill whatever the payload left, then wait for the leaf to empty.
@@ -423,18 +420,19 @@ void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit
 	}
 	/* memory.events only after a SIGKILL, the other files only when the
 	 * stats are asked for: each read is a cost on every run. */
-	oom = exit_code == 128 + SIGKILL || want_stats ? stat_value(cg->leaf, "memory.events", "oom_kill") : 0;
-	if (oom && exit_code == 128 + SIGKILL) {
-		fmt_size(spec->mem_max, buf, sizeof buf);
-		fprintf(stderr, "nestbox: the sandbox was killed by the OOM killer at memory.max=%s\n",
-			spec->mem_max ? buf : "max");
+	if (exit_code == 128 + SIGKILL || want_stats)
+		st->oom_kills = stat_value(cg->leaf, "memory.events", "oom_kill");
+	if (st->oom_kills && exit_code == 128 + SIGKILL) {
+		fmt_size(l->mem_max, buf, sizeof buf);
+		nb_note("the sandbox was killed by the OOM killer at memory.max=%s", l->mem_max ? buf : "max");
 	}
-	cg->oom_killed = oom != 0;
-	if (want_stats)
-		snprintf(stats, len,
-			 "{\"exit-code\": %d, \"memory-peak\": %llu, \"cpu-user-usec\": %llu, \"cpu-system-usec\": %llu, \"oom-kills\": %llu, \"pids-peak\": %llu}",
-			 exit_code, stat_value(cg->leaf, "memory.peak", NULL), stat_value(cg->leaf, "cpu.stat", "user_usec"),
-			 stat_value(cg->leaf, "cpu.stat", "system_usec"), oom, stat_value(cg->leaf, "pids.peak", NULL));
+	if (want_stats) {
+		st->have = true;
+		st->memory_peak = stat_value(cg->leaf, "memory.peak", NULL);
+		st->cpu_user_usec = stat_value(cg->leaf, "cpu.stat", "user_usec");
+		st->cpu_system_usec = stat_value(cg->leaf, "cpu.stat", "system_usec");
+		st->pids_peak = stat_value(cg->leaf, "pids.peak", NULL);
+	}
 	if (rmdir(cg->leaf) == 0)
 		cg->active = false;
 }

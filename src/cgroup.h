@@ -17,22 +17,27 @@ struct nb_cgroup {
 	char *own;        /* the caller's cgroup directory */
 	char *leaf;       /* <own>/nestbox-<pid> */
 	int leaf_fd;      /* O_PATH, for clone3(CLONE_INTO_CGROUP) */
-	bool oom_killed;  /* learned at the end */
+};
+
+/* What the leaf counted, read at the end (status.c writes it as JSON). */
+struct nb_cgroup_stats {
+	bool have;        /* false without a leaf */
+	unsigned long long memory_peak, cpu_user_usec, cpu_system_usec, oom_kills, pids_peak;
 };
 
 #define NB_CGROUP_INIT { .leaf_fd = -1 }
 
 /* Before the child exists: check the delegation, make the leaf and write
  * the limits. Does nothing without limits unless --cgroup=require/try. */
-int nb_cgroup_prepare(const struct nb_spec *spec, struct nb_cgroup *cg, struct nb_err *err);
+int nb_cgroup_prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err);
 /* The fallback when clone3 could not start the child in the leaf. */
 int nb_cgroup_enter(const struct nb_cgroup *cg, pid_t pid, struct nb_err *err);
 /* The leaf's cgroup.kill, opened for writing (-1 if it cannot be). */
 int nb_cgroup_kill_fd(const struct nb_cgroup *cg);
 /* After the payload: kill what is left (cgroup.kill), explain an OOM kill,
- * fill stats with a JSON object (memory peak, CPU time, OOM kills, pids
- * peak; left empty without a leaf), remove the leaf. */
-void nb_cgroup_finish(const struct nb_spec *spec, struct nb_cgroup *cg, int exit_code, char *stats, size_t len);
+ * read the stats when want_stats, remove the leaf. */
+void nb_cgroup_finish(const struct nb_limits *l, struct nb_cgroup *cg, int exit_code, bool want_stats,
+		      struct nb_cgroup_stats *st);
 void nb_cgroup_release(struct nb_cgroup *cg);
 
 #endif

@@ -42,17 +42,21 @@ static int build_sandbox(const struct nb_child *c, struct nb_err *err)
 {
 	const struct nb_spec *s = c->spec;
 
-	if (!(s->shared & NB_NS_UTS)) {
-		const char *name = s->hostname ? s->hostname : DEFAULT_HOSTNAME;
+	if (!(s->ns.shared & NB_NS_UTS)) {
+		const char *name = s->ns.hostname ? s->ns.hostname : DEFAULT_HOSTNAME;
 		if (sethostname(name, strlen(name)) < 0)
 			return nb_fail(err, errno, "cannot set the host name to '%s'", name);
 	}
-	if (!(s->shared & NB_NS_NET))
+	if (!(s->ns.shared & NB_NS_NET))
 		TRY(nb_net_loopback_up(err));
 	/* Before the new /proc, whose /proc/sys is read-only. */
-	if (s->disable_userns)
+	if (s->priv.disable_userns)
 		TRY(nb_nested_limit(err));
-	return nb_mounts_setup(s, c->user_name, err);
+	return nb_mounts_setup(&(struct nb_view_env){ .view = &s->view, .shared = s->ns.shared,
+						      .allow_userns = s->priv.allow_userns, .uid = s->id.uid,
+						      .gid = s->id.gid, .user_name = c->user_name,
+						      .resolv_conf = c->resolv_conf },
+			       err);
 }
 
 /* The command, ready to exec from where the view left us (or --chdir). */
@@ -61,14 +65,14 @@ static void prepare(const struct nb_child *c, struct nb_exec *exec)
 	struct nb_err err = { 0 };
 	_cleanup_free_ char *cwd = getcwd(NULL, 0);
 
-	if (nb_payload_prepare(c->spec, cwd, exec, &err) < 0)
+	if (nb_payload_prepare(&c->spec->proc, cwd, exec, &err) < 0)
 		fail(c, &err);
 }
 
 _Noreturn void nb_child_main(const struct nb_child *c)
 {
 	const struct nb_spec *s = c->spec;
-	bool pid1 = !(s->shared & NB_NS_PID);
+	bool pid1 = !(s->ns.shared & NB_NS_PID);
 	struct nb_err err = { 0 };
 	struct nb_init in = { .err_w = c->err_w, .pid1 = pid1, .parent = c->parent };
 	struct nb_exec exec;
@@ -83,7 +87,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	 * on, to kill what it inherited first. Had the supervisor died before
 	 * this, the read below sees EOF: it holds the other end until the
 	 * maps are written, so no window is left. */
-	if (s->die_with_parent && prctl(PR_SET_PDEATHSIG, pid1 ? SIGKILL : SIGTERM) < 0)
+	if (s->life.die_with_parent && prctl(PR_SET_PDEATHSIG, pid1 ? SIGKILL : SIGTERM) < 0)
 		fail(c, (nb_fail(&err, errno, "cannot set the parent-death signal"), &err));
 	/* 3. The maps. */
 	if (read(c->sync_r, &go, 1) != 1)
@@ -103,12 +107,16 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 		fail(c, &err);
 	/* 7. With --net=slirp the payload waits for the network; the view was
 	 * built while slirp4netns started. */
-	if (s->net == NB_NET_SLIRP && read(c->sync_r, &go, 1) != 1)
+	if (s->net.mode == NB_NET_SLIRP && read(c->sync_r, &go, 1) != 1)
 		_exit(NB_EXIT_FAIL);
 	close(c->sync_r);
 	/* 8. Everything the payload's process will need. */
 	prepare(c, &exec);
-	in.payload.spec = s;
+	in.payload.proc = &s->proc;
+	in.payload.uid = s->id.uid;
+	in.payload.gid = s->id.gid;
+	in.payload.die_with_parent = s->life.die_with_parent;
+	in.nested = s->priv.disable_userns;
 	in.payload.caps = c->caps;
 	in.payload.filter = c->filter;
 	in.payload.exec = &exec;
@@ -116,7 +124,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 						    .nest_w = -1, .nest_r = -1, .parent = -1 };
 	/* 9. --as-pid-1: this process is the payload. Its parent, the
 	 * supervisor, is outside the namespace: arm the signal, no check. */
-	if (s->as_pid1) {
+	if (s->life.as_pid1) {
 		in.payload.chan.parent = 0;
 		nb_payload_run(&in.payload);
 	}

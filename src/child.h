@@ -19,6 +19,7 @@ struct nb_child {
 	const struct nb_capset *caps;     /* resolved before the clone */
 	const struct nb_seccomp *filter;  /* compiled before the clone */
 	const char *user_name;            /* the caller's name, for /etc/passwd */
+	const char *resolv_conf;          /* --net=slirp's, or NULL */
 	pid_t parent;                     /* the supervisor */
 	int sync_r;     /* a byte once the maps are written; with --net=slirp a
 			 * second once the network is up; EOF if the supervisor died */

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "subid.h"
+#include "report.h"
 #include "util.h"
 
 extern char **environ;
@@ -117,7 +118,7 @@ static void plan_single(struct nb_idplan *plan)
 	map_push(&plan->gid, plan->in_gid, plan->host_gid, 1);
 }
 
-int nb_idmap_plan(const struct nb_spec *spec, struct nb_idplan *plan, struct nb_err *err)
+int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct nb_err *err)
 {
 	_cleanup_free_ struct nb_subrange *ru = NULL, *rg = NULL;
 	const char *su = NULL, *sg = NULL, *name;
@@ -126,15 +127,15 @@ int nb_idmap_plan(const struct nb_spec *spec, struct nb_idplan *plan, struct nb_
 
 	plan->host_uid = (uint32_t)getuid();
 	plan->host_gid = (uint32_t)getgid();
-	plan->in_uid = spec->uid;
-	plan->in_gid = spec->gid;
-	plan->custom = spec->n_uid_map || spec->n_gid_map;
-	plan->need_full = spec->need_full_map;
+	plan->in_uid = id->uid;
+	plan->in_gid = id->gid;
+	plan->custom = id->n_uid_map || id->n_gid_map;
+	plan->need_full = id->need_full_map;
 
 	pw = getpwuid(plan->host_uid);
 	name = pw ? pw->pw_name : NULL;
 	plan->user_name = name ? nb_xstrdup(name) : NULL;
-	if (spec->map_mode == NB_MAP_SINGLE) {
+	if (id->map_mode == NB_MAP_SINGLE) {
 		plan_single(plan);
 		return 0;
 	}
@@ -142,12 +143,12 @@ int nb_idmap_plan(const struct nb_spec *spec, struct nb_idplan *plan, struct nb_
 	ng = nb_subid_ranges(NB_SUBGID, name, plan->host_uid, &rg, &sg);
 
 	if (plan->custom) {
-		if (spec->n_uid_map)
-			copy_custom(&plan->uid, spec->uid_map, spec->n_uid_map);
+		if (id->n_uid_map)
+			copy_custom(&plan->uid, id->uid_map, id->n_uid_map);
 		else
 			build_auto(&plan->uid, plan->in_uid, plan->host_uid, ru, nu);
-		if (spec->n_gid_map)
-			copy_custom(&plan->gid, spec->gid_map, spec->n_gid_map);
+		if (id->n_gid_map)
+			copy_custom(&plan->gid, id->gid_map, id->n_gid_map);
 		else
 			build_auto(&plan->gid, plan->in_gid, plan->host_gid, rg, ng);
 		TRY(check_custom("--uid-map", "uid", &plan->uid, plan->host_uid, ru, nu, plan->in_uid, err));
@@ -328,11 +329,11 @@ static void verbose_maps(const struct nb_idplan *plan)
 {
 	_cleanup_free_ char *u = format_map(&plan->uid), *g = format_map(&plan->gid);
 
-	fprintf(stderr, "nestbox: uid map (%s): %s\n", plan->helper ? "newuidmap" : "single", u);
-	fprintf(stderr, "nestbox: gid map (%s): %s\n", plan->helper ? "newgidmap" : "single", g);
+	nb_verbose("uid map (%s): %s", plan->helper ? "newuidmap" : "single", u);
+	nb_verbose("gid map (%s): %s", plan->helper ? "newgidmap" : "single", g);
 }
 
-int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, bool verbose, struct nb_err *err)
+int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 {
 	if (plan->need_full && plan->fallback_why)
 		return nb_fail(err, 0, "this needs your whole subordinate id range, but %s", plan->fallback_why),
@@ -370,11 +371,15 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, bool verbose, struct nb_er
 			fall_back(plan, why);
 		}
 	}
-	if (plan->fallback_why)
-		fprintf(stderr,
-			"nestbox: warning: using a single-id map because %s: only uid %u and gid %u exist inside, setgroups is denied, and tools that change user (apt, su, tar keeping owners) will fail (hint: ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER', or pass --map=single to silence this)\n",
-			plan->fallback_why, plan->in_uid, plan->in_gid);
-	if (verbose)
+	if (plan->fallback_why) {
+		struct nb_err w;
+
+		nb_fail_hint(&w, 0, "ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER', or pass --map=single to silence this",
+			     "using a single-id map because %s: only uid %u and gid %u exist inside, setgroups is denied, and tools that change user (apt, su, tar keeping owners) will fail",
+			     plan->fallback_why, plan->in_uid, plan->in_gid);
+		nb_warn_err(NULL, &w);
+	}
+	if (nb_report_verbose())
 		verbose_maps(plan);
 	if (!plan->helper)
 		return write_single(plan, pid, err);

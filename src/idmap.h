@@ -29,10 +29,10 @@ struct nb_idplan {
 
 #define NB_IDPLAN_INIT { 0 }
 
-int nb_idmap_plan(const struct nb_spec *spec, struct nb_idplan *plan, struct nb_err *err);
+int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct nb_err *err);
 /* Writes the maps of process pid; may fall back to the single map (and
  * then warns once). Must run while the child waits, before it is released. */
-int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, bool verbose, struct nb_err *err);
+int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err);
 void nb_idplan_release(struct nb_idplan *plan);
 
 /* Explains why a user namespace could not be created or mapped, from the

@@ -70,7 +70,7 @@ int nb_import(int argc, char **argv, struct nb_err *err)
 		       nb_hint(err, "reinstall nestbox ('make install')");
 
 	nb_spec_init(&spec);
-	spec.need_full_map = true;
+	spec.id.need_full_map = true;
 	nb_set_root(&spec, NULL, err);
 	arg = nb_xasprintf("%s:/nestbox/dest", dir);
 	if (nb_set_bind(&spec, arg, err) < 0)
@@ -90,7 +90,7 @@ int nb_import(int argc, char **argv, struct nb_err *err)
 	cmd[2] = strcmp(image, "-") == 0 ? "-" : "/nestbox/image";
 	cmd[3] = "/nestbox/dest";
 	cmd[4] = NULL;
-	spec.argv = cmd;
+	spec.proc.argv = cmd;
 	if (nb_spec_finish(&spec, err) < 0)
 		goto out;
 	rc = nb_launch(&spec, err);
@@ -99,7 +99,7 @@ int nb_import(int argc, char **argv, struct nb_err *err)
 		nb_hint(err, "the messages above say why; the directory may hold a partial tree");
 	}
 out:
-	spec.argv = NULL;
+	spec.proc.argv = NULL;
 	nb_spec_release(&spec);
 	return rc;
 }

@@ -75,7 +75,7 @@ static pid_t spawn(struct nb_init *in, struct ends *e, struct nb_err *err)
 
 	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
 		return nb_fail(err, errno, "cannot create the pipes to the payload");
-	if (in->payload.spec->disable_userns && (pipe2(up, O_CLOEXEC) < 0 || pipe2(down, O_CLOEXEC) < 0))
+	if (in->nested && (pipe2(up, O_CLOEXEC) < 0 || pipe2(down, O_CLOEXEC) < 0))
 		return nb_fail(err, errno, "cannot create the pipes for --disable-userns");
 	c->ready_w = ready[1], c->go_r = go[0], c->nest_w = up[1], c->nest_r = down[0];
 	*e = (struct ends){ ready[0], go[1], up[0], down[1] };

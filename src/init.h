@@ -17,6 +17,7 @@ struct nb_init {
 	int err_w;      /* the error pipe, for init's own failures */
 	int devnull;    /* /dev/null, opened before the view hid the host's */
 	bool pid1;      /* false with --share=pid: a subreaper, not pid 1 */
+	bool nested;    /* --disable-userns: the payload enters a namespace init maps */
 	pid_t parent;   /* the supervisor, when it is visible (subreaper) */
 };
 

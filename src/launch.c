@@ -17,6 +17,7 @@
 
 #include "child.h"
 #include "init.h"
+#include "report.h"
 #include "status.h"
 #include "util.h"
 
@@ -75,15 +76,15 @@ static unsigned long clone_flags(const struct nb_spec *spec)
 	 * user namespace first, and it owns every other new namespace. */
 	unsigned long f = CLONE_NEWUSER | CLONE_NEWNS;
 
-	if (!(spec->shared & NB_NS_PID))
+	if (!(spec->ns.shared & NB_NS_PID))
 		f |= CLONE_NEWPID;
-	if (!(spec->shared & NB_NS_NET))
+	if (!(spec->ns.shared & NB_NS_NET))
 		f |= CLONE_NEWNET;
-	if (!(spec->shared & NB_NS_IPC))
+	if (!(spec->ns.shared & NB_NS_IPC))
 		f |= CLONE_NEWIPC;
-	if (!(spec->shared & NB_NS_UTS))
+	if (!(spec->ns.shared & NB_NS_UTS))
 		f |= CLONE_NEWUTS;
-	if (!(spec->shared & NB_NS_CGROUP))
+	if (!(spec->ns.shared & NB_NS_CGROUP))
 		f |= CLONE_NEWCGROUP;
 	return f;
 }
@@ -92,8 +93,9 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 {
 	const struct nb_child c = {
 		.spec = spec, .caps = &sb->caps, .filter = sb->filter, .user_name = sb->plan.user_name,
+		.resolv_conf = spec->net.mode == NB_NET_SLIRP ? nb_slirp_resolv_conf(&spec->net) : NULL,
 		.parent = sb->parent, .sync_r = sb->sync_r, .err_w = sb->err_w,
-		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->info_fd, spec->json_status_fd },
+		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd },
 		.late_cgroupns = sb->late_cgroupns,
 	};
 
@@ -160,11 +162,11 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
  * signal) and, with a leaf, --share=pid (which has no PID namespace). */
 static int watchdog_start(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
 {
-	if (!spec->die_with_parent)
+	if (!spec->life.die_with_parent)
 		return 0;
-	if (spec->as_pid1)
+	if (spec->life.as_pid1)
 		return nb_watchdog_start(&sb->watchdog, sb->pidfd, -1, err);
-	if ((spec->shared & NB_NS_PID) && sb->cg.active) {
+	if ((spec->ns.shared & NB_NS_PID) && sb->cg.active) {
 		sb->kill_fd = nb_cgroup_kill_fd(&sb->cg);
 		return nb_watchdog_start(&sb->watchdog, -1, sb->kill_fd, err);
 	}
@@ -215,7 +217,7 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 		}
 		/* Without a new session the terminal's signals reached the whole
 		 * process group already; pass on only those sent to nestbox. */
-		if (spec->new_session || si.ssi_code != SI_KERNEL)
+		if (spec->proc.new_session || si.ssi_code != SI_KERNEL)
 			kill(sb->pid, (int)si.ssi_signo);
 	}
 	/* Every writer is gone now, so this read cannot block. */
@@ -232,47 +234,79 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 	return nb_exit_code(status);
 }
 
+/* The capability sets as capsh --print would show them, on request. */
+static void print_caps(const struct nb_capset *caps, uint32_t uid)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	nb_caps_print(caps, uid, f);
+	fclose(f);
+	nb_output(text);
+	free(text);
+}
+
+/* --stats and --json-status-fd's last line, from the real status; as
+ * bwrap, an exit code only for a command that ran. */
+static void report_exit(const struct nb_spec *spec, int rc, const struct nb_cgroup_stats *st)
+{
+	char json[640];
+
+	if (rc < 0)
+		return;
+	nb_status_exit_json(rc, st, spec->limits.stats, json, sizeof json);
+	if (spec->limits.stats) {
+		strcat(json, "\n");
+		nb_output(json);
+		json[strlen(json) - 1] = '\0';
+	}
+	if (spec->report.json_status_fd >= 0)
+		nb_status_exit(spec->report.json_status_fd, json);
+}
+
 int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 {
 	_cleanup_(sandbox_release) struct nb_sandbox sb = NB_SANDBOX_INIT;
+	bool want_ns = spec->report.info_fd >= 0 || spec->report.json_status_fd >= 0;
+	struct nb_cgroup_stats stats;
 	struct nb_status status;
-	char stats[512] = "";
 	int rc;
 
-	TRY(nb_idmap_plan(spec, &sb.plan, err));       /* validate ids before any process exists */
-	TRY(nb_caps_resolve(spec, &sb.caps, err));     /* and the exact capability sets */
-	if (spec->print_caps)
-		nb_caps_print(&sb.caps, spec->uid, stderr);
-	TRY(nb_seccomp_prepare(&(struct nb_seccomp_opts){ .policy = spec->seccomp,
-							  .log = spec->seccomp_log,
-							  .allow_userns = spec->allow_userns },
+	nb_report_set_verbose(spec->report.verbose);
+	TRY(nb_idmap_plan(&spec->id, &sb.plan, err)); /* validate ids before any process exists */
+	TRY(nb_caps_resolve(&spec->priv, spec->id.uid, &sb.caps, err)); /* and the exact capability sets */
+	if (spec->priv.print_caps)
+		print_caps(&sb.caps, spec->id.uid);
+	TRY(nb_seccomp_prepare(&(struct nb_seccomp_opts){ .policy = spec->priv.seccomp,
+							  .log = spec->priv.seccomp_log,
+							  .allow_userns = spec->priv.allow_userns },
 			       &sb.filter, err));      /* a bad policy fails here, with file:line */
-	TRY(nb_slirp_prepare(spec, &sb.slirp, err));  /* slirp4netns, tun and free ports */
-	TRY(nb_cgroup_prepare(spec, &sb.cg, err));     /* leaf + limits, before the child exists */
-	if (spec->net == NB_NET_HOST)
-		fprintf(stderr, "nestbox: warning: with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)\n");
+	TRY(nb_slirp_prepare(&spec->net, &sb.slirp, err)); /* slirp4netns, tun and free ports */
+	TRY(nb_cgroup_prepare(&spec->limits, &sb.cg, err)); /* leaf + limits, before the child exists */
+	if (spec->net.mode == NB_NET_HOST)
+		nb_warn("with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)");
 	TRY(block_signals(&sb, err));                  /* nothing is lost before supervise() */
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(watchdog_start(spec, &sb, err));           /* kills the sandbox if we die */
-	TRY(nb_idmap_apply(&sb.plan, sb.pid, spec->verbose, err)); /* child waits meanwhile */
-	TRY(nb_slirp_start(spec, &sb.slirp, sb.pid, err));        /* joins the child's namespaces */
-	if (spec->info_fd >= 0 || spec->json_status_fd >= 0)
+	TRY(nb_idmap_apply(&sb.plan, sb.pid, err));    /* child waits meanwhile */
+	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
+	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
-	TRY(child_release(&sb, spec->net != NB_NET_SLIRP, err));  /* child: view, while slirp starts */
-	if (spec->net == NB_NET_SLIRP) {
-		TRY(nb_slirp_ready(spec, &sb.slirp, spec->verbose, err)); /* network up, ports published */
+	TRY(child_release(&sb, spec->net.mode != NB_NET_SLIRP, err)); /* child: view, while slirp starts */
+	if (spec->net.mode == NB_NET_SLIRP) {
+		TRY(nb_slirp_ready(&spec->net, &sb.slirp, err)); /* network up, ports published */
 		TRY(child_release(&sb, true, err));    /* child: init, identity, exec */
 	}
-	if (spec->info_fd >= 0)
-		nb_status_info(&status, spec, sb.slirp.ports, spec->info_fd, true);
-	if (spec->json_status_fd >= 0)
-		nb_status_info(&status, spec, sb.slirp.ports, spec->json_status_fd, false);
+	if (spec->report.info_fd >= 0)
+		nb_status_info(&status, &spec->net, sb.slirp.ports, spec->report.info_fd, true);
+	if (spec->report.json_status_fd >= 0)
+		nb_status_info(&status, &spec->net, sb.slirp.ports, spec->report.json_status_fd, false);
 	rc = supervise(spec, &sb, err);                /* forward signals, collect the status */
-	nb_cgroup_finish(spec, &sb.cg, rc, stats, sizeof stats); /* kill the rest, stats */
-	if (spec->stats && rc >= 0)
-		fprintf(stderr, "%s\n", stats[0] ? stats : "{\"exit-code\": 0, \"note\": \"no cgroup leaf: no stats\"}");
-	/* As bwrap: an exit code only for a command that ran. */
-	if (spec->json_status_fd >= 0 && rc >= 0)
-		nb_status_exit(spec->json_status_fd, rc, stats);
+	nb_cgroup_finish(&spec->limits, &sb.cg, rc, spec->limits.stats || spec->report.json_status_fd >= 0,
+			 &stats);                      /* kill the rest, count */
+	report_exit(spec, rc, &stats);
 	return rc;
 }

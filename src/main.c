@@ -9,6 +9,7 @@
 #include "launch.h"
 #include "lifetime.h"
 #include "options.h"
+#include "report.h"
 #include "spec.h"
 
 #ifndef NB_VERSION
@@ -31,12 +32,9 @@ static void usage(FILE *out)
 
 static int report(const struct nb_err *err)
 {
-	char line[sizeof err->msg + sizeof err->hint + 256];
-
-	nb_err_format(err, line, sizeof line);
-	fprintf(stderr, "nestbox: %s\n", line);
-	return err->status ? err->status : NB_EXIT_FAIL;
+	return nb_report_error(err);
 }
+
 
 /* A closed stdin/stdout/stderr would let a pipe take fd 0-2 and carry the
  * payload's output somewhere unexpected. */
@@ -71,7 +69,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	rc = nb_spec_finish(&spec, &err);
 	/* bubblewrap's meaning: the sandbox dies when its caller does. */
-	if (rc == 0 && spec.die_with_parent)
+	if (rc == 0 && spec.life.die_with_parent)
 		rc = nb_die_with_caller(caller, &err);
 	if (rc == 0)
 		rc = nb_launch(&spec, &err);
@@ -82,17 +80,18 @@ static int cmd_run(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
+	struct nb_err err = { 0 };
 
 	caller = getppid();
 	ensure_std_fds();
-	if (!cmd) {
-		usage(stderr);
-		return NB_EXIT_FAIL;
-	}
+	nb_report_set_handler(nb_report_stderr, NULL);
+	if (!cmd)
+		return report((nb_fail_hint(&err, 0, "nestbox run [OPTIONS] [--] COMMAND [ARGS...]; see 'nestbox --help'",
+					    "no command given"),
+			       &err));
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "import") == 0) {
-		struct nb_err err = { 0 };
 		int rc = nb_import(argc - 1, argv + 1, &err);
 		return rc < 0 ? report(&err) : rc;
 	}
@@ -103,14 +102,12 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		if (argc > 2 && strcmp(argv[2], "run") == 0)
 			nb_options_help(stdout);
-		else if (argc > 2) {
-			fprintf(stderr, "nestbox: no help for '%s' (hint: try 'nestbox help run')\n", argv[2]);
-			return NB_EXIT_FAIL;
-		} else
+		else if (argc > 2)
+			return report((nb_fail_hint(&err, 0, "try 'nestbox help run'", "no help for '%s'", argv[2]), &err));
+		else
 			usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "nestbox: unknown command '%s' (hint: try 'nestbox run -- %s', or 'nestbox --help')\n",
-		cmd, cmd);
-	return NB_EXIT_FAIL;
+	nb_fail(&err, 0, "unknown command '%s'", cmd);
+	return report((nb_hint(&err, "try 'nestbox run -- %s', or 'nestbox --help'", cmd), &err));
 }

@@ -23,11 +23,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "slirp.h"
 #include "util.h"
 
 struct view {
-	const struct nb_spec *spec;
+	const struct nb_view_env *env;
+	const struct nb_view *spec; /* env->view */
 	int host;          /* O_PATH: the host's root, at /oldroot */
 	int root;          /* O_PATH: the root being built, at /newroot */
 	unsigned n_staged; /* files and dirs made in the staging root */
@@ -288,7 +288,7 @@ static int make_proc(struct view *v, const char *dest, const char *opt)
 
 	/* The host's proc cannot be mounted anew from a user namespace, so
 	 * --share=pid gets a bind of it. */
-	if (v->spec->shared & NB_NS_PID)
+	if (v->env->shared & NB_NS_PID)
 		TRY(bind_host(v, "/proc", dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false, opt));
 	else if (mount_fs(v, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, dest, opt) < 0)
 		return v->err->errnum == EPERM
@@ -296,7 +296,7 @@ static int make_proc(struct view *v, const char *dest, const char *opt)
 			       : -1;
 	/* The kernel mounts a new proc only where an unmasked one is visible,
 	 * so a sandbox meant to hold nested sandboxes leaves it unmasked. */
-	if (v->spec->allow_userns)
+	if (v->env->allow_userns)
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(ro); i++) {
 		_cleanup_free_ char *p = join(dest, ro[i]);
@@ -352,7 +352,7 @@ static int make_sys(struct view *v)
 	static const char *const hidden[] = { "/sys/firmware", "/sys/devices/virtual/powercap" };
 	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	const char *opt = "the /sys view";
-	bool own = !(v->spec->shared & NB_NS_NET);
+	bool own = !(v->env->shared & NB_NS_NET);
 
 	/* The kernel refuses a new sysfs where the one it sees is partly
 	 * masked ("too revealing"), as inside Docker: bind that one then. */
@@ -365,11 +365,11 @@ static int make_sys(struct view *v)
 		TRY(bind_host(v, "/sys", "/sys", ro, false, opt));
 	/* For the same rule, a sandbox meant to hold nested ones leaves its
 	 * sysfs unmasked, as it does its proc. */
-	for (size_t i = 0; i < ARRAY_SIZE(hidden) && !v->spec->allow_userns; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(hidden) && !v->env->allow_userns; i++)
 		TRY(mask(v, hidden[i], false, opt));
 	if (!own)
 		return 0;
-	if (v->spec->shared & NB_NS_CGROUP)
+	if (v->env->shared & NB_NS_CGROUP)
 		return bind_host(v, "/sys/fs/cgroup", "/sys/fs/cgroup", ro, true, opt);
 	return mount_fs(v, "cgroup2", NULL, ro, "/sys/fs/cgroup", opt);
 }
@@ -658,7 +658,7 @@ static int add_identity(struct view *v, const char *name, uint32_t id, const cha
 
 static int identity_files(struct view *v, const char *name)
 {
-	const struct nb_spec *s = v->spec;
+	const struct nb_view_env *s = v->env;
 	const char *home = getenv("HOME");
 	_cleanup_free_ char *pw = NULL, *gr = NULL;
 
@@ -713,8 +713,8 @@ static int default_view(struct view *v)
 		char uid[16], gid[16];
 		const char *o[] = { "mode", "0700", "uid", uid, "gid", gid, NULL };
 
-		snprintf(uid, sizeof uid, "%u", v->spec->uid);
-		snprintf(gid, sizeof gid, "%u", v->spec->gid);
+		snprintf(uid, sizeof uid, "%u", v->env->uid);
+		snprintf(gid, sizeof gid, "%u", v->env->gid);
 		if (strstr(home, "/..") == NULL)
 			TRY(mount_fs(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, home, opt));
 	}
@@ -732,7 +732,7 @@ static int rootfs_view(struct view *v)
 	TRY(make_dev(v, "/dev", opt));
 	TRY(make_sys(v));
 	/* With the host's network the host's resolver applies. */
-	if (v->spec->shared & NB_NS_NET) {
+	if (v->env->shared & NB_NS_NET) {
 		_cleanup_close_ int fd = -1;
 		if (open_src(v, "/etc/resolv.conf", O_PATH, &fd) == 0)
 			TRY(bind_fd(v, fd, "/etc/resolv.conf",
@@ -802,9 +802,10 @@ static int leave_staging(struct view *v)
 	return 0;
 }
 
-int nb_mounts_setup(const struct nb_spec *spec, const char *user_name, struct nb_err *err)
+int nb_mounts_setup(const struct nb_view_env *env, struct nb_err *err)
 {
-	struct view v = { .spec = spec, .host = -1, .root = -1, .err = err };
+	const struct nb_view *spec = env->view;
+	struct view v = { .env = env, .spec = spec, .host = -1, .root = -1, .err = err };
 	const char *home = getenv("HOME");
 	int rc = -1;
 
@@ -818,14 +819,12 @@ int nb_mounts_setup(const struct nb_spec *spec, const char *user_name, struct nb
 		goto out;
 	if ((spec->rootfs ? rootfs_view(&v) : default_view(&v)) < 0)
 		goto out;
-	if (identity_files(&v, user_name ? user_name : "user") < 0)
+	if (identity_files(&v, env->user_name ? env->user_name : "user") < 0)
 		goto out;
 	/* slirp's resolver (or --dns), never by touching the host's file. */
-	if (spec->net == NB_NET_SLIRP) {
-		_cleanup_free_ char *conf = nb_slirp_resolv_conf(spec);
-		if (bind_generated(&v, "/etc/resolv.conf", conf, strlen(conf), "--net=slirp") < 0)
-			goto out;
-	}
+	if (env->resolv_conf &&
+	    bind_generated(&v, "/etc/resolv.conf", env->resolv_conf, strlen(env->resolv_conf), "--net=slirp") < 0)
+		goto out;
 	if (spec->bind_cwd && bind_host(&v, spec->cwd, spec->cwd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false,
 				       "--bind-cwd") < 0)
 		goto out;

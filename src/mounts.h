@@ -5,10 +5,22 @@
 #ifndef NB_MOUNTS_H
 #define NB_MOUNTS_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "spec.h"
 
-/* Builds the view and pivots into it; the cwd is then inside the new root.
- * user_name names an identity entry added when the inside ids have none. */
-int nb_mounts_setup(const struct nb_spec *spec, const char *user_name, struct nb_err *err);
+/* The view, and what it needs from the rest of the sandbox. */
+struct nb_view_env {
+	const struct nb_view *view;
+	unsigned shared;          /* NB_NS_* kept from the host: /proc, /sys */
+	bool allow_userns;        /* /proc and /sys unmasked, for nested sandboxes */
+	uint32_t uid, gid;        /* the payload's, for /etc/passwd and $HOME */
+	const char *user_name;    /* the caller's name, for /etc/passwd */
+	const char *resolv_conf;  /* bound over /etc/resolv.conf, or NULL */
+};
+
+/* Builds the view and pivots into it; the cwd is then inside the new root. */
+int nb_mounts_setup(const struct nb_view_env *env, struct nb_err *err);
 
 #endif

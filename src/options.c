@@ -200,7 +200,7 @@ int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err 
 		if (spec->print_help)
 			return 0;
 	}
-	spec->argv = argv + optind;
+	spec->proc.argv = argv + optind;
 	return 0;
 }
 

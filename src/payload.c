@@ -84,7 +84,7 @@ static const char *env_get(char *const *env, const char *name)
 
 /* The caller's environment (PATH and TERM only, with --clearenv), PWD for
  * the start directory, then --env and --unsetenv in the order given. */
-static char **build_env(const struct nb_spec *s, const char *start_dir)
+static char **build_env(const struct nb_process *s, const char *start_dir)
 {
 	struct strv env;
 
@@ -105,7 +105,7 @@ static char **build_env(const struct nb_spec *s, const char *start_dir)
 	return env.v;
 }
 
-int nb_payload_prepare(const struct nb_spec *s, const char *start_dir, struct nb_exec *e, struct nb_err *err)
+int nb_payload_prepare(const struct nb_process *s, const char *start_dir, struct nb_exec *e, struct nb_err *err)
 {
 	struct strv argv;
 	const char *name = s->argv[0];
@@ -146,7 +146,7 @@ void nb_payload_release(struct nb_exec *e)
 
 /* Everything but 0, 1, 2 and --pass-fd closes at exec. Close-on-exec rather
  * than close, so the error pipe stays usable until exec succeeds. */
-static int mark_fds(const struct nb_spec *s, struct nb_err *err)
+static int mark_fds(const struct nb_process *s, struct nb_err *err)
 {
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return nb_fail_hint(err, errno, "nestbox needs Linux 5.11 or newer (close_range)",
@@ -215,7 +215,7 @@ static int wait_for_init(const struct nb_payload_chan *c, struct nb_err *err)
  * needs a capability comes before the one that gives it up. */
 _Noreturn void nb_payload_run(const struct nb_payload *p)
 {
-	const struct nb_spec *s = p->spec;
+	const struct nb_process *s = p->proc;
 	const struct nb_payload_chan *c = &p->chan;
 	struct nb_err err = { 0 };
 	sigset_t none;
@@ -234,11 +234,11 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 		nb_payload_fail(c->err_w, &err);
 	/* 3. Identity, keeping capabilities; then the bounding set and
 	 * securebits while CAP_SETPCAP is still held. */
-	if (nb_caps_apply_identity(p->caps, s->uid, s->gid, p->setgroups_ok, &err) < 0)
+	if (nb_caps_apply_identity(p->caps, p->uid, p->gid, p->setgroups_ok, &err) < 0)
 		nb_payload_fail(c->err_w, &err);
 	/* A change of credentials clears the parent-death signal: arm it
 	 * again, then make sure the parent did not go in between. */
-	if (c->parent >= 0 && s->die_with_parent) {
+	if (c->parent >= 0 && p->die_with_parent) {
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			nb_payload_fail(c->err_w, (nb_fail(&err, errno, "cannot set the parent-death signal"), &err));
 		if (c->parent > 0 && getppid() != c->parent)

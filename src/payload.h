@@ -36,7 +36,9 @@ struct nb_payload_chan {
 };
 
 struct nb_payload {
-	const struct nb_spec *spec;
+	const struct nb_process *proc;
+	uint32_t uid, gid;          /* its identity inside */
+	bool die_with_parent;
 	const struct nb_capset *caps;
 	const struct nb_seccomp *filter;
 	const struct nb_exec *exec;
@@ -46,7 +48,7 @@ struct nb_payload {
 
 /* Builds argv, envp and the PATH candidates, in the sandbox, before the
  * payload's process exists. start_dir: where the payload will start. */
-int nb_payload_prepare(const struct nb_spec *spec, const char *start_dir, struct nb_exec *out,
+int nb_payload_prepare(const struct nb_process *proc, const char *start_dir, struct nb_exec *out,
 		       struct nb_err *err);
 void nb_payload_release(struct nb_exec *e);
 

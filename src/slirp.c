@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "util.h"
 
 extern char **environ;
@@ -24,17 +25,17 @@ extern char **environ;
 #define READY_TIMEOUT_MS 10000
 
 /* The slirp network, and the addresses slirp4netns puts in it. */
-static uint32_t net_base(const struct nb_spec *spec)
+static uint32_t net_base(const struct nb_network *net)
 {
 	struct in_addr a = { htonl(0x0a000200) }; /* 10.0.2.0 */
 	uint32_t len = 24;
 
-	if (spec->cidr) {
+	if (net->cidr) {
 		char buf[INET_ADDRSTRLEN];
-		const char *slash = strchr(spec->cidr, '/');
-		size_t n = (size_t)(slash - spec->cidr);
+		const char *slash = strchr(net->cidr, '/');
+		size_t n = (size_t)(slash - net->cidr);
 
-		memcpy(buf, spec->cidr, n);
+		memcpy(buf, net->cidr, n);
 		buf[n] = '\0';
 		inet_pton(AF_INET, buf, &a);
 		len = (uint32_t)strtoul(slash + 1, NULL, 10);
@@ -42,17 +43,17 @@ static uint32_t net_base(const struct nb_spec *spec)
 	return ntohl(a.s_addr) & (len ? ~0u << (32 - len) : 0);
 }
 
-char *nb_slirp_resolv_conf(const struct nb_spec *spec)
+char *nb_slirp_resolv_conf(const struct nb_network *net)
 {
 	char *conf = nb_xstrdup(""), addr[INET_ADDRSTRLEN];
 
-	for (size_t i = 0; i < spec->n_dns; i++) {
-		char *next = nb_xasprintf("%snameserver %s\n", conf, spec->dns[i]);
+	for (size_t i = 0; i < net->n_dns; i++) {
+		char *next = nb_xasprintf("%snameserver %s\n", conf, net->dns[i]);
 		free(conf);
 		conf = next;
 	}
-	if (spec->n_dns == 0 && !spec->disable_dns) {
-		struct in_addr a = { htonl(net_base(spec) + 3) };
+	if (net->n_dns == 0 && !net->disable_dns) {
+		struct in_addr a = { htonl(net_base(net) + 3) };
 		inet_ntop(AF_INET, &a, addr, sizeof addr);
 		free(conf);
 		conf = nb_xasprintf("nameserver %s\n", addr);
@@ -99,9 +100,9 @@ static int check_port(const struct nb_publish *p, uint16_t *chosen, struct nb_er
 	return 0;
 }
 
-int nb_slirp_prepare(const struct nb_spec *spec, struct nb_slirp *s, struct nb_err *err)
+int nb_slirp_prepare(const struct nb_network *net, struct nb_slirp *s, struct nb_err *err)
 {
-	if (spec->net != NB_NET_SLIRP)
+	if (net->mode != NB_NET_SLIRP)
 		return 0;
 	s->path = nb_find_in_path("slirp4netns");
 	if (!s->path)
@@ -111,9 +112,9 @@ int nb_slirp_prepare(const struct nb_spec *spec, struct nb_slirp *s, struct nb_e
 		return nb_fail(err, errno, "--net=slirp: slirp4netns cannot open /dev/net/tun"),
 		       nb_hint(err, errno == ENOENT ? "load the tun module: 'modprobe tun'"
 						    : "an admin can make it usable as distributions ship it: 'chmod 0666 /dev/net/tun'");
-	s->ports = nb_xmalloc((spec->n_publish + 1) * sizeof *s->ports);
-	for (size_t i = 0; i < spec->n_publish; i++)
-		TRY(check_port(&spec->publish[i], &s->ports[i], err));
+	s->ports = nb_xmalloc((net->n_publish + 1) * sizeof *s->ports);
+	for (size_t i = 0; i < net->n_publish; i++)
+		TRY(check_port(&net->publish[i], &s->ports[i], err));
 	return 0;
 }
 
@@ -179,7 +180,7 @@ static int spawn_detached(struct spawn_req *r)
 	return r->rc;
 }
 
-int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, struct nb_err *err)
+int nb_slirp_start(const struct nb_network *net, struct nb_slirp *s, pid_t child, struct nb_err *err)
 {
 	char *argv[16], mtu[32], exitfd[32], readyfd[32], api[4200], cidr[64], pid[16];
 	_cleanup_close_ int hi_ex = -1, hi_rd = -1, hi_log = -1;
@@ -188,9 +189,9 @@ int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, 
 	int ex[2], rd[2], k = 0, rc;
 	sigset_t none;
 
-	if (spec->net != NB_NET_SLIRP)
+	if (net->mode != NB_NET_SLIRP)
 		return 0;
-	if (spec->n_publish)
+	if (net->n_publish)
 		TRY(make_sock_dir(s, err));
 	s->log = memfd_create("slirp4netns-log", MFD_CLOEXEC);
 	if (s->log < 0 || pipe2(ex, O_CLOEXEC) < 0)
@@ -202,7 +203,7 @@ int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, 
 	}
 	s->ready_r = rd[0];
 
-	snprintf(mtu, sizeof mtu, "--mtu=%u", spec->mtu ? spec->mtu : 65520);
+	snprintf(mtu, sizeof mtu, "--mtu=%u", net->mtu ? net->mtu : 65520);
 	snprintf(exitfd, sizeof exitfd, "--exit-fd=%d", 3);
 	snprintf(readyfd, sizeof readyfd, "--ready-fd=%d", 4);
 	snprintf(pid, sizeof pid, "%d", (int)child);
@@ -211,18 +212,18 @@ int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, 
 	argv[k++] = mtu;
 	argv[k++] = exitfd;
 	argv[k++] = readyfd;
-	if (!spec->allow_host_loopback)
+	if (!net->allow_host_loopback)
 		argv[k++] = "--disable-host-loopback";
 	/* Always: an older slirp4netns refuses these, and nb_slirp_ready()
 	 * says so, rather than running it unconfined. */
 	argv[k++] = "--enable-sandbox";
 	argv[k++] = "--enable-seccomp";
-	if (spec->ipv6)
+	if (net->ipv6)
 		argv[k++] = "--enable-ipv6";
-	if (spec->disable_dns)
+	if (net->disable_dns)
 		argv[k++] = "--disable-dns";
-	if (spec->cidr) {
-		snprintf(cidr, sizeof cidr, "--cidr=%s", spec->cidr);
+	if (net->cidr) {
+		snprintf(cidr, sizeof cidr, "--cidr=%s", net->cidr);
 		argv[k++] = cidr;
 	}
 	if (s->sock) {
@@ -260,7 +261,7 @@ int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, 
 	/* With --enable-sandbox slirp4netns makes its socket as the sandbox's
 	 * root, a subordinate uid: umask 0 lets the caller connect, and the
 	 * 0700 directory keeps everyone else out. */
-	if (spec->n_publish) {
+	if (net->n_publish) {
 		mode_t old = umask(0);
 		rc = posix_spawn(&s->pid, s->path, &fa, &attr, argv, environ);
 		umask(old);
@@ -315,12 +316,12 @@ static int api_call(const struct nb_slirp *s, const char *req, char *reply, size
 	return 0;
 }
 
-static int publish(const struct nb_spec *spec, struct nb_slirp *s, bool verbose, struct nb_err *err)
+static int publish(const struct nb_network *net, struct nb_slirp *s, struct nb_err *err)
 {
-	for (size_t i = 0; i < spec->n_publish; i++) {
-		const struct nb_publish *p = &spec->publish[i];
+	for (size_t i = 0; i < net->n_publish; i++) {
+		const struct nb_publish *p = &net->publish[i];
 		char req[512], reply[1024], guest[INET_ADDRSTRLEN];
-		struct in_addr g = { htonl(net_base(spec) + 100) };
+		struct in_addr g = { htonl(net_base(net) + 100) };
 
 		/* Always with "proto": slirp4netns 1.2.0 crashes without it. And
 		 * name the guest: libslirp's own default is its DHCP address. */
@@ -331,9 +332,8 @@ static int publish(const struct nb_spec *spec, struct nb_slirp *s, bool verbose,
 		TRY(api_call(s, req, reply, sizeof reply, err));
 		if (!strstr(reply, "\"return\""))
 			return nb_fail(err, 0, "--publish %s: slirp4netns refused: %s", p->text, reply);
-		if (verbose)
-			fprintf(stderr, "nestbox: published %s %s:%u -> sandbox port %u\n", p->udp ? "udp" : "tcp",
-				p->host_addr, s->ports[i], p->guest_port);
+		nb_verbose("published %s %s:%u -> sandbox port %u", p->udp ? "udp" : "tcp", p->host_addr, s->ports[i],
+			   p->guest_port);
 	}
 	return 0;
 }
@@ -349,19 +349,19 @@ static void remove_sock(struct nb_slirp *s)
 	s->sock = s->dir = NULL;
 }
 
-int nb_slirp_ready(const struct nb_spec *spec, struct nb_slirp *s, bool verbose, struct nb_err *err)
+int nb_slirp_ready(const struct nb_network *net, struct nb_slirp *s, struct nb_err *err)
 {
 	struct pollfd pfd = { s->ready_r, POLLIN, 0 };
 	char c = 0, log[1024];
 	int r;
 
-	if (spec->net != NB_NET_SLIRP)
+	if (net->mode != NB_NET_SLIRP)
 		return 0;
 	do
 		r = poll(&pfd, 1, READY_TIMEOUT_MS);
 	while (r < 0 && errno == EINTR);
 	if (r > 0 && read(s->ready_r, &c, 1) == 1 && c == '1') {
-		r = spec->n_publish ? publish(spec, s, verbose, err) : 0;
+		r = net->n_publish ? publish(net, s, err) : 0;
 		/* Ports are added: nobody needs the socket any more, and a
 		 * SIGKILL of nestbox later cannot leave it behind. */
 		remove_sock(s);

@@ -25,16 +25,16 @@ struct nb_slirp {
 
 /* Before any process exists: find slirp4netns and check that it can run
  * here (/dev/net/tun), and that every host port to publish is free. */
-int nb_slirp_prepare(const struct nb_spec *spec, struct nb_slirp *s, struct nb_err *err);
+int nb_slirp_prepare(const struct nb_network *net, struct nb_slirp *s, struct nb_err *err);
 /* Starts slirp4netns on the child's namespaces; the child goes on with its
  * own set-up meanwhile. */
-int nb_slirp_start(const struct nb_spec *spec, struct nb_slirp *s, pid_t child, struct nb_err *err);
+int nb_slirp_start(const struct nb_network *net, struct nb_slirp *s, pid_t child, struct nb_err *err);
 /* Waits for the network, publishes the ports, removes the API socket. */
-int nb_slirp_ready(const struct nb_spec *spec, struct nb_slirp *s, bool verbose, struct nb_err *err);
+int nb_slirp_ready(const struct nb_network *net, struct nb_slirp *s, struct nb_err *err);
 void nb_slirp_release(struct nb_slirp *s);
 
 /* The sandbox's resolv.conf for --net=slirp (malloc'd), from --dns, or the
  * slirp DNS address of the network unless --disable-dns. */
-char *nb_slirp_resolv_conf(const struct nb_spec *spec);
+char *nb_slirp_resolv_conf(const struct nb_network *net);
 
 #endif

@@ -20,32 +20,32 @@
 
 int nb_set_cap_add(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return nb_caps_parse_list("--cap-add", arg, &s->cap_add, NULL, err);
+	return nb_caps_parse_list("--cap-add", arg, &s->priv.cap_add, NULL, err);
 }
 
 int nb_set_cap_drop(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return nb_caps_parse_list("--cap-drop", arg, &s->cap_drop, &s->cap_drop_all, err);
+	return nb_caps_parse_list("--cap-drop", arg, &s->priv.cap_drop, &s->priv.cap_drop_all, err);
 }
 
 int nb_set_caps(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	TRY(nb_caps_parse_text(arg, &s->caps_e, &s->caps_p, &s->caps_i, err));
-	s->caps_set = true;
+	TRY(nb_caps_parse_text(arg, &s->priv.caps_e, &s->priv.caps_p, &s->priv.caps_i, err));
+	s->priv.caps_set = true;
 	return 0;
 }
 
 int nb_set_inh(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	s->inh = 0;
-	TRY(nb_caps_parse_list("--inh", arg, &s->inh, NULL, err));
-	s->inh_set = true;
+	s->priv.inh = 0;
+	TRY(nb_caps_parse_list("--inh", arg, &s->priv.inh, NULL, err));
+	s->priv.inh_set = true;
 	return 0;
 }
 
 int nb_set_ambient(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return nb_caps_parse_list("--ambient", arg, &s->ambient, NULL, err);
+	return nb_caps_parse_list("--ambient", arg, &s->priv.ambient, NULL, err);
 }
 
 int nb_set_secbits(struct nb_spec *s, const char *arg, struct nb_err *err)
@@ -54,43 +54,43 @@ int nb_set_secbits(struct nb_spec *s, const char *arg, struct nb_err *err)
 	unsigned long v;
 
 	if (strcmp(arg, "locked") == 0) {
-		s->secbits = NB_SECBITS_LOCKED;
+		s->priv.secbits = NB_SECBITS_LOCKED;
 		return 0;
 	}
 	v = strtoul(arg, &end, 0);
 	if (!*arg || *end || v > 0xff)
 		return nb_fail(err, 0, "--secbits: '%s' is not 'locked' or a number up to 0xff", arg);
-	s->secbits = (int)v;
+	s->priv.secbits = (int)v;
 	return 0;
 }
 
-FLAG_SETTER(nb_set_allow_new_privs, allow_new_privs, true)
-FLAG_SETTER(nb_set_print_caps, print_caps, true)
+FLAG_SETTER(nb_set_allow_new_privs, priv.allow_new_privs, true)
+FLAG_SETTER(nb_set_print_caps, priv.print_caps, true)
 
 int nb_set_seccomp(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	if (!*arg)
 		return nb_fail(err, 0, "--seccomp: give default, unconfined or a policy file");
-	free(s->seccomp);
-	s->seccomp = strcmp(arg, "default") == 0 || strcmp(arg, "unconfined") == 0 ? nb_xstrdup(arg)
+	free(s->priv.seccomp);
+	s->priv.seccomp = strcmp(arg, "default") == 0 || strcmp(arg, "unconfined") == 0 ? nb_xstrdup(arg)
 										    : nb_abs_src(arg);
 	return 0;
 }
 
-FLAG_SETTER(nb_set_seccomp_log, seccomp_log, true)
-FLAG_SETTER(nb_set_allow_userns, allow_userns, true)
-FLAG_SETTER(nb_set_disable_userns, disable_userns, true)
+FLAG_SETTER(nb_set_seccomp_log, priv.seccomp_log, true)
+FLAG_SETTER(nb_set_allow_userns, priv.allow_userns, true)
+FLAG_SETTER(nb_set_disable_userns, priv.disable_userns, true)
 
 /* --- networking --------------------------------------------------------- */
 
 int nb_set_net(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	if (strcmp(arg, "none") == 0)
-		s->net = NB_NET_NONE;
+		s->net.mode = NB_NET_NONE;
 	else if (strcmp(arg, "slirp") == 0)
-		s->net = NB_NET_SLIRP;
+		s->net.mode = NB_NET_SLIRP;
 	else if (strcmp(arg, "host") == 0)
-		s->net = NB_NET_HOST;
+		s->net.mode = NB_NET_HOST;
 	else
 		return nb_fail(err, 0, "--net: unknown mode '%s'", arg),
 		       nb_hint(err, "use --net=none (only lo), --net=slirp (user-mode networking) or --net=host");
@@ -100,7 +100,7 @@ int nb_set_net(struct nb_spec *s, const char *arg, struct nb_err *err)
 int nb_set_mtu(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	/* slirp4netns accepts 1280 (IPv6's minimum) up to 65521. */
-	if (nb_parse_u32(arg, 65521, &s->mtu) < 0 || s->mtu < 1280)
+	if (nb_parse_u32(arg, 65521, &s->net.mtu) < 0 || s->net.mtu < 1280)
 		return nb_fail(err, 0, "--mtu: '%s' is not a number from 1280 to 65521", arg);
 	return 0;
 }
@@ -118,8 +118,8 @@ int nb_set_cidr(struct nb_spec *s, const char *arg, struct nb_err *err)
 	addr[slash - arg] = '\0';
 	if (inet_pton(AF_INET, addr, &a) != 1 || nb_parse_u32(slash + 1, 30, &len) < 0 || len < 8)
 		goto bad;
-	free(s->cidr);
-	s->cidr = nb_xstrdup(arg);
+	free(s->net.cidr);
+	s->net.cidr = nb_xstrdup(arg);
 	return 0;
 bad:
 	return nb_fail(err, 0, "--cidr: '%s' is not an IPv4 network such as 10.0.2.0/24", arg);
@@ -131,14 +131,14 @@ int nb_set_dns(struct nb_spec *s, const char *arg, struct nb_err *err)
 
 	if (inet_pton(AF_INET, arg, buf) != 1 && inet_pton(AF_INET6, arg, buf) != 1)
 		return nb_fail(err, 0, "--dns: '%s' is not an IP address", arg);
-	s->dns = nb_xrealloc(s->dns, (s->n_dns + 1) * sizeof *s->dns);
-	s->dns[s->n_dns++] = nb_xstrdup(arg);
+	s->net.dns = nb_xrealloc(s->net.dns, (s->net.n_dns + 1) * sizeof *s->net.dns);
+	s->net.dns[s->net.n_dns++] = nb_xstrdup(arg);
 	return 0;
 }
 
-FLAG_SETTER(nb_set_enable_ipv6, ipv6, true)
-FLAG_SETTER(nb_set_disable_dns, disable_dns, true)
-FLAG_SETTER(nb_set_allow_host_loopback, allow_host_loopback, true)
+FLAG_SETTER(nb_set_enable_ipv6, net.ipv6, true)
+FLAG_SETTER(nb_set_disable_dns, net.disable_dns, true)
+FLAG_SETTER(nb_set_allow_host_loopback, net.allow_host_loopback, true)
 
 static int parse_port(const char *s, size_t len, uint32_t min, uint16_t *out)
 {
@@ -196,8 +196,8 @@ int nb_set_publish(struct nb_spec *s, const char *arg, struct nb_err *err)
 	    parse_port(colon + 1, (size_t)(end - colon - 1), 1, &p.guest_port) < 0)
 		goto bad;
 	p.text = nb_xstrdup(arg);
-	s->publish = nb_xrealloc(s->publish, (s->n_publish + 1) * sizeof *s->publish);
-	s->publish[s->n_publish++] = p;
+	s->net.publish = nb_xrealloc(s->net.publish, (s->net.n_publish + 1) * sizeof *s->net.publish);
+	s->net.publish[s->net.n_publish++] = p;
 	return 0;
 bad:
 	nb_fail(err, 0, "--publish: cannot parse '%s'", arg);
@@ -218,20 +218,19 @@ static int status_fd(const char *opt, const char *arg, int *out, struct nb_err *
 
 int nb_set_info_fd(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return status_fd("--info-fd", arg, &s->info_fd, err);
+	return status_fd("--info-fd", arg, &s->report.info_fd, err);
 }
 
 int nb_set_json_status_fd(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return status_fd("--json-status-fd", arg, &s->json_status_fd, err);
+	return status_fd("--json-status-fd", arg, &s->report.json_status_fd, err);
 }
 
 /* --- resource limits ---------------------------------------------------- */
 
-bool nb_spec_has_limits(const struct nb_spec *s)
+bool nb_spec_has_limits(const struct nb_limits *l)
 {
-	return s->mem_max || s->mem_high || s->mem_swap_set || s->pids_max || s->cpu_quota || s->cpu_weight ||
-	       s->n_io_max;
+	return l->mem_max || l->mem_high || l->mem_swap_set || l->pids_max || l->cpu_quota || l->cpu_weight || l->n_io_max;
 }
 
 int nb_set_cgroup(struct nb_spec *s, const char *arg, struct nb_err *err)
@@ -240,7 +239,7 @@ int nb_set_cgroup(struct nb_spec *s, const char *arg, struct nb_err *err)
 
 	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
 		if (strcmp(arg, modes[i]) == 0) {
-			s->cgroup_mode = (enum nb_cgroup_mode)i;
+			s->limits.mode = (enum nb_cgroup_mode)i;
 			return 0;
 		}
 	return nb_fail(err, 0, "--cgroup: unknown mode '%s'", arg),
@@ -275,24 +274,24 @@ bad:
 
 int nb_set_memory(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return parse_size("--memory", arg, false, &s->mem_max, err);
+	return parse_size("--memory", arg, false, &s->limits.mem_max, err);
 }
 
 int nb_set_memory_high(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return parse_size("--memory-high", arg, false, &s->mem_high, err);
+	return parse_size("--memory-high", arg, false, &s->limits.mem_high, err);
 }
 
 int nb_set_memory_swap(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	TRY(parse_size("--memory-swap", arg, true, &s->mem_swap, err));
-	s->mem_swap_set = true;
+	TRY(parse_size("--memory-swap", arg, true, &s->limits.mem_swap, err));
+	s->limits.mem_swap_set = true;
 	return 0;
 }
 
 int nb_set_pids(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	if (nb_parse_u32(arg, 4194304, &s->pids_max) < 0 || s->pids_max == 0)
+	if (nb_parse_u32(arg, 4194304, &s->limits.pids_max) < 0 || s->limits.pids_max == 0)
 		return nb_fail(err, 0, "--pids: '%s' is not a number of processes from 1 to 4194304", arg);
 	return 0;
 }
@@ -305,13 +304,13 @@ int nb_set_cpus(struct nb_spec *s, const char *arg, struct nb_err *err)
 
 	if (end == arg || *end || !(v >= 0.01) || v > (double)(n > 0 ? n : 1024))
 		return nb_fail(err, 0, "--cpus: '%s' is not a number of CPUs from 0.01 to %ld", arg, n > 0 ? n : 1024L);
-	s->cpu_quota = (uint32_t)(v * 100000 + 0.5);
+	s->limits.cpu_quota = (uint32_t)(v * 100000 + 0.5);
 	return 0;
 }
 
 int nb_set_cpu_weight(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	if (nb_parse_u32(arg, 10000, &s->cpu_weight) < 0 || s->cpu_weight == 0)
+	if (nb_parse_u32(arg, 10000, &s->limits.cpu_weight) < 0 || s->limits.cpu_weight == 0)
 		return nb_fail(err, 0, "--cpu-weight: '%s' is not a weight from 1 to 10000", arg);
 	return 0;
 }
@@ -368,12 +367,12 @@ int nb_set_io_max(struct nb_spec *s, const char *arg, struct nb_err *err)
 		len += (size_t)snprintf(line + len, sizeof line - len, " %s=%llu", t, (unsigned long long)v);
 	}
 	free(copy);
-	s->io_max = nb_xrealloc(s->io_max, (s->n_io_max + 1) * sizeof *s->io_max);
-	s->io_max[s->n_io_max++] = nb_xstrdup(line);
+	s->limits.io_max = nb_xrealloc(s->limits.io_max, (s->limits.n_io_max + 1) * sizeof *s->limits.io_max);
+	s->limits.io_max[s->limits.n_io_max++] = nb_xstrdup(line);
 	return 0;
 bad:
 	return nb_fail(err, 0, "--io-max: cannot parse '%s'", arg),
 	       nb_hint(err, "the form is DEV:rbps=N,wbps=N,riops=N,wiops=N with DEV a block device or MAJ:MIN, e.g. /dev/sda:wbps=10M");
 }
 
-FLAG_SETTER(nb_set_stats, stats, true)
+FLAG_SETTER(nb_set_stats, limits.stats, true)

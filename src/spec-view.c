@@ -68,8 +68,8 @@ static struct nb_mount *add_mount(struct nb_spec *s, enum nb_mnt_kind kind, cons
 {
 	struct nb_mount *m;
 
-	s->mounts = nb_xrealloc(s->mounts, (s->n_mounts + 1) * sizeof *s->mounts);
-	m = &s->mounts[s->n_mounts++];
+	s->view.mounts = nb_xrealloc(s->view.mounts, (s->view.n_mounts + 1) * sizeof *s->view.mounts);
+	m = &s->view.mounts[s->view.n_mounts++];
 	memset(m, 0, sizeof *m);
 	m->kind = kind;
 	m->opt = opt;
@@ -217,7 +217,7 @@ int nb_set_dir(struct nb_spec *s, const char *arg, struct nb_err *err)
 		TRY(parse_mode("--dir", colon + 1, &mode, err));
 	TRY(clean_dest("--dir", d, &dest, err));
 	add_mount(s, NB_MNT_DIR, "--dir")->dest = dest;
-	s->mounts[s->n_mounts - 1].mode = mode;
+	s->view.mounts[s->view.n_mounts - 1].mode = mode;
 	return 0;
 }
 
@@ -263,14 +263,14 @@ int nb_set_overlay(struct nb_spec *s, const char *arg, struct nb_err *err)
 		return nb_fail(err, 0, "--overlay: '%s' names no lower directory", arg);
 	}
 	add_mount(s, NB_MNT_OVERLAY, "--overlay")->dest = dest;
-	s->mounts[s->n_mounts - 1].src = abs;
+	s->view.mounts[s->view.n_mounts - 1].src = abs;
 	return 0;
 }
 
 static int set_overlay_dir(struct nb_spec *s, const char *arg, bool upper, struct nb_err *err)
 {
 	const char *opt = upper ? "--overlay-upper" : "--overlay-work";
-	struct nb_mount *m = s->n_mounts ? &s->mounts[s->n_mounts - 1] : NULL;
+	struct nb_mount *m = s->view.n_mounts ? &s->view.mounts[s->view.n_mounts - 1] : NULL;
 	char **field;
 
 	if (!m || m->kind != NB_MNT_OVERLAY)
@@ -295,11 +295,11 @@ int nb_set_overlay_work(struct nb_spec *s, const char *arg, struct nb_err *err)
 int nb_set_rootfs(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	(void)err;
-	free(s->rootfs);
-	s->rootfs = nb_abs_src(arg);
+	free(s->view.rootfs);
+	s->view.rootfs = nb_abs_src(arg);
 	return 0;
 }
 
-FLAG_SETTER(nb_set_read_only, read_only, true)
-FLAG_SETTER(nb_set_bind_cwd, bind_cwd, true)
+FLAG_SETTER(nb_set_read_only, view.read_only, true)
+FLAG_SETTER(nb_set_bind_cwd, view.bind_cwd, true)
 

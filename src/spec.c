@@ -15,55 +15,55 @@
 void nb_spec_init(struct nb_spec *spec)
 {
 	memset(spec, 0, sizeof *spec);
-	spec->map_mode = NB_MAP_AUTO;
-	spec->new_session = true;
-	spec->die_with_parent = true;
-	spec->secbits = -1;
-	spec->info_fd = -1;
-	spec->json_status_fd = -1;
+	spec->id.map_mode = NB_MAP_AUTO;
+	spec->proc.new_session = true;
+	spec->life.die_with_parent = true;
+	spec->priv.secbits = -1;
+	spec->report.info_fd = -1;
+	spec->report.json_status_fd = -1;
 }
 
 void nb_spec_release(struct nb_spec *spec)
 {
-	for (size_t i = 0; i < spec->n_env; i++)
-		free(spec->env[i].arg);
-	free(spec->env);
-	free(spec->uid_map);
-	free(spec->gid_map);
-	free(spec->pass_fds);
-	free(spec->hostname);
-	free(spec->argv0);
-	free(spec->chdir);
-	for (size_t i = 0; i < spec->n_mounts; i++) {
-		free(spec->mounts[i].src);
-		free(spec->mounts[i].dest);
-		free(spec->mounts[i].size);
-		free(spec->mounts[i].upper);
-		free(spec->mounts[i].work);
+	for (size_t i = 0; i < spec->proc.n_env; i++)
+		free(spec->proc.env[i].arg);
+	free(spec->proc.env);
+	free(spec->id.uid_map);
+	free(spec->id.gid_map);
+	free(spec->proc.pass_fds);
+	free(spec->ns.hostname);
+	free(spec->proc.argv0);
+	free(spec->proc.chdir);
+	for (size_t i = 0; i < spec->view.n_mounts; i++) {
+		free(spec->view.mounts[i].src);
+		free(spec->view.mounts[i].dest);
+		free(spec->view.mounts[i].size);
+		free(spec->view.mounts[i].upper);
+		free(spec->view.mounts[i].work);
 	}
-	free(spec->mounts);
-	free(spec->rootfs);
-	free(spec->cwd);
-	free(spec->seccomp);
-	free(spec->cidr);
-	for (size_t i = 0; i < spec->n_io_max; i++)
-		free(spec->io_max[i]);
-	free(spec->io_max);
-	for (size_t i = 0; i < spec->n_dns; i++)
-		free(spec->dns[i]);
-	free(spec->dns);
-	for (size_t i = 0; i < spec->n_publish; i++)
-		free(spec->publish[i].text);
-	free(spec->publish);
+	free(spec->view.mounts);
+	free(spec->view.rootfs);
+	free(spec->view.cwd);
+	free(spec->priv.seccomp);
+	free(spec->net.cidr);
+	for (size_t i = 0; i < spec->limits.n_io_max; i++)
+		free(spec->limits.io_max[i]);
+	free(spec->limits.io_max);
+	for (size_t i = 0; i < spec->net.n_dns; i++)
+		free(spec->net.dns[i]);
+	free(spec->net.dns);
+	for (size_t i = 0; i < spec->net.n_publish; i++)
+		free(spec->net.publish[i].text);
+	free(spec->net.publish);
 	memset(spec, 0, sizeof *spec);
 }
 
 int nb_set_map(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	if (strcmp(arg, "auto") == 0)
-		s->map_mode = NB_MAP_AUTO;
+		s->id.map_mode = NB_MAP_AUTO;
 	else if (strcmp(arg, "single") == 0)
-		s->map_mode = NB_MAP_SINGLE;
+		s->id.map_mode = NB_MAP_SINGLE;
 	else
 		return nb_fail(err, 0, "--map: unknown mode '%s'", arg),
 		       nb_hint(err, "use --map=auto or --map=single");
@@ -103,27 +103,27 @@ bad:
 
 int nb_set_uid_map(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return add_range("--uid-map", arg, &s->uid_map, &s->n_uid_map, err);
+	return add_range("--uid-map", arg, &s->id.uid_map, &s->id.n_uid_map, err);
 }
 
 int nb_set_gid_map(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return add_range("--gid-map", arg, &s->gid_map, &s->n_gid_map, err);
+	return add_range("--gid-map", arg, &s->id.gid_map, &s->id.n_gid_map, err);
 }
 
 int nb_set_uid(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	if (nb_parse_u32(arg, UINT32_MAX - 1, &s->uid) < 0)
+	if (nb_parse_u32(arg, UINT32_MAX - 1, &s->id.uid) < 0)
 		return nb_fail(err, 0, "--uid: '%s' is not a numeric uid", arg);
-	s->uid_set = true;
+	s->id.uid_set = true;
 	return 0;
 }
 
 int nb_set_gid(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	if (nb_parse_u32(arg, UINT32_MAX - 1, &s->gid) < 0)
+	if (nb_parse_u32(arg, UINT32_MAX - 1, &s->id.gid) < 0)
 		return nb_fail(err, 0, "--gid: '%s' is not a numeric gid", arg);
-	s->gid_set = true;
+	s->id.gid_set = true;
 	return 0;
 }
 
@@ -131,8 +131,8 @@ int nb_set_root(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	(void)arg;
 	(void)err;
-	s->uid = s->gid = 0;
-	s->uid_set = s->gid_set = true;
+	s->id.uid = s->id.gid = 0;
+	s->id.uid_set = s->id.gid_set = true;
 	return 0;
 }
 
@@ -157,7 +157,7 @@ int nb_set_share(struct nb_spec *s, const char *arg, struct nb_err *err)
 		if (i == ARRAY_SIZE(ns_names))
 			return nb_fail(err, 0, "--share: unknown namespace '%s'", t),
 			       nb_hint(err, "choose from net, ipc, uts, pid, cgroup; the user and mount namespaces are always new");
-		s->shared |= ns_names[i].bit;
+		s->ns.shared |= ns_names[i].bit;
 	}
 	return 0;
 }
@@ -167,8 +167,8 @@ int nb_set_hostname(struct nb_spec *s, const char *arg, struct nb_err *err)
 	/* The kernel limit is HOST_NAME_MAX (64). */
 	if (!*arg || strlen(arg) > 64)
 		return nb_fail(err, 0, "--hostname: '%s' must be 1 to 64 characters", arg);
-	free(s->hostname);
-	s->hostname = nb_xstrdup(arg);
+	free(s->ns.hostname);
+	s->ns.hostname = nb_xstrdup(arg);
 	return 0;
 }
 
@@ -176,15 +176,15 @@ int nb_set_chdir(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	if (*arg != '/')
 		return nb_fail(err, 0, "--chdir: '%s' is not an absolute path", arg);
-	free(s->chdir);
-	s->chdir = nb_xstrdup(arg);
+	free(s->proc.chdir);
+	s->proc.chdir = nb_xstrdup(arg);
 	return 0;
 }
 
 static void add_env(struct nb_spec *s, enum nb_env_op op, const char *arg)
 {
-	s->env = nb_xrealloc(s->env, (s->n_env + 1) * sizeof *s->env);
-	s->env[s->n_env++] = (struct nb_envop){ op, nb_xstrdup(arg) };
+	s->proc.env = nb_xrealloc(s->proc.env, (s->proc.n_env + 1) * sizeof *s->proc.env);
+	s->proc.env[s->proc.n_env++] = (struct nb_envop){ op, nb_xstrdup(arg) };
 }
 
 int nb_set_env(struct nb_spec *s, const char *arg, struct nb_err *err)
@@ -209,24 +209,24 @@ int nb_set_clearenv(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	(void)arg;
 	(void)err;
-	s->clearenv = true;
+	s->proc.clearenv = true;
 	return 0;
 }
 
 int nb_set_argv0(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	(void)err;
-	free(s->argv0);
-	s->argv0 = nb_xstrdup(arg);
+	free(s->proc.argv0);
+	s->proc.argv0 = nb_xstrdup(arg);
 	return 0;
 }
 
-FLAG_SETTER(nb_set_new_session, new_session, true)
-FLAG_SETTER(nb_set_no_new_session, new_session, false)
-FLAG_SETTER(nb_set_die_with_parent, die_with_parent, true)
-FLAG_SETTER(nb_set_no_die_with_parent, die_with_parent, false)
-FLAG_SETTER(nb_set_as_pid1, as_pid1, true)
-FLAG_SETTER(nb_set_verbose, verbose, true)
+FLAG_SETTER(nb_set_new_session, proc.new_session, true)
+FLAG_SETTER(nb_set_no_new_session, proc.new_session, false)
+FLAG_SETTER(nb_set_die_with_parent, life.die_with_parent, true)
+FLAG_SETTER(nb_set_no_die_with_parent, life.die_with_parent, false)
+FLAG_SETTER(nb_set_as_pid1, life.as_pid1, true)
+FLAG_SETTER(nb_set_verbose, report.verbose, true)
 FLAG_SETTER(nb_set_help, print_help, true)
 
 int nb_set_pass_fd(struct nb_spec *s, const char *arg, struct nb_err *err)
@@ -240,69 +240,69 @@ int nb_set_pass_fd(struct nb_spec *s, const char *arg, struct nb_err *err)
 	if (fcntl((int)fd, F_GETFD) < 0)
 		return nb_fail(err, errno, "--pass-fd: %u", fd),
 		       nb_hint(err, "open it in the calling shell, e.g. '3<file'");
-	s->pass_fds = nb_xrealloc(s->pass_fds, (s->n_pass_fds + 1) * sizeof *s->pass_fds);
-	s->pass_fds[s->n_pass_fds++] = (int)fd;
+	s->proc.pass_fds = nb_xrealloc(s->proc.pass_fds, (s->proc.n_pass_fds + 1) * sizeof *s->proc.pass_fds);
+	s->proc.pass_fds[s->proc.n_pass_fds++] = (int)fd;
 	return 0;
 }
 
 int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 {
-	if (!spec->argv || !spec->argv[0])
+	if (!spec->proc.argv || !spec->proc.argv[0])
 		return nb_fail(err, 0, "no command given"),
 		       nb_hint(err, "nestbox run [OPTIONS] [--] COMMAND [ARGS...]");
-	if (!spec->uid_set)
-		spec->uid = (uint32_t)getuid();
-	if (!spec->gid_set)
-		spec->gid = (uint32_t)getgid();
-	if (spec->hostname && (spec->shared & NB_NS_UTS))
+	if (!spec->id.uid_set)
+		spec->id.uid = (uint32_t)getuid();
+	if (!spec->id.gid_set)
+		spec->id.gid = (uint32_t)getgid();
+	if (spec->ns.hostname && (spec->ns.shared & NB_NS_UTS))
 		return nb_fail(err, 0, "--hostname needs a private UTS namespace"),
 		       nb_hint(err, "drop 'uts' from --share");
-	if (spec->as_pid1 && (spec->shared & NB_NS_PID))
+	if (spec->life.as_pid1 && (spec->ns.shared & NB_NS_PID))
 		return nb_fail(err, 0, "--as-pid-1 needs a private PID namespace"),
 		       nb_hint(err, "drop 'pid' from --share");
-	for (size_t i = 0; i < spec->n_mounts; i++) {
-		const struct nb_mount *m = &spec->mounts[i];
+	for (size_t i = 0; i < spec->view.n_mounts; i++) {
+		const struct nb_mount *m = &spec->view.mounts[i];
 		if (m->kind == NB_MNT_OVERLAY && !m->upper != !m->work)
 			return nb_fail(err, 0, "--overlay ...:%s: --overlay-upper and --overlay-work go together", m->dest),
 			       nb_hint(err, "give both, or neither for a tmpfs upper");
 	}
-	if (spec->cgroup_mode == NB_CG_OFF && nb_spec_has_limits(spec))
+	if (spec->limits.mode == NB_CG_OFF && nb_spec_has_limits(&spec->limits))
 		return nb_fail(err, 0, "--cgroup=off cannot enforce the limits asked for"),
 		       nb_hint(err, "drop --cgroup=off, or the limits");
 	/* --share=net and --net=host are the same thing. */
-	if (spec->shared & NB_NS_NET) {
-		if (spec->net == NB_NET_SLIRP)
+	if (spec->ns.shared & NB_NS_NET) {
+		if (spec->net.mode == NB_NET_SLIRP)
 			return nb_fail(err, 0, "--net=slirp needs a private net namespace"),
 			       nb_hint(err, "drop 'net' from --share");
-		spec->net = NB_NET_HOST;
+		spec->net.mode = NB_NET_HOST;
 	}
-	if (spec->net == NB_NET_HOST)
-		spec->shared |= NB_NS_NET;
-	if (spec->net != NB_NET_SLIRP) {
-		const char *o = spec->n_publish ? "--publish" : spec->mtu ? "--mtu" : spec->cidr ? "--cidr" :
-				spec->ipv6 ? "--enable-ipv6" : spec->n_dns ? "--dns" : spec->disable_dns ? "--disable-dns" :
-				spec->allow_host_loopback ? "--allow-host-loopback" : NULL;
+	if (spec->net.mode == NB_NET_HOST)
+		spec->ns.shared |= NB_NS_NET;
+	if (spec->net.mode != NB_NET_SLIRP) {
+		const char *o = spec->net.n_publish ? "--publish" : spec->net.mtu ? "--mtu" : spec->net.cidr ? "--cidr" :
+				spec->net.ipv6 ? "--enable-ipv6" : spec->net.n_dns ? "--dns" : spec->net.disable_dns ? "--disable-dns" :
+				spec->net.allow_host_loopback ? "--allow-host-loopback" : NULL;
 		if (o)
 			return nb_fail(err, 0, "%s needs --net=slirp", o);
 	}
 	/* libslirp delivers a forwarded datagram from 10.0.2.2, the host's
 	 * loopback alias, and --disable-host-loopback drops the reply to it. */
-	for (size_t i = 0; i < spec->n_publish; i++)
-		if (spec->publish[i].udp && !spec->allow_host_loopback)
-			return nb_fail(err, 0, "--publish %s: slirp4netns can forward UDP only with --allow-host-loopback", spec->publish[i].text),
+	for (size_t i = 0; i < spec->net.n_publish; i++)
+		if (spec->net.publish[i].udp && !spec->net.allow_host_loopback)
+			return nb_fail(err, 0, "--publish %s: slirp4netns can forward UDP only with --allow-host-loopback", spec->net.publish[i].text),
 			       nb_hint(err, "it delivers the datagrams from 10.0.2.2 and drops the replies unless the host's loopback is reachable; add --allow-host-loopback, or publish TCP");
-	if (spec->allow_userns && spec->disable_userns)
+	if (spec->priv.allow_userns && spec->priv.disable_userns)
 		return nb_fail(err, 0, "--allow-userns and --disable-userns contradict each other");
-	if (spec->disable_userns && spec->as_pid1)
+	if (spec->priv.disable_userns && spec->life.as_pid1)
 		return nb_fail_hint(err, 0, "drop --as-pid-1", "--disable-userns needs nestbox's init");
-	if (spec->read_only && !spec->rootfs)
+	if (spec->view.read_only && !spec->view.rootfs)
 		return nb_fail(err, 0, "--read-only needs --rootfs"),
 		       nb_hint(err, "the default view is read-only already; use --remount-ro for other paths");
-	free(spec->cwd);
-	spec->cwd = getcwd(NULL, 0);
-	if (spec->bind_cwd && !spec->cwd)
+	free(spec->view.cwd);
+	spec->view.cwd = getcwd(NULL, 0);
+	if (spec->view.bind_cwd && !spec->view.cwd)
 		return nb_fail(err, errno, "--bind-cwd: cannot get the current directory");
-	if (spec->map_mode == NB_MAP_SINGLE && (spec->n_uid_map || spec->n_gid_map))
+	if (spec->id.map_mode == NB_MAP_SINGLE && (spec->id.n_uid_map || spec->id.n_gid_map))
 		return nb_fail(err, 0, "--map=single cannot be combined with --uid-map or --gid-map"),
 		       nb_hint(err, "a custom map is written by newuidmap/newgidmap; drop --map=single");
 	return 0;

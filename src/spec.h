@@ -1,7 +1,8 @@
-/* spec.h: struct nb_spec, the one plain description of a sandbox.
- * The command line and (later) profiles fill it only through the setters
- * below; the launcher only reads it. Nothing here touches the system,
- * except nb_spec_finish() looking up the caller's identity. */
+/* spec.h: struct nb_spec, the one plain description of a sandbox, in
+ * parts. The command line and profiles fill it only through the setters
+ * below; the launcher only reads it, and hands each module its part.
+ * Nothing here touches the system, except nb_spec_finish() looking up the
+ * caller's identity and working directory. */
 #ifndef NB_SPEC_H
 #define NB_SPEC_H
 
@@ -77,36 +78,37 @@ struct nb_mount {
 	char *upper, *work; /* overlay: NULL for a tmpfs upper */
 };
 
-struct nb_spec {
-	/* Identity inside, and how host ids are mapped. */
+/* The parts of a sandbox; each module is handed only the one it owns. */
+
+/* Who the payload is inside, and how host ids map (idmap.c, caps.c). */
+struct nb_identity {
 	enum nb_map_mode map_mode;
 	uint32_t uid, gid;
 	bool uid_set, gid_set;
 	bool need_full_map; /* nestbox import: falling back to one id is an error */
 	struct nb_idrange *uid_map, *gid_map; /* custom --uid-map/--gid-map */
 	size_t n_uid_map, n_gid_map;
+};
 
-	/* The filesystem view. */
+/* Namespaces (launch.c, child.c). */
+struct nb_namespaces {
+	unsigned shared; /* NB_NS_* bits kept from the host */
+	char *hostname;  /* NULL: the sandbox's own default */
+};
+
+/* The filesystem view (mounts.c). */
+struct nb_view {
 	char *rootfs;     /* NULL: the default view of the host */
 	bool read_only;   /* --read-only: the rootfs is mounted read-only */
 	bool bind_cwd;
 	struct nb_mount *mounts;
 	size_t n_mounts;
 	char *cwd;        /* the caller's cwd, for --bind-cwd and the start dir */
+};
 
-	/* Resource limits (cgroup.c); 0 means unset. */
-	enum nb_cgroup_mode cgroup_mode;
-	uint64_t mem_max, mem_high, mem_swap;
-	bool mem_swap_set;
-	uint32_t pids_max;
-	uint32_t cpu_quota;  /* microseconds per 100000 */
-	uint32_t cpu_weight;
-	char **io_max;       /* "MAJ:MIN rbps=N wbps=N ..." lines for io.max */
-	size_t n_io_max;
-	bool stats;
-
-	/* Networking (net.c). */
-	enum nb_net_mode net;
+/* Networking (net.c, slirp.c). */
+struct nb_network {
+	enum nb_net_mode mode;
 	uint32_t mtu;              /* slirp; 0 for the default 65520 */
 	char *cidr;                /* slirp; NULL for 10.0.2.0/24 */
 	bool ipv6;
@@ -116,27 +118,23 @@ struct nb_spec {
 	size_t n_dns;
 	struct nb_publish *publish;
 	size_t n_publish;
-	int info_fd;               /* -1, or where to write the JSON info */
-	int json_status_fd;        /* -1, or where to write JSON lines: info, then exit */
+};
 
-	/* Namespaces. */
-	unsigned shared; /* NB_NS_* bits kept from the host */
-	char *hostname;
+/* Resource limits (cgroup.c); 0 means unset. */
+struct nb_limits {
+	enum nb_cgroup_mode mode;
+	uint64_t mem_max, mem_high, mem_swap;
+	bool mem_swap_set;
+	uint32_t pids_max;
+	uint32_t cpu_quota;  /* microseconds per 100000 */
+	uint32_t cpu_weight;
+	char **io_max;       /* "MAJ:MIN rbps=N wbps=N ..." lines for io.max */
+	size_t n_io_max;
+	bool stats;
+};
 
-	/* The payload process. */
-	char **argv; /* NULL-terminated, borrowed from main's argv */
-	char *argv0;
-	char *chdir;
-	bool clearenv;
-	struct nb_envop *env;
-	size_t n_env;
-	bool new_session;
-	bool die_with_parent;
-	bool as_pid1;
-	int *pass_fds;
-	size_t n_pass_fds;
-
-	/* Privileges (caps.c), applied to the payload just before exec. */
+/* Privileges (caps.c, seccomp), applied to the payload just before exec. */
+struct nb_privileges {
 	uint64_t cap_add, cap_drop;
 	bool cap_drop_all;
 	bool caps_set;
@@ -151,10 +149,45 @@ struct nb_spec {
 	bool seccomp_log;
 	bool allow_userns;  /* nested user namespaces allowed */
 	bool disable_userns; /* nested user namespaces impossible, not only filtered */
+};
 
-	/* Front-end behaviour. */
+/* The payload process (payload.c). */
+struct nb_process {
+	char **argv; /* NULL-terminated, borrowed from main's argv */
+	char *argv0;
+	char *chdir;
+	bool clearenv;
+	struct nb_envop *env;
+	size_t n_env;
+	bool new_session;
+	int *pass_fds;
+	size_t n_pass_fds;
+};
+
+/* How the sandbox's life is tied to nestbox's (lifetime.c, child.c). */
+struct nb_lifetime {
+	bool die_with_parent;
+	bool as_pid1;
+};
+
+/* What nestbox tells its caller (status.c, report.c). */
+struct nb_report {
+	int info_fd;               /* -1, or where to write the JSON info */
+	int json_status_fd;        /* -1, or where to write JSON lines: info, then exit */
 	bool verbose;
-	bool print_help;
+};
+
+struct nb_spec {
+	struct nb_identity id;
+	struct nb_namespaces ns;
+	struct nb_view view;
+	struct nb_network net;
+	struct nb_limits limits;
+	struct nb_privileges priv;
+	struct nb_process proc;
+	struct nb_lifetime life;
+	struct nb_report report;
+	bool print_help;           /* the front end's, not the sandbox's */
 };
 
 void nb_spec_init(struct nb_spec *spec);
@@ -232,7 +265,7 @@ int nb_set_cpus(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_cpu_weight(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_io_max(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_stats(struct nb_spec *s, const char *arg, struct nb_err *err);
-bool nb_spec_has_limits(const struct nb_spec *s);
+bool nb_spec_has_limits(const struct nb_limits *l);
 int nb_set_verbose(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_help(struct nb_spec *s, const char *arg, struct nb_err *err);
 

@@ -33,7 +33,7 @@ void nb_status_collect(struct nb_status *st, pid_t child)
 	}
 }
 
-void nb_status_info(const struct nb_status *st, const struct nb_spec *spec, const uint16_t *ports, int fd,
+void nb_status_info(const struct nb_status *st, const struct nb_network *net, const uint16_t *ports, int fd,
 		    bool close_it)
 {
 	char buf[4096];
@@ -43,13 +43,13 @@ void nb_status_info(const struct nb_status *st, const struct nb_spec *spec, cons
 	for (size_t i = 0; i < NB_STATUS_NS; i++)
 		if (st->ns[i])
 			len += (size_t)snprintf(buf + len, sizeof buf - len, ",\n    \"%s\": %lu", ns_names[i][1], st->ns[i]);
-	if (spec->n_publish) {
+	if (net->n_publish) {
 		len += (size_t)snprintf(buf + len, sizeof buf - len, ",\n    \"ports\": [");
-		for (size_t i = 0; i < spec->n_publish && len < sizeof buf - 160; i++)
+		for (size_t i = 0; i < net->n_publish && len < sizeof buf - 160; i++)
 			len += (size_t)snprintf(buf + len, sizeof buf - len,
 						"%s{\"proto\": \"%s\", \"host-addr\": \"%s\", \"host-port\": %u, \"sandbox-port\": %u}",
-						i ? ", " : "", spec->publish[i].udp ? "udp" : "tcp",
-						spec->publish[i].host_addr, ports[i], spec->publish[i].guest_port);
+						i ? ", " : "", net->publish[i].udp ? "udp" : "tcp",
+						net->publish[i].host_addr, ports[i], net->publish[i].guest_port);
 		len += (size_t)snprintf(buf + len, sizeof buf - len, "]");
 	}
 	len += (size_t)snprintf(buf + len, sizeof buf - len, "\n}\n");
@@ -65,16 +65,22 @@ void nb_status_info(const struct nb_status *st, const struct nb_spec *spec, cons
 		close(fd);
 }
 
-void nb_status_exit(int fd, int exit_code, const char *stats)
+void nb_status_exit_json(int exit_code, const struct nb_cgroup_stats *st, bool note_missing, char *buf,
+			 size_t len)
 {
-	char buf[640];
-	int n;
-
-	/* With a leaf the stats object holds the exit code already. */
-	if (stats && stats[0])
-		n = snprintf(buf, sizeof buf, "%s\n", stats);
+	if (st->have)
+		snprintf(buf, len,
+			 "{\"exit-code\": %d, \"memory-peak\": %llu, \"cpu-user-usec\": %llu, \"cpu-system-usec\": %llu, \"oom-kills\": %llu, \"pids-peak\": %llu}",
+			 exit_code, st->memory_peak, st->cpu_user_usec, st->cpu_system_usec, st->oom_kills, st->pids_peak);
+	else if (note_missing)
+		snprintf(buf, len, "{\"exit-code\": %d, \"note\": \"no cgroup leaf: no stats\"}", exit_code);
 	else
-		n = snprintf(buf, sizeof buf, "{\"exit-code\": %d}\n", exit_code);
-	(void)nb_write_all(fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+		snprintf(buf, len, "{\"exit-code\": %d}", exit_code);
+}
+
+void nb_status_exit(int fd, const char *json)
+{
+	(void)nb_write_all(fd, json, strlen(json));
+	(void)nb_write_all(fd, "\n", 1);
 	close(fd);
 }

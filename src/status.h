@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "spec.h"
 
 #define NB_STATUS_NS 7
@@ -23,9 +24,13 @@ struct nb_status {
 void nb_status_collect(struct nb_status *st, pid_t child);
 /* The sandbox's pid, namespaces and ports: pretty and closed (info-fd),
  * or on one line and kept open (json-status-fd). */
-void nb_status_info(const struct nb_status *st, const struct nb_spec *spec, const uint16_t *ports, int fd,
+void nb_status_info(const struct nb_status *st, const struct nb_network *net, const uint16_t *ports, int fd,
 		    bool close_it);
-/* json-status-fd's last line: {"exit-code": N}, with the cgroup stats. */
-void nb_status_exit(int fd, int exit_code, const char *stats);
+/* The exit object, one line: {"exit-code": N, ...the cgroup's stats}, or
+ * with a note when there was no leaf to count (note_missing). */
+void nb_status_exit_json(int exit_code, const struct nb_cgroup_stats *st, bool note_missing, char *buf,
+			 size_t len);
+/* json-status-fd's last line, and the fd closed. */
+void nb_status_exit(int fd, const char *json);
 
 #endif

@@ -47,6 +47,7 @@ bad "--map=single cannot be combined with --uid-map" "single with custom map" ru
 
 run_nb
 exit_is 125 "no arguments: exit 125"
-like "$ERR" "Usage: nestbox" "no arguments: usage"
+is "$ERR" "nestbox: no command given (hint: nestbox run [OPTIONS] [--] COMMAND [ARGS...]; see 'nestbox --help')" \
+	"no arguments: one line, pointing to --help"
 
 done_testing
