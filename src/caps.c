@@ -108,8 +108,8 @@ int nb_caps_parse_text(const char *arg, uint64_t *e, uint64_t *p, uint64_t *i, s
 		uint64_t names = 0;
 
 		if (!op)
-			return nb_fail(err, 0, "--caps: clause '%s' has no =, + or -", cl),
-			       nb_hint(err, "capsh syntax, e.g. --caps='cap_net_bind_service,cap_chown+ep'");
+			return nb_fail_hint(err, 0, "capsh syntax, e.g. --caps='cap_net_bind_service,cap_chown+ep'",
+					    "--caps: clause '%s' has no =, + or -", cl);
 		if (op == cl) {
 			names = all_caps(); /* "=ep": every capability */
 		} else {
@@ -312,12 +312,14 @@ int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid
 		return nb_fail(err, errno, "cannot keep capabilities across the uid change");
 	if (setgroups_ok && setgroups(0, NULL) < 0)
 		return nb_fail(err, errno, "cannot clear the supplementary groups");
-	if (setresgid(gid, gid, gid) < 0)
-		return nb_fail(err, errno, "cannot become gid %u inside", gid),
-		       nb_hint(err, "is gid %u in the gid map? see --verbose", gid);
-	if (setresuid(uid, uid, uid) < 0)
-		return nb_fail(err, errno, "cannot become uid %u inside", uid),
-		       nb_hint(err, "is uid %u in the uid map? see --verbose", uid);
+	if (setresgid(gid, gid, gid) < 0) {
+		nb_fail(err, errno, "cannot become gid %u inside", gid);
+		return nb_hint(err, "is gid %u in the gid map? see --verbose", gid);
+	}
+	if (setresuid(uid, uid, uid) < 0) {
+		nb_fail(err, errno, "cannot become uid %u inside", uid);
+		return nb_hint(err, "is uid %u in the uid map? see --verbose", uid);
+	}
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return nb_fail(err, errno, "cannot reset keep-caps");
 	/* A non-root uid change cleared the effective set: raise it again. */

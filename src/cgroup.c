@@ -38,7 +38,7 @@ static bool wants_leaf(const struct nb_limits *l)
  * /sys/fs/cgroup/unified). */
 static char *cgroup2_mount(void)
 {
-	FILE *f;
+	_cleanup_fclose_ FILE *f = NULL;
 	char line[4096], *found = NULL;
 	struct statfs st;
 
@@ -55,13 +55,12 @@ static char *cgroup2_mount(void)
 		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1)
 			found = nb_xstrdup(mnt);
 	}
-	fclose(f);
 	return found;
 }
 
 static char *own_path(void)
 {
-	FILE *f = fopen("/proc/self/cgroup", "re");
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
 	char line[4096], *found = NULL;
 
 	if (!f)
@@ -71,7 +70,6 @@ static char *own_path(void)
 			line[strcspn(line, "\n")] = '\0';
 			found = nb_xstrdup(line + 3);
 		}
-	fclose(f);
 	return found;
 }
 
@@ -117,7 +115,7 @@ static bool leaf_empty(const char *leaf)
  * empty ones whose pid is gone. */
 static void remove_stale(const char *own)
 {
-	DIR *d = opendir(own);
+	_cleanup_closedir_ DIR *d = opendir(own);
 	struct dirent *e;
 
 	if (!d)
@@ -136,7 +134,6 @@ static void remove_stale(const char *own)
 		if (leaf_empty(path))
 			rmdir(path);
 	}
-	closedir(d);
 }
 
 static void fmt_size(uint64_t v, char *buf, size_t len)
@@ -250,31 +247,29 @@ static long scan_procs(const char *dir, bool *self)
 	return other;
 }
 
-static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
+/* Step 1: the caller's own cgroup, in a cgroup v2 that has the
+ * controllers, delegated to the caller. */
+static int find_own(const struct nb_limits *l, char **mnt_out, char **own_out, struct nb_err *err)
 {
 	_cleanup_free_ char *mnt = cgroup2_mount(), *rel = own_path(), *own = NULL;
-	char avail[512] = "", ctl[128], pid[24];
+	char avail[512] = "", ctl[128];
 	const char *missing;
-	bool self;
-	long other;
 
 	if (!mnt)
-		return nb_fail(err, 0, "cannot enforce cgroup limits: this host has no cgroup v2 hierarchy (cgroup v1 only)"),
-		       nb_hint(err, "boot with systemd.unified_cgroup_hierarchy=1 to get cgroup v2; or drop the limits");
+		return nb_fail_hint(err, 0, "boot with systemd.unified_cgroup_hierarchy=1 to get cgroup v2; or drop the limits",
+				    "cannot enforce cgroup limits: this host has no cgroup v2 hierarchy (cgroup v1 only)");
 	if (!rel)
 		return nb_fail(err, 0, "cannot enforce cgroup limits: /proc/self/cgroup has no cgroup v2 line");
 	own = nb_xasprintf("%s%s", mnt, strcmp(rel, "/") == 0 ? "" : rel);
 	read_in(own, "cgroup.controllers", avail, sizeof avail);
 	needed(l, ctl, sizeof ctl, &missing, avail);
-
 	/* A hybrid host keeps the controllers in v1: cgroup2 has none of them. */
 	if (strcmp(mnt, "/sys/fs/cgroup") != 0 && missing) {
 		char root[512] = "";
 		read_in(mnt, "cgroup.controllers", root, sizeof root);
 		if (!has_word(root, missing))
-			return nb_fail(err, 0, "cannot enforce the %s limit: this host's cgroups are hybrid; cgroup v2 (at %s) has only '%s', and nestbox does not use v1",
-				       missing, mnt, root),
-			       nb_hint(err, "boot with systemd.unified_cgroup_hierarchy=1 (pure cgroup v2), or drop the limits");
+			return nb_fail_hint(err, 0, "boot with systemd.unified_cgroup_hierarchy=1 (pure cgroup v2), or drop the limits",
+					    "cannot enforce the %s limit: this host's cgroups are hybrid; cgroup v2 (at %s) has only '%s', and nestbox does not use v1", missing, mnt, root);
 	}
 	if (!delegated(own)) {
 		struct stat st = { 0 };
@@ -283,45 +278,59 @@ static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_er
 			own, (unsigned)st.st_uid);
 		return nb_hint(err, DELEGATE_HINT);
 	}
+	*mnt_out = nb_steal(&mnt);
+	*own_out = nb_steal(&own);
+	return 0;
+}
 
-	/* The no-internal-process rule. Other processes in our own cgroup (the
-	 * shell) keep it from enabling controllers; its parent can serve when
-	 * it is delegated to us too and holds no process itself. */
-	cg->own = nb_steal_ptr(&own);
-	other = scan_procs(cg->own, &self);
+/* Step 2, the no-internal-process rule. Other processes in our own cgroup
+ * (the shell) keep it from enabling controllers; its parent can serve when
+ * it is delegated to us too and holds no process itself. Sets *self when
+ * nestbox itself is in the cgroup chosen. */
+static int climb(const struct nb_limits *l, const char *mnt, struct nb_cgroup *cg, bool *self, struct nb_err *err)
+{
+	char avail[512] = "", ctl[128];
+	const char *missing;
+	long other = scan_procs(cg->own, self);
+
 	if (other) {
 		char *slash = strrchr(cg->own, '/');
-		_cleanup_free_ char *parent = slash ? strndup(cg->own, (size_t)(slash - cg->own)) : NULL;
+		_cleanup_free_ char *parent = slash ? nb_xstrndup(cg->own, (size_t)(slash - cg->own)) : NULL;
 
-		if (!parent || strlen(parent) <= strlen(mnt) || !delegated(parent) || scan_procs(parent, &self) || self)
-			return nb_fail(err, 0, "cannot use %s for limits: other processes (pid %ld) are in it, and a cgroup with processes cannot give controllers to a child cgroup",
-				       cg->own, other),
-			       nb_hint(err, "start nestbox in a scope of its own: 'systemd-run --user --scope -p Delegate=yes nestbox ...'");
+		if (!parent || strlen(parent) <= strlen(mnt) || !delegated(parent) || scan_procs(parent, self) || *self)
+			return nb_fail_hint(err, 0, "start nestbox in a scope of its own: 'systemd-run --user --scope -p Delegate=yes nestbox ...'",
+					    "cannot use %s for limits: other processes (pid %ld) are in it, and a cgroup with processes cannot give controllers to a child cgroup", cg->own, other);
 		free(cg->own);
-		cg->own = nb_steal_ptr(&parent);
-		read_in(cg->own, "cgroup.controllers", avail, sizeof avail);
-		needed(l, ctl, sizeof ctl, &missing, avail);
+		cg->own = nb_steal(&parent);
 	}
+	read_in(cg->own, "cgroup.controllers", avail, sizeof avail);
+	needed(l, ctl, sizeof ctl, &missing, avail);
 	if (missing)
-		return nb_fail(err, 0, "cannot enforce the %s limit: the %s controller is not delegated to %s (it has: %s)",
-			       missing, missing, cg->own, avail[0] ? avail : "none"),
-		       nb_hint(err, "an admin can delegate it: install contrib/systemd/delegate.conf as /etc/systemd/system/user@.service.d/delegate.conf (Delegate=cpu cpuset io memory pids)");
-	remove_stale(cg->own);
+		return nb_fail_hint(err, 0, "an admin can delegate it: install contrib/systemd/delegate.conf as /etc/systemd/system/user@.service.d/delegate.conf (Delegate=cpu cpuset io memory pids)",
+				    "cannot enforce the %s limit: the %s controller is not delegated to %s (it has: %s)", missing, missing, cg->own, avail[0] ? avail : "none");
+	return 0;
+}
 
-	/* nestbox itself steps out into a shared supervisor leaf (after a
-	 * climb it is in the child cgroup it came from, and self is false). */
+/* Step 3: nestbox steps out into a shared supervisor leaf (after a climb
+ * it is in the child cgroup it came from, and self is false), enables the
+ * controllers, makes the sandbox's leaf and writes the limits. */
+static int make_leaf(const struct nb_limits *l, struct nb_cgroup *cg, bool self, struct nb_err *err)
+{
+	char avail[512] = "", ctl[128], pid[24];
+	const char *missing;
+
+	remove_stale(cg->own);
 	if (self) {
 		_cleanup_free_ char *sup = nb_xasprintf("%s/nestbox-supervisors", cg->own);
 
 		snprintf(pid, sizeof pid, "%d", (int)getpid());
 		if (mkdir(sup, 0755) < 0 && errno != EEXIST)
 			return nb_fail(err, errno, "cannot create %s", sup);
-		if (write_in(sup, "cgroup.procs", pid, err) < 0)
-			return -1;
+		TRY(write_in(sup, "cgroup.procs", pid, err));
 	}
+	needed(l, ctl, sizeof ctl, &missing, avail);
 	if (ctl[0] && !enabled(cg->own, ctl) && write_in(cg->own, "cgroup.subtree_control", ctl, err) < 0)
 		return nb_hint(err, "enabling '%s' failed; is a process still in %s?", ctl, cg->own);
-
 	cg->leaf = nb_xasprintf("%s/nestbox-%d", cg->own, (int)getpid());
 	if (mkdir(cg->leaf, 0755) < 0)
 		return nb_fail(err, errno, "cannot create the sandbox's cgroup %s", cg->leaf);
@@ -331,6 +340,16 @@ static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_er
 	if (cg->leaf_fd < 0)
 		return nb_fail(err, errno, "cannot open %s", cg->leaf);
 	return 0;
+}
+
+static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
+{
+	_cleanup_free_ char *mnt = NULL;
+	bool self = false;
+
+	TRY(find_own(l, &mnt, &cg->own, err));
+	TRY(climb(l, mnt, cg, &self, err));
+	return make_leaf(l, cg, self, err);
 }
 
 int nb_cgroup_prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)

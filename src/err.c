@@ -5,15 +5,21 @@
 #include <stdio.h>
 #include <string.h>
 
+static int vfail(struct nb_err *err, int errnum, const char *hint, const char *fmt, va_list ap)
+{
+	err->errnum = errnum;
+	err->status = NB_EXIT_FAIL;
+	snprintf(err->hint, sizeof err->hint, "%s", hint);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	return -1;
+}
+
 int nb_fail(struct nb_err *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 
-	err->errnum = errnum;
-	err->status = NB_EXIT_FAIL;
-	err->hint[0] = '\0';
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	vfail(err, errnum, "", fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -22,11 +28,8 @@ int nb_fail_hint(struct nb_err *err, int errnum, const char *hint, const char *f
 {
 	va_list ap;
 
-	err->errnum = errnum;
-	err->status = NB_EXIT_FAIL;
-	snprintf(err->hint, sizeof err->hint, "%s", hint);
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	vfail(err, errnum, hint, fmt, ap);
 	va_end(ap);
 	return -1;
 }

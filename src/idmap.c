@@ -83,12 +83,10 @@ static int check_custom(const char *opt, const char *kind, const struct nb_idmap
 		for (size_t k = 0; k < nr && !covered; k++)
 			covered = l->outside >= r[k].start &&
 				  (uint64_t)l->outside + l->count <= (uint64_t)r[k].start + r[k].count;
-		if (!covered)
-			return nb_fail(err, 0, "%s %u:%u:%u: host %ss %u-%u are not yours", opt,
-				       l->inside, l->outside, l->count, kind, l->outside,
-				       l->outside + l->count - 1),
-			       nb_hint(err, "use your own %s (%u) with count 1, or ids from your subordinate ranges (/etc/sub%s)",
-				       kind, own, kind);
+		if (!covered) {
+			nb_fail(err, 0, "%s %u:%u:%u: host %ss %u-%u are not yours", opt, l->inside, l->outside, l->count, kind, l->outside, l->outside + l->count - 1);
+			return nb_hint(err, "use your own %s (%u) with count 1, or ids from your subordinate ranges (/etc/sub%s)", kind, own, kind);
+		}
 		for (size_t j = 0; j < i; j++) {
 			const struct nb_idrange *o = &m->lines[j];
 			if (ranges_overlap(l->inside, l->count, o->inside, o->count) ||
@@ -98,9 +96,10 @@ static int check_custom(const char *opt, const char *kind, const struct nb_idmap
 		}
 		in_mapped |= in_id >= l->inside && (uint64_t)in_id < (uint64_t)l->inside + l->count;
 	}
-	if (!in_mapped)
-		return nb_fail(err, 0, "%s does not map the inside %s %u", opt, kind, in_id),
-		       nb_hint(err, "add a line that maps it, or choose another with --%s", kind);
+	if (!in_mapped) {
+		nb_fail(err, 0, "%s does not map the inside %s %u", opt, kind, in_id);
+		return nb_hint(err, "add a line that maps it, or choose another with --%s", kind);
+	}
 	return 0;
 }
 
@@ -169,8 +168,8 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 	if (!plan->newuidmap || !plan->newgidmap) {
 		const char *missing = plan->newuidmap ? "newgidmap" : "newuidmap";
 		if (plan->custom)
-			return nb_fail(err, 0, "--uid-map/--gid-map need %s, which is not in PATH", missing),
-			       nb_hint(err, "install the 'uidmap' package");
+			return nb_fail_hint(err, 0, "install the 'uidmap' package",
+					    "--uid-map/--gid-map need %s, which is not in PATH", missing);
 		plan->fallback_why = nb_xasprintf("%s is not installed (package 'uidmap')", missing);
 		plan_single(plan);
 		return 0;
@@ -336,8 +335,8 @@ static void verbose_maps(const struct nb_idplan *plan)
 int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 {
 	if (plan->need_full && plan->fallback_why)
-		return nb_fail(err, 0, "this needs your whole subordinate id range, but %s", plan->fallback_why),
-		       nb_hint(err, "ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER'");
+		return nb_fail_hint(err, 0, "ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER'",
+				    "this needs your whole subordinate id range, but %s", plan->fallback_why);
 	if (plan->helper) {
 		/* Both helpers at once: each writes its own map file of the
 		 * waiting child, and neither depends on the other (the kernel
@@ -389,27 +388,27 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 int nb_userns_diagnose(int errnum, const char *what, struct nb_err *err)
 {
 	if (sysctl_is("/proc/sys/user/max_user_namespaces", "0"))
-		return nb_fail(err, errnum, "%s: user namespaces are disabled (sysctl user.max_user_namespaces=0)", what),
-		       nb_hint(err, "an admin can run 'sysctl -w user.max_user_namespaces=15000'; inside a sandbox that forbids nesting, run nestbox outside it");
+		return nb_fail_hint(err, errnum, "an admin can run 'sysctl -w user.max_user_namespaces=15000'; inside a sandbox that forbids nesting, run nestbox outside it",
+				    "%s: user namespaces are disabled (sysctl user.max_user_namespaces=0)", what);
 	if (sysctl_is("/proc/sys/kernel/unprivileged_userns_clone", "0"))
-		return nb_fail(err, errnum, "%s: unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone=0)", what),
-		       nb_hint(err, "an admin can run 'sysctl -w kernel.unprivileged_userns_clone=1'");
+		return nb_fail_hint(err, errnum, "an admin can run 'sysctl -w kernel.unprivileged_userns_clone=1'",
+				    "%s: unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone=0)", what);
 	if (sysctl_is(AA_SYSCTL, "1"))
-		return nb_fail(err, errnum, "%s: AppArmor restricts unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns=1)", what),
-		       nb_hint(err, "an admin can install contrib/apparmor/nestbox (a profile with 'userns,') into /etc/apparmor.d and reload it, or set that sysctl to 0");
+		return nb_fail_hint(err, errnum, "an admin can install contrib/apparmor/nestbox (a profile with 'userns,') into /etc/apparmor.d and reload it, or set that sysctl to 0",
+				    "%s: AppArmor restricts unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns=1)", what);
 	if (errnum == ENOSPC)
-		return nb_fail(err, errnum, "%s: the limit of user namespaces is reached", what),
-		       nb_hint(err, "see /proc/sys/user/max_user_namespaces");
+		return nb_fail_hint(err, errnum, "see /proc/sys/user/max_user_namespaces",
+				    "%s: the limit of user namespaces is reached", what);
 	if (errnum == EPERM) {
 		char st[4096] = "";
 		struct nb_err ignore;
 
 		(void)nb_read_small("/proc/self/status", st, sizeof st, &ignore);
 		if (strstr(st, "\nSeccomp:\t2"))
-			return nb_fail(err, errnum, "%s: a seccomp filter forbids new namespaces here", what),
-			       nb_hint(err, "inside nestbox, start the outer sandbox with --allow-userns; inside a container, allow unshare and clone with namespace flags");
-		return nb_fail(err, errnum, "%s", what),
-		       nb_hint(err, "user namespaces may be forbidden here, e.g. by an outer container, or nestbox runs in a chroot");
+			return nb_fail_hint(err, errnum, "inside nestbox, start the outer sandbox with --allow-userns; inside a container, allow unshare and clone with namespace flags",
+					    "%s: a seccomp filter forbids new namespaces here", what);
+		return nb_fail_hint(err, errnum, "user namespaces may be forbidden here, e.g. by an outer container, or nestbox runs in a chroot",
+				    "%s", what);
 	}
 	return nb_fail(err, errnum, "%s", what);
 }

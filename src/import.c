@@ -55,19 +55,19 @@ int nb_import(int argc, char **argv, struct nb_err *err)
 		return 0;
 	}
 	if (argc != 3)
-		return nb_fail(err, 0, "import takes an image and a directory"),
-		       nb_hint(err, "nestbox import IMAGE.tar[.gz|.xz|.zst] DIR, or - for standard input");
+		return nb_fail_hint(err, 0, "nestbox import IMAGE.tar[.gz|.xz|.zst] DIR, or - for standard input",
+				    "import takes an image and a directory");
 	image = argv[1];
 	dir = argv[2];
 	if (strcmp(image, "-") != 0 && (stat(image, &st) < 0 || !S_ISREG(st.st_mode)))
-		return nb_fail(err, errno ? errno : EINVAL, "import: %s", image),
-		       nb_hint(err, "give a tarball, e.g. from 'docker export' or 'debootstrap --make-tarball'");
+		return nb_fail_hint(err, errno ? errno : EINVAL, "give a tarball, e.g. from 'docker export' or 'debootstrap --make-tarball'",
+				    "import: %s", image);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return nb_fail(err, errno, "import: cannot create %s", dir);
 	unpacker = find_unpacker();
 	if (access(unpacker, R_OK) < 0)
-		return nb_fail(err, errno, "import: cannot find the unpacker %s", unpacker),
-		       nb_hint(err, "reinstall nestbox ('make install')");
+		return nb_fail_hint(err, errno, "reinstall nestbox ('make install')",
+				    "import: cannot find the unpacker %s", unpacker);
 
 	nb_spec_init(&spec);
 	spec.id.need_full_map = true;

@@ -7,7 +7,7 @@
  *   1. make every host mount a slave, so nothing here reaches the host;
  *   2. mount a staging tmpfs on /tmp and pivot into it: the host is then
  *      at /oldroot (sources) and the new root is built at /newroot;
- *   3. build the view in the order of doc/design.md;
+ *   3. build the view in the order doc/design.md lists ("The view");
  *   4. pivot into /newroot and detach the staging root with the host
  *      under it, so that nothing of the old root stays reachable. */
 #include "mounts.h"
@@ -44,6 +44,14 @@ static int openat2_fd(int dirfd, const char *path, int flags, unsigned long long
 
 /* --- resolving paths ---------------------------------------------------- */
 
+/* A path to our own descriptor, through the host's proc at /oldroot once
+ * the staging root is in place: the new root's proc, which the payload
+ * could have planted things in, is not mounted yet. */
+static void fd_path(const struct view *v, int fd, char buf[static 40])
+{
+	snprintf(buf, 40, "%s/proc/self/fd/%d", v->host >= 0 ? "/oldroot" : "", fd);
+}
+
 /* A host path, resolved as the host sees it (absolute symlinks included). */
 static int open_src(struct view *v, const char *path, int flags, int *out)
 {
@@ -73,9 +81,7 @@ static int open_dest(struct view *v, const char *dest, bool file, bool create, c
 		return nb_fail(v->err, errno, "%s: %s in the sandbox", opt, dest);
 	while (len > 1 && dest[len - 1] == '/')
 		len--;
-	parent = strndup(dest, len);
-	if (!parent)
-		return nb_fail(v->err, ENOMEM, "%s", opt);
+	parent = nb_xstrndup(dest, len);
 	{
 		char *slash = strrchr(parent, '/');
 		if (!slash)
@@ -173,8 +179,7 @@ static int mount_at(struct view *v, const char *type, const char *const *opts, u
 	for (const char *const *o = opts; o && o[0] && n < sizeof data; o += 2)
 		n += (size_t)snprintf(data + n, sizeof data - n, "%s%s%s%s", n ? "," : "", o[0], o[1] ? "=" : "",
 				      o[1] ? o[1] : "");
-	/* The host's proc is at /oldroot once the staging root is in place. */
-	snprintf(target, sizeof target, "%s/proc/self/fd/%d", v->host >= 0 ? "/oldroot" : "", destfd);
+	fd_path(v, destfd, target);
 	if (n < sizeof data && mount(type, target, type, flags, data[0] ? data : NULL) == 0)
 		return 0;
 	TRY(fs_new(v, type, opts, attrs, dest, &mnt));
@@ -221,8 +226,8 @@ static int bind_host(struct view *v, const char *src, const char *dest, unsigned
 	if (open_src(v, src, O_PATH, &srcfd) < 0) {
 		if (try_ && errno == ENOENT)
 			return 0;
-		return nb_fail(v->err, errno, "%s %s", opt, src),
-		       nb_hint(v->err, errno == ENOENT ? "check the path, or use the -try variant to skip a missing source"
+		nb_fail(v->err, errno, "%s %s", opt, src);
+		return nb_hint(v->err, errno == ENOENT ? "check the path, or use the -try variant to skip a missing source"
 						       : "check that you can read it");
 	}
 	return bind_fd(v, srcfd, dest, attrs, opt);
@@ -382,11 +387,10 @@ static int make_dir(struct view *v, const struct nb_mount *m)
 	TRY(open_dest(v, m->dest, false, true, m->opt, &fd));
 	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
 		return nb_fail(v->err, ENOTDIR, "%s %s", m->opt, m->dest);
-	/* O_PATH fds cannot fchmod; go through the magic link of our own fd,
-	 * which only the new root's proc (not yet mounted) would redirect. */
+	/* O_PATH fds cannot fchmod; go through the magic link of our own fd. */
 	{
-		char p[64];
-		snprintf(p, sizeof p, "/oldroot/proc/self/fd/%d", fd);
+		char p[40];
+		fd_path(v, fd, p);
 		if (chmod(p, m->mode) < 0)
 			return nb_fail(v->err, errno, "%s %s: cannot set mode %o", m->opt, m->dest, m->mode);
 	}
@@ -397,12 +401,12 @@ static int make_dir(struct view *v, const struct nb_mount *m)
 static int open_parent(struct view *v, const char *dest, const char *opt, int *fd, const char **name)
 {
 	const char *slash = strrchr(dest, '/');
-	_cleanup_free_ char *parent = strndup(dest, (size_t)(slash - dest));
+	_cleanup_free_ char *parent = nb_xstrndup(dest, (size_t)(slash - dest));
 
 	*name = slash + 1;
 	if (!**name)
 		return nb_fail(v->err, EINVAL, "%s %s", opt, dest);
-	return open_dest(v, parent && *parent ? parent : "/", false, true, opt, fd);
+	return open_dest(v, *parent ? parent : "/", false, true, opt, fd);
 }
 
 static int make_symlink(struct view *v, const struct nb_mount *m)
@@ -442,12 +446,12 @@ static int copy_file(struct view *v, const struct nb_mount *m)
 static int host_dir_path(struct view *v, const char *path, const char *opt, char **out)
 {
 	_cleanup_close_ int fd = -1;
-	char link[64], buf[4096];
+	char link[40], buf[4096];
 	ssize_t n;
 
 	if (open_src(v, path, O_PATH | O_DIRECTORY, &fd) < 0)
 		return nb_fail(v->err, errno, "%s %s", opt, path);
-	snprintf(link, sizeof link, "/oldroot/proc/self/fd/%d", fd);
+	fd_path(v, fd, link);
 	n = readlink(link, buf, sizeof buf - 1);
 	if (n < 0)
 		return nb_fail(v->err, errno, "%s %s: cannot name it", opt, path);
@@ -460,17 +464,16 @@ static int host_dir_path(struct view *v, const char *path, const char *opt, char
 
 static int make_overlay(struct view *v, const struct nb_mount *m)
 {
-	_cleanup_free_ char *lowers = NULL, *upper = NULL, *work = NULL, *copy = nb_xstrdup(m->src);
-	char *save = NULL;
+	_cleanup_free_ char *lowers = NULL, *upper = NULL, *work = NULL;
+	size_t len = 0;
 
-	for (char *l = strtok_r(copy, ":", &save); l; l = strtok_r(NULL, ":", &save)) {
-		char *p = NULL, *joined;
+	/* The kernel's lowerdir: the real paths, ':'-joined. */
+	for (size_t i = 0; i < m->n_lowers; i++) {
+		_cleanup_free_ char *p = NULL;
 
-		TRY(host_dir_path(v, l, m->opt, &p));
-		joined = lowers ? nb_xasprintf("%s:%s", lowers, p) : nb_xstrdup(p);
-		free(p);
-		free(lowers);
-		lowers = joined;
+		TRY(host_dir_path(v, m->lowers[i], m->opt, &p));
+		lowers = nb_xrealloc(lowers, len + strlen(p) + 2);
+		len += (size_t)sprintf(lowers + len, "%s%s", i ? ":" : "", p);
 	}
 	if (m->upper) {
 		TRY(host_dir_path(v, m->upper, "--overlay-upper", &upper));
@@ -747,8 +750,8 @@ static int enter_staging(struct view *v)
 	_cleanup_close_ int at = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (at < 0)
-		return nb_fail(v->err, errno, "cannot open /tmp to build the view in"),
-		       nb_hint(v->err, "nestbox needs a /tmp directory on the host");
+		return nb_fail_hint(v->err, errno, "nestbox needs a /tmp directory on the host",
+				    "cannot open /tmp to build the view in");
 	TRY(mount_at(v, "tmpfs", (const char *const[]){ "mode", "0700", NULL }, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
 		     at, "/tmp", "the staging root"));
 	if (chdir("/tmp") < 0 || mkdir("oldroot", 0700) < 0 || mkdir("newroot", 0755) < 0)
@@ -775,8 +778,8 @@ static int make_root(struct view *v)
 		/* Not nosuid: --allow-new-privs exists for setuid tools in a
 		 * rootfs. nodev: a host-made device node must not open. */
 		if (open_src(v, v->spec->rootfs, O_PATH | O_DIRECTORY, &src) < 0)
-			return nb_fail(v->err, errno, "--rootfs %s", v->spec->rootfs),
-			       nb_hint(v->err, "give a directory holding a root filesystem; 'nestbox import' unpacks one");
+			return nb_fail_hint(v->err, errno, "give a directory holding a root filesystem; 'nestbox import' unpacks one",
+					    "--rootfs %s", v->spec->rootfs);
 		tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 		if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
 			return nb_fail(v->err, errno, "--rootfs %s: cannot mount it", v->spec->rootfs);

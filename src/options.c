@@ -2,6 +2,8 @@
 #include "options.h"
 
 #include <getopt.h>
+#include <stdio.h>
+#include <strings.h>
 #include <string.h>
 
 #include "profile.h"
@@ -30,9 +32,9 @@ const struct nb_option nb_options[] = {
 	{ "map", 0, "MODE", nb_set_map, false, ID,
 	  "auto (default): map the whole subordinate range with newuidmap/newgidmap; single: map only your own uid and gid" },
 	{ "uid-map", 0, "IN:OUT:COUNT", nb_set_uid_map, true, ID,
-	  "custom uid map line, checked against your ranges (repeatable)" },
+	  "custom uid map line, checked against your ranges" },
 	{ "gid-map", 0, "IN:OUT:COUNT", nb_set_gid_map, true, ID,
-	  "custom gid map line, checked against your ranges (repeatable)" },
+	  "custom gid map line, checked against your ranges" },
 	{ "uid", 0, "UID", nb_set_uid, false, ID, "uid inside the sandbox (default: your own)" },
 	{ "gid", 0, "GID", nb_set_gid, false, ID, "gid inside the sandbox (default: your own)" },
 	{ "root", 0, NULL, nb_set_root, false, ID, "be root inside: the same as --uid 0 --gid 0" },
@@ -86,8 +88,8 @@ const struct nb_option nb_options[] = {
 	{ "allow-host-loopback", 0, NULL, nb_set_allow_host_loopback, false, NET,
 	  "let the sandbox reach the host's 127.0.0.1 through 10.0.2.2" },
 	{ "chdir", 0, "DIR", nb_set_chdir, false, PROC, "start the command in DIR" },
-	{ "env", 0, "NAME=VALUE", nb_set_env, true, PROC, "set an environment variable (repeatable)" },
-	{ "unsetenv", 0, "NAME", nb_set_unsetenv, true, PROC, "remove an environment variable (repeatable)" },
+	{ "env", 0, "NAME=VALUE", nb_set_env, true, PROC, "set an environment variable" },
+	{ "unsetenv", 0, "NAME", nb_set_unsetenv, true, PROC, "remove an environment variable" },
 	{ "clearenv", 0, NULL, nb_set_clearenv, false, PROC,
 	  "start from an empty environment; PATH and TERM are kept unless unset too" },
 	{ "argv0", 0, "NAME", nb_set_argv0, false, PROC, "argv[0] given to the command" },
@@ -102,7 +104,7 @@ const struct nb_option nb_options[] = {
 	{ "as-pid-1", 0, NULL, nb_set_as_pid1, false, PROC,
 	  "run the command itself as pid 1, without nestbox's init" },
 	{ "pass-fd", 0, "FD", nb_set_pass_fd, true, PROC,
-	  "keep this open file descriptor in the command (repeatable); all others are closed" },
+	  "keep this open file descriptor in the command; all others are closed" },
 	{ "cap-add", 0, "CAP,...", nb_set_cap_add, true, PRIV,
 	  "add to the bounding set (and, for root, the effective and permitted sets)" },
 	{ "cap-drop", 0, "CAP,...", nb_set_cap_drop, true, PRIV, "drop from every set; ALL drops all but --cap-add" },
@@ -150,6 +152,47 @@ static const struct nb_option *find_short(int c)
 	return NULL;
 }
 
+static int flag_value(const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(v, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* A profile's "key = value": the option of that long name, a flag taking
+ * true or false. */
+static int apply_key(struct nb_spec *spec, const char *key, const char *value, struct nb_err *err)
+{
+	const struct nb_option *o = nb_option_find(key);
+	int on;
+
+	if (!o || strcmp(key, "help") == 0)
+		return nb_fail_hint(err, 0, "keys are the long names of the options in 'nestbox help run', without the dashes",
+				    "unknown option '%s'", key);
+	if (o->metavar)
+		return o->set(spec, value, err);
+	on = flag_value(value);
+	if (on < 0)
+		return nb_fail(err, 0, "%s takes true or false, not '%s'", key, value);
+	/* false undoes an earlier true where a no- option exists
+	 * (new-session, die-with-parent); elsewhere it sets nothing. */
+	if (!on) {
+		char no[64];
+
+		snprintf(no, sizeof no, "no-%s", key);
+		o = nb_option_find(no);
+		if (!o)
+			return 0;
+	}
+	return o->set(spec, NULL, err);
+}
+
 int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err *err)
 {
 	struct option longs[ARRAY_SIZE(nb_options)];
@@ -176,7 +219,7 @@ int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err 
 	 * for the second pass. optind 0 makes glibc start afresh. */
 	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1)
-		if (c == 0 && nb_options[idx].set == profile_seen && nb_profile_apply(spec, optarg, err) < 0)
+		if (c == 0 && nb_options[idx].set == profile_seen && nb_profile_apply(spec, optarg, apply_key, err) < 0)
 			return -1;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
@@ -225,10 +268,11 @@ void nb_options_help(FILE *out)
 		else
 			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->metavar ? " " : "",
 				 o->metavar ? o->metavar : "");
+		/* The table says which options add up; the text need not. */
 		if (strlen(left) > 26)
-			fprintf(out, "  %s\n  %26s %s\n", left, "", o->help);
+			fprintf(out, "  %s\n  %26s %s%s\n", left, "", o->help, o->repeat ? " (repeatable)" : "");
 		else
-			fprintf(out, "  %-26s %s\n", left, o->help);
+			fprintf(out, "  %-26s %s%s\n", left, o->help, o->repeat ? " (repeatable)" : "");
 	}
 	fputs("\nExit status: the command's own, or 128+N if it died of signal N;\n"
 	      "125 if nestbox failed, 126 if the command cannot run, 127 if it was not found.\n",

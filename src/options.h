@@ -1,7 +1,7 @@
 /* options.h: the one table of `nestbox run` options.
- * Each entry names a spec setter; the command line (and later profiles,
- * whose keys are the long names) go through it, and so does the help text,
- * so an option cannot exist in one front end and be missing in another. */
+ * Each entry names a spec setter; the command line and profiles (whose keys
+ * are the long names) go through it, and so does the help text, so an
+ * option cannot exist in one front end and be missing in another. */
 #ifndef NB_OPTIONS_H
 #define NB_OPTIONS_H
 
@@ -15,7 +15,7 @@ struct nb_option {
 	int short_name;     /* 0 if none */
 	const char *metavar; /* NULL for a flag */
 	int (*set)(struct nb_spec *s, const char *arg, struct nb_err *err);
-	bool repeat;        /* repeatable; otherwise the last one wins */
+	bool repeat;        /* repeatable (help says so); otherwise the last one wins */
 	const char *group;  /* help section */
 	const char *help;
 };

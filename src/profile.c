@@ -1,4 +1,5 @@
-/* profile.c: see profile.h. The format, in nestbox(1):
+/* profile.c: see profile.h. The format, in nestbox(1); what a key means is
+ * the caller's business (options.c):
  *
  *   # comment                      ; comment
  *   [run]                          (optional: the only section there is)
@@ -8,9 +9,10 @@
  *   env = A=1                      a repeatable option, once per line
  *   profile = base                 another profile, applied at this point
  *
- * inih is fed through our own reader (see the kernel-facts notes): it
- * counts lines, so that every error names FILE:LINE, and refuses a line
- * longer than inih's buffer instead of letting inih split it silently. */
+ * inih is fed through our own reader: Debian's libinih cuts a line at 199
+ * characters and parses the rest as a new line, silently, and its handler
+ * gets no line numbers. Our reader counts lines, so that every error names
+ * FILE:LINE, and refuses an over-long line instead. */
 #include "profile.h"
 
 #include <errno.h>
@@ -21,7 +23,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "options.h"
 #include "util.h"
 
 #ifndef NB_DATADIR
@@ -32,6 +33,7 @@
 
 struct ctx {
 	struct nb_spec *spec;
+	nb_profile_key_fn *apply_key;
 	const char *path;
 	FILE *f;
 	unsigned line;
@@ -40,7 +42,8 @@ struct ctx {
 	struct nb_err *err;
 };
 
-static int apply_at(struct nb_spec *spec, const char *name, int depth, struct nb_err *err);
+static int apply_at(struct nb_spec *spec, const char *name, nb_profile_key_fn *apply_key, int depth,
+		    struct nb_err *err);
 
 /* Prefixes err's message with the profile's FILE:LINE. */
 static int at_line(struct ctx *c)
@@ -122,23 +125,10 @@ static char *expand(const char *v, struct nb_err *err)
 	return out;
 }
 
-static int flag_value(const char *v)
-{
-	static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (strcasecmp(v, yes[i]) == 0)
-			return 1;
-		if (strcasecmp(v, no[i]) == 0)
-			return 0;
-	}
-	return -1;
-}
 
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct ctx *c = user;
-	const struct nb_option *o;
 	_cleanup_free_ char *v = NULL;
 
 	if (c->failed)
@@ -158,37 +148,11 @@ static int handler(void *user, const char *section, const char *name, const char
 						   ? nb_xasprintf("%.*s/%s", (int)(slash - c->path), c->path, v)
 						   : NULL;
 
-		if (apply_at(c->spec, rel ? rel : v, c->depth + 1, c->err) < 0)
+		if (apply_at(c->spec, rel ? rel : v, c->apply_key, c->depth + 1, c->err) < 0)
 			return at_line(c);
 		return 1;
 	}
-	o = nb_option_find(name);
-	if (!o || strcmp(name, "help") == 0) {
-		nb_fail(c->err, 0, "unknown option '%s'", name);
-		nb_hint(c->err, "keys are the long names of the options in 'nestbox help run', without the dashes");
-		return at_line(c);
-	}
-	if (!o->metavar) {
-		int on = flag_value(v);
-
-		if (on < 0) {
-			nb_fail(c->err, 0, "%s takes true or false, not '%s'", name, v);
-			return at_line(c);
-		}
-		/* false undoes an earlier true where a no- option exists
-		 * (new-session, die-with-parent); elsewhere it sets nothing. */
-		if (!on) {
-			char no[64];
-			snprintf(no, sizeof no, "no-%s", name);
-			o = nb_option_find(no);
-			if (!o)
-				return 1;
-		}
-		if (o->set(c->spec, NULL, c->err) < 0)
-			return at_line(c);
-		return 1;
-	}
-	if (o->set(c->spec, v, c->err) < 0)
+	if (c->apply_key(c->spec, name, v, c->err) < 0)
 		return at_line(c);
 	return 1;
 }
@@ -233,16 +197,16 @@ static char *find(const char *name, struct nb_err *err)
 	return NULL;
 }
 
-static int apply_at(struct nb_spec *spec, const char *name, int depth, struct nb_err *err)
+static int apply_at(struct nb_spec *spec, const char *name, nb_profile_key_fn *apply_key, int depth,
+		    struct nb_err *err)
 {
 	_cleanup_free_ char *path = NULL;
-	struct ctx c = { .spec = spec, .depth = depth, .err = err };
+	struct ctx c = { .spec = spec, .apply_key = apply_key, .depth = depth, .err = err };
 	int rc;
 
 	if (depth >= MAX_DEPTH)
-		return nb_fail(err, 0, "profile '%s': profiles include each other more than %d deep", name,
-			       MAX_DEPTH),
-		       nb_hint(err, "is there a loop of 'profile =' lines?");
+		return nb_fail_hint(err, 0, "is there a loop of 'profile =' lines?",
+				    "profile '%s': profiles include each other more than %d deep", name, MAX_DEPTH);
 	path = strchr(name, '/') ? nb_xstrdup(name) : find(name, err);
 	if (!path)
 		return -1;
@@ -255,14 +219,14 @@ static int apply_at(struct nb_spec *spec, const char *name, int depth, struct nb
 	if (c.failed)
 		return -1;
 	if (rc > 0)
-		return nb_fail(err, 0, "%s:%d: not a 'key = value' line, a [section] or a comment", path, rc),
-		       nb_hint(err, "profiles are INI files; see PROFILES in nestbox(1)");
+		return nb_fail_hint(err, 0, "profiles are INI files; see PROFILES in nestbox(1)",
+				    "%s:%d: not a 'key = value' line, a [section] or a comment", path, rc);
 	if (rc < 0)
 		return nb_fail(err, ENOMEM, "cannot parse the profile %s", path);
 	return 0;
 }
 
-int nb_profile_apply(struct nb_spec *spec, const char *name, struct nb_err *err)
+int nb_profile_apply(struct nb_spec *spec, const char *name, nb_profile_key_fn *apply_key, struct nb_err *err)
 {
-	return apply_at(spec, name, 0, err);
+	return apply_at(spec, name, apply_key, 0, err);
 }

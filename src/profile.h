@@ -1,7 +1,8 @@
 /* profile.h: INI profiles (`--profile NAME|FILE`). Owns finding a profile
- * by name, reading it with inih, and ${VAR} expansion. Each key is the long
- * name of a `nestbox run` option and goes through that option's setter
- * (options.c), so a profile can say exactly what the command line can. */
+ * by name, reading it with inih, 'profile =' includes and ${VAR}
+ * expansion. What each key means is not its business: a callback applies
+ * it (options.c, where a key is the long name of a `nestbox run` option,
+ * so a profile can say exactly what the command line can). */
 #ifndef NB_PROFILE_H
 #define NB_PROFILE_H
 
@@ -14,6 +15,9 @@ char *nb_profile_path(void);
 
 /* Applies the profile NAME (searched for) or FILE (any name with a '/')
  * to spec. Errors name the file and line. */
-int nb_profile_apply(struct nb_spec *spec, const char *name, struct nb_err *err);
+/* Applies one "key = value" line (value already expanded); -1 with err. */
+typedef int nb_profile_key_fn(struct nb_spec *spec, const char *key, const char *value, struct nb_err *err);
+
+int nb_profile_apply(struct nb_spec *spec, const char *name, nb_profile_key_fn *apply_key, struct nb_err *err);
 
 #endif

@@ -453,7 +453,7 @@ static char *read_policy(const char *path, struct nb_err *err)
 		return NULL;
 	}
 	buf[n] = '\0';
-	return nb_steal_ptr(&buf);
+	return nb_steal(&buf);
 }
 
 static void default_arches(struct policy *p)

@@ -67,12 +67,11 @@ int nb_seccomp_prepare(const struct nb_seccomp_opts *o, struct nb_seccomp **out,
 	f = nb_xmalloc(sizeof *f);
 	memset(f, 0, sizeof *f);
 	if (strcmp(src, "unconfined") == 0) {
-		*out = nb_steal_ptr(&f);
+		*out = nb_steal(&f);
 		return 0;
 	}
-	/* The built-in policy was compiled at build time; a dump needs the
-	 * libseccomp contexts, so it compiles it anew. */
-	if (strcmp(src, "default") == 0 && nb_seccomp_builtins && !o->keep_ctx) {
+	/* The built-in policy was compiled at build time. */
+	if (strcmp(src, "default") == 0 && nb_seccomp_builtins) {
 		const struct nb_seccomp_builtin *b = &nb_seccomp_builtins[(o->log ? 2 : 0) + (o->allow_userns ? 1 : 0)];
 
 		f->builtin = true;
@@ -81,14 +80,14 @@ int nb_seccomp_prepare(const struct nb_seccomp_opts *o, struct nb_seccomp **out,
 			f->prog[i].len = b->len[i];
 			f->prog[i].filter = (struct sock_filter *)b->filter[i];
 		}
-		*out = nb_steal_ptr(&f);
+		*out = nb_steal(&f);
 		return 0;
 	}
 	p = nb_xmalloc(sizeof *p);
 	memset(p, 0, sizeof *p);
 	TRY(sc_policy_load(p, o, err));
 	TRY(sc_compile(p, f, err));
-	*out = nb_steal_ptr(&f);
+	*out = nb_steal(&f);
 	return 0;
 }
 
@@ -121,40 +120,6 @@ int nb_seccomp_load_init(struct nb_err *err)
 		return nb_fail_hint(err, errno, "the kernel needs seccomp filters (CONFIG_SECCOMP_FILTER)",
 				    "cannot load the seccomp filter of the sandbox's init");
 	return 0;
-}
-
-int nb_seccomp_dump(const struct nb_seccomp *f, int fd, struct nb_err *err)
-{
-	if ((!f || f->n == 0) && dprintf(fd, "# seccomp: unconfined\n") < 0)
-		return nb_fail(err, errno, "cannot write the seccomp filters");
-	for (size_t i = 0; f && i < f->n; i++) {
-		int rc;
-		if (dprintf(fd, "# seccomp filter %zu of %zu (%s), %u instructions\n", i + 1, f->n,
-			    f->what[i], f->prog[i].len) < 0)
-			return nb_fail(err, errno, "cannot write the seccomp filters");
-		if (!f->ctx[i]) {
-			for (unsigned k = 0; k < f->prog[i].len; k++) {
-				const struct sock_filter *x = &f->prog[i].filter[k];
-				if (dprintf(fd, "  %3u: code 0x%02x jt %u jf %u k 0x%08x\n", k, x->code, x->jt, x->jf, x->k) < 0)
-					return nb_fail(err, errno, "cannot write the seccomp filters");
-			}
-			continue;
-		}
-		rc = seccomp_export_pfc(f->ctx[i], fd);
-		if (rc < 0)
-			return nb_fail(err, -rc, "cannot write the seccomp filters");
-	}
-	return 0;
-}
-
-size_t nb_seccomp_count(const struct nb_seccomp *f)
-{
-	return f ? f->n : 0;
-}
-
-const struct sock_fprog *nb_seccomp_program(const struct nb_seccomp *f, size_t i)
-{
-	return &f->prog[i];
 }
 
 void nb_seccomp_free(struct nb_seccomp *f)

@@ -14,7 +14,6 @@ struct nb_seccomp_opts {
 	const char *policy; /* NULL or "default": built in; "unconfined": none; else a path */
 	bool log;           /* --seccomp-log: every denial becomes SCMP_ACT_LOG */
 	bool allow_userns;  /* --allow-userns: namespace creation and setns allowed */
-	bool keep_ctx;      /* compile even the built-in policy, for nb_seccomp_dump */
 };
 
 /* The compiled filters; opaque. */
@@ -40,16 +39,8 @@ int nb_seccomp_load(const struct nb_seccomp *f, struct nb_err *err);
  * the sandbox). Stricter than any policy; makes only seccomp(2) calls. */
 int nb_seccomp_load_init(struct nb_err *err);
 
-/* Writes the compiled filters to fd in libseccomp's readable pseudo code,
- * for --verbose and debugging. */
-int nb_seccomp_dump(const struct nb_seccomp *f, int fd, struct nb_err *err);
-
 void nb_seccomp_free(struct nb_seccomp *f);
 
-/* The compiled programs, oldest first (for the test driver's simulator). */
-struct sock_fprog;
-size_t nb_seccomp_count(const struct nb_seccomp *f);
-const struct sock_fprog *nb_seccomp_program(const struct nb_seccomp *f, size_t i);
 
 /* The built-in policy, compiled at build time (src/gen/seccomp-bpf.c) for
  * each combination of log and allow_userns, so that the default costs no

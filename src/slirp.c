@@ -106,12 +106,13 @@ int nb_slirp_prepare(const struct nb_network *net, struct nb_slirp *s, struct nb
 		return 0;
 	s->path = nb_find_in_path("slirp4netns");
 	if (!s->path)
-		return nb_fail(err, 0, "--net=slirp needs slirp4netns, which is not in PATH"),
-		       nb_hint(err, "install the 'slirp4netns' package, or use --net=none or --net=host");
-	if (access("/dev/net/tun", R_OK | W_OK) < 0)
-		return nb_fail(err, errno, "--net=slirp: slirp4netns cannot open /dev/net/tun"),
-		       nb_hint(err, errno == ENOENT ? "load the tun module: 'modprobe tun'"
+		return nb_fail_hint(err, 0, "install the 'slirp4netns' package, or use --net=none or --net=host",
+				    "--net=slirp needs slirp4netns, which is not in PATH");
+	if (access("/dev/net/tun", R_OK | W_OK) < 0) {
+		nb_fail(err, errno, "--net=slirp: slirp4netns cannot open /dev/net/tun");
+		return nb_hint(err, errno == ENOENT ? "load the tun module: 'modprobe tun'"
 						    : "an admin can make it usable as distributions ship it: 'chmod 0666 /dev/net/tun'");
+	}
 	s->ports = nb_xmalloc((net->n_publish + 1) * sizeof *s->ports);
 	for (size_t i = 0; i < net->n_publish; i++)
 		TRY(check_port(&net->publish[i], &s->ports[i], err));
@@ -131,8 +132,8 @@ static int make_sock_dir(struct nb_slirp *s, struct nb_err *err)
 	if (mkdir(base, 0700) < 0 && errno != EEXIST)
 		return nb_fail(err, errno, "cannot create %s", base);
 	if (lstat(base, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077))
-		return nb_fail(err, EPERM, "%s is not a private directory of yours", base),
-		       nb_hint(err, "remove it, or set XDG_RUNTIME_DIR");
+		return nb_fail_hint(err, EPERM, "remove it, or set XDG_RUNTIME_DIR",
+				    "%s is not a private directory of yours", base);
 	s->dir = nb_xasprintf("%s/%d", base, (int)getpid());
 	if (mkdir(s->dir, 0700) < 0) {
 		int e = errno;
@@ -180,70 +181,64 @@ static int spawn_detached(struct spawn_req *r)
 	return r->rc;
 }
 
-int nb_slirp_start(const struct nb_network *net, struct nb_slirp *s, pid_t child, struct nb_err *err)
+/* slirp4netns's command line, in storage of its own. */
+struct slirp_argv {
+	char *v[16];
+	char mtu[32], pid[16], cidr[64], api[4200];
+};
+
+static void build_argv(const struct nb_network *net, const struct nb_slirp *s, pid_t child, struct slirp_argv *a)
 {
-	char *argv[16], mtu[32], exitfd[32], readyfd[32], api[4200], cidr[64], pid[16];
+	int k = 0;
+
+	snprintf(a->mtu, sizeof a->mtu, "--mtu=%u", net->mtu ? net->mtu : 65520);
+	snprintf(a->pid, sizeof a->pid, "%d", (int)child);
+	a->v[k++] = s->path;
+	a->v[k++] = "--configure";
+	a->v[k++] = a->mtu;
+	a->v[k++] = "--exit-fd=3";
+	a->v[k++] = "--ready-fd=4";
+	if (!net->allow_host_loopback)
+		a->v[k++] = "--disable-host-loopback";
+	/* Always: an older slirp4netns refuses these, and nb_slirp_ready()
+	 * says so, rather than running it unconfined. */
+	a->v[k++] = "--enable-sandbox";
+	a->v[k++] = "--enable-seccomp";
+	if (net->ipv6)
+		a->v[k++] = "--enable-ipv6";
+	if (net->disable_dns)
+		a->v[k++] = "--disable-dns";
+	if (net->cidr) {
+		snprintf(a->cidr, sizeof a->cidr, "--cidr=%s", net->cidr);
+		a->v[k++] = a->cidr;
+	}
+	if (s->sock) {
+		snprintf(a->api, sizeof a->api, "--api-socket=%s", s->sock);
+		a->v[k++] = a->api;
+	}
+	a->v[k++] = a->pid;
+	a->v[k++] = "tap0";
+	a->v[k] = NULL;
+}
+
+/* Runs slirp4netns with its exit fd on 3, its ready fd on 4, its log on 2,
+ * /dev/null on 0 and 1, and nothing else. */
+static int spawn(const struct nb_network *net, struct nb_slirp *s, char **argv, int exit_r, int ready_w,
+		 struct nb_err *err)
+{
 	_cleanup_close_ int hi_ex = -1, hi_rd = -1, hi_log = -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	int ex[2], rd[2], k = 0, rc;
 	sigset_t none;
-
-	if (net->mode != NB_NET_SLIRP)
-		return 0;
-	if (net->n_publish)
-		TRY(make_sock_dir(s, err));
-	s->log = memfd_create("slirp4netns-log", MFD_CLOEXEC);
-	if (s->log < 0 || pipe2(ex, O_CLOEXEC) < 0)
-		return nb_fail(err, errno, "cannot prepare slirp4netns");
-	s->exit_w = ex[1];
-	if (pipe2(rd, O_CLOEXEC) < 0) {
-		close(ex[0]);
-		return nb_fail(err, errno, "cannot prepare slirp4netns");
-	}
-	s->ready_r = rd[0];
-
-	snprintf(mtu, sizeof mtu, "--mtu=%u", net->mtu ? net->mtu : 65520);
-	snprintf(exitfd, sizeof exitfd, "--exit-fd=%d", 3);
-	snprintf(readyfd, sizeof readyfd, "--ready-fd=%d", 4);
-	snprintf(pid, sizeof pid, "%d", (int)child);
-	argv[k++] = s->path;
-	argv[k++] = "--configure";
-	argv[k++] = mtu;
-	argv[k++] = exitfd;
-	argv[k++] = readyfd;
-	if (!net->allow_host_loopback)
-		argv[k++] = "--disable-host-loopback";
-	/* Always: an older slirp4netns refuses these, and nb_slirp_ready()
-	 * says so, rather than running it unconfined. */
-	argv[k++] = "--enable-sandbox";
-	argv[k++] = "--enable-seccomp";
-	if (net->ipv6)
-		argv[k++] = "--enable-ipv6";
-	if (net->disable_dns)
-		argv[k++] = "--disable-dns";
-	if (net->cidr) {
-		snprintf(cidr, sizeof cidr, "--cidr=%s", net->cidr);
-		argv[k++] = cidr;
-	}
-	if (s->sock) {
-		snprintf(api, sizeof api, "--api-socket=%s", s->sock);
-		argv[k++] = api;
-	}
-	argv[k++] = pid;
-	argv[k++] = "tap0";
-	argv[k] = NULL;
+	int rc;
 
 	/* The dup2s below run in order: a source that is itself 3, 4 or 2
 	 * would be overwritten before its turn, so each is copied above 4. */
-	hi_ex = fcntl(ex[0], F_DUPFD_CLOEXEC, 5);
-	hi_rd = fcntl(rd[1], F_DUPFD_CLOEXEC, 5);
+	hi_ex = fcntl(exit_r, F_DUPFD_CLOEXEC, 5);
+	hi_rd = fcntl(ready_w, F_DUPFD_CLOEXEC, 5);
 	hi_log = fcntl(s->log, F_DUPFD_CLOEXEC, 5);
-	if (hi_ex < 0 || hi_rd < 0 || hi_log < 0) {
-		close(ex[0]);
-		close(rd[1]);
+	if (hi_ex < 0 || hi_rd < 0 || hi_log < 0)
 		return nb_fail(err, errno, "cannot prepare slirp4netns");
-	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, hi_ex, 3);
 	posix_spawn_file_actions_adddup2(&fa, hi_rd, 4);
@@ -272,13 +267,32 @@ int nb_slirp_start(const struct nb_network *net, struct nb_slirp *s, pid_t child
 	}
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
-	close(ex[0]);
-	close(rd[1]);
 	if (rc != 0) {
 		s->pid = -1;
 		return nb_fail(err, rc, "cannot run %s", s->path);
 	}
 	return 0;
+}
+
+int nb_slirp_start(const struct nb_network *net, struct nb_slirp *s, pid_t child, struct nb_err *err)
+{
+	_cleanup_close_ int exit_r = -1, ready_w = -1;
+	struct slirp_argv argv;
+	int p[2];
+
+	if (net->mode != NB_NET_SLIRP)
+		return 0;
+	if (net->n_publish)
+		TRY(make_sock_dir(s, err));
+	s->log = memfd_create("slirp4netns-log", MFD_CLOEXEC);
+	if (s->log < 0 || pipe2(p, O_CLOEXEC) < 0)
+		return nb_fail(err, errno, "cannot prepare slirp4netns");
+	exit_r = p[0], s->exit_w = p[1];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return nb_fail(err, errno, "cannot prepare slirp4netns");
+	s->ready_r = p[0], ready_w = p[1];
+	build_argv(net, s, child, &argv);
+	return spawn(net, s, argv.v, exit_r, ready_w, err);
 }
 
 static void read_log(const struct nb_slirp *s, char *buf, size_t len)

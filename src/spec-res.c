@@ -92,8 +92,8 @@ int nb_set_net(struct nb_spec *s, const char *arg, struct nb_err *err)
 	else if (strcmp(arg, "host") == 0)
 		s->net.mode = NB_NET_HOST;
 	else
-		return nb_fail(err, 0, "--net: unknown mode '%s'", arg),
-		       nb_hint(err, "use --net=none (only lo), --net=slirp (user-mode networking) or --net=host");
+		return nb_fail_hint(err, 0, "use --net=none (only lo), --net=slirp (user-mode networking) or --net=host",
+				    "--net: unknown mode '%s'", arg);
 	return 0;
 }
 
@@ -242,8 +242,8 @@ int nb_set_cgroup(struct nb_spec *s, const char *arg, struct nb_err *err)
 			s->limits.mode = (enum nb_cgroup_mode)i;
 			return 0;
 		}
-	return nb_fail(err, 0, "--cgroup: unknown mode '%s'", arg),
-	       nb_hint(err, "auto (a leaf when there are limits), require, try or off");
+	return nb_fail_hint(err, 0, "auto (a leaf when there are limits), require, try or off",
+			    "--cgroup: unknown mode '%s'", arg);
 }
 
 /* Bytes with an optional K, M, G or T (powers of 1024). */
@@ -268,8 +268,8 @@ static int parse_size(const char *opt, const char *arg, bool zero_ok, uint64_t *
 	*out = v << shift;
 	return 0;
 bad:
-	return nb_fail(err, 0, "%s: '%s' is not a size", opt, arg),
-	       nb_hint(err, "a number of bytes%s with an optional K, M, G or T, e.g. 512M", zero_ok ? "" : " above 0");
+	nb_fail(err, 0, "%s: '%s' is not a size", opt, arg);
+	return nb_hint(err, "a number of bytes%s with an optional K, M, G or T, e.g. 512M", zero_ok ? "" : " above 0");
 }
 
 int nb_set_memory(struct nb_spec *s, const char *arg, struct nb_err *err)
@@ -339,8 +339,8 @@ int nb_set_io_max(struct nb_spec *s, const char *arg, struct nb_err *err)
 		goto bad;
 	len = (size_t)(kv - 1 - arg);
 	if (arg[0] == '/') {
-		_cleanup_free_ char *path = strndup(arg, len);
-		if (!path || stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+		_cleanup_free_ char *path = nb_xstrndup(arg, len);
+		if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
 			return nb_fail(err, errno ? errno : ENOTBLK, "--io-max: '%.*s' is not a block device", (int)len, arg);
 		snprintf(dev, sizeof dev, "%u:%u", major(st.st_rdev), minor(st.st_rdev));
 	} else {
@@ -371,8 +371,8 @@ int nb_set_io_max(struct nb_spec *s, const char *arg, struct nb_err *err)
 	s->limits.io_max[s->limits.n_io_max++] = nb_xstrdup(line);
 	return 0;
 bad:
-	return nb_fail(err, 0, "--io-max: cannot parse '%s'", arg),
-	       nb_hint(err, "the form is DEV:rbps=N,wbps=N,riops=N,wiops=N with DEV a block device or MAJ:MIN, e.g. /dev/sda:wbps=10M");
+	return nb_fail_hint(err, 0, "the form is DEV:rbps=N,wbps=N,riops=N,wiops=N with DEV a block device or MAJ:MIN, e.g. /dev/sda:wbps=10M",
+			    "--io-max: cannot parse '%s'", arg);
 }
 
 FLAG_SETTER(nb_set_stats, limits.stats, true)

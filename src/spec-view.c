@@ -34,8 +34,8 @@ static int clean_dest(const char *opt, const char *in, char **out, struct nb_err
 		len = (size_t)(e - p);
 		if (len == 2 && p[0] == '.' && p[1] == '.') {
 			free(o);
-			return nb_fail(err, 0, "%s: destination '%s' contains '..'", opt, in),
-			       nb_hint(err, "give the path as it is inside the sandbox, without '..'");
+			return nb_fail_hint(err, 0, "give the path as it is inside the sandbox, without '..'",
+					    "%s: destination '%s' contains '..'", opt, in);
 		}
 		if (len > 0 && !(len == 1 && p[0] == '.')) {
 			*w++ = '/';
@@ -81,16 +81,15 @@ static int add_bind(struct nb_spec *s, const char *arg, enum nb_mnt_kind kind, b
 		    const char *opt, struct nb_err *err)
 {
 	const char *colon = strrchr(arg, ':');
-	_cleanup_free_ char *src = colon ? strndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
+	_cleanup_free_ char *src = colon ? nb_xstrndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
 	char *dest = NULL;
 	struct nb_mount *m;
 
-	if (!src || !*src)
-		return nb_fail(err, 0, "%s: '%s' has no source", opt, arg),
-		       nb_hint(err, "the form is SRC[:DEST]");
+	if (!*src)
+		return nb_fail_hint(err, 0, "the form is SRC[:DEST]", "%s: '%s' has no source", opt, arg);
 	if (kind == NB_MNT_FILE && !colon)
-		return nb_fail(err, 0, "%s: '%s' has no destination", opt, arg),
-		       nb_hint(err, "the form is SRC:DEST");
+		return nb_fail_hint(err, 0, "the form is SRC:DEST",
+				    "%s: '%s' has no destination", opt, arg);
 	TRY(clean_dest(opt, colon ? colon + 1 : src, &dest, err));
 	m = add_mount(s, kind, opt);
 	m->try_ = try_;
@@ -168,38 +167,29 @@ int nb_set_mask(struct nb_spec *s, const char *arg, struct nb_err *err)
 int nb_set_tmpfs(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	const char *colon = strchr(arg, ':');
-	_cleanup_free_ char *d = colon ? strndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
+	_cleanup_free_ char *d = colon ? nb_xstrndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
 	_cleanup_free_ char *opts = colon ? nb_xstrdup(colon + 1) : NULL;
+	_cleanup_free_ char *size = NULL;
 	char *dest = NULL, *save = NULL;
 	struct nb_mount *m;
-	char *size = NULL;
 	unsigned mode = 0;
 
-	if (!d)
-		return nb_fail(err, ENOMEM, "--tmpfs");
 	for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
 		if (strncmp(o, "size=", 5) == 0) {
 			TRY(check_tmpfs_size("--tmpfs", o + 5, err));
 			free(size);
 			size = nb_xstrdup(o + 5);
 		} else if (strncmp(o, "mode=", 5) == 0) {
-			if (parse_mode("--tmpfs", o + 5, &mode, err) < 0) {
-				free(size);
-				return -1;
-			}
+			TRY(parse_mode("--tmpfs", o + 5, &mode, err));
 		} else {
-			free(size);
-			return nb_fail(err, 0, "--tmpfs: unknown option '%s'", o),
-			       nb_hint(err, "the form is DEST[:size=N,mode=M]");
+			return nb_fail_hint(err, 0, "the form is DEST[:size=N,mode=M]",
+					    "--tmpfs: unknown option '%s'", o);
 		}
 	}
-	if (clean_dest("--tmpfs", d, &dest, err) < 0) {
-		free(size);
-		return -1;
-	}
+	TRY(clean_dest("--tmpfs", d, &dest, err));
 	m = add_mount(s, NB_MNT_TMPFS, "--tmpfs");
 	m->dest = dest;
-	m->size = size;
+	m->size = nb_steal(&size);
 	m->mode = mode;
 	return 0;
 }
@@ -207,12 +197,10 @@ int nb_set_tmpfs(struct nb_spec *s, const char *arg, struct nb_err *err)
 int nb_set_dir(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	const char *colon = strchr(arg, ':');
-	_cleanup_free_ char *d = colon ? strndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
+	_cleanup_free_ char *d = colon ? nb_xstrndup(arg, (size_t)(colon - arg)) : nb_xstrdup(arg);
 	unsigned mode = 0755;
 	char *dest = NULL;
 
-	if (!d)
-		return nb_fail(err, ENOMEM, "--dir");
 	if (colon)
 		TRY(parse_mode("--dir", colon + 1, &mode, err));
 	TRY(clean_dest("--dir", d, &dest, err));
@@ -228,11 +216,11 @@ int nb_set_symlink(struct nb_spec *s, const char *arg, struct nb_err *err)
 	struct nb_mount *m;
 
 	if (!colon || colon == arg)
-		return nb_fail(err, 0, "--symlink: cannot parse '%s'", arg),
-		       nb_hint(err, "the form is TARGET:LINK");
+		return nb_fail_hint(err, 0, "the form is TARGET:LINK",
+				    "--symlink: cannot parse '%s'", arg);
 	TRY(clean_dest("--symlink", colon + 1, &dest, err));
 	m = add_mount(s, NB_MNT_SYMLINK, "--symlink");
-	m->src = strndup(arg, (size_t)(colon - arg));
+	m->src = nb_xstrndup(arg, (size_t)(colon - arg));
 	m->dest = dest;
 	return 0;
 }
@@ -240,30 +228,20 @@ int nb_set_symlink(struct nb_spec *s, const char *arg, struct nb_err *err)
 int nb_set_overlay(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	const char *colon = strrchr(arg, ':');
-	_cleanup_free_ char *lowers = colon ? strndup(arg, (size_t)(colon - arg)) : NULL;
-	char *dest = NULL, *save = NULL, *abs = NULL;
+	_cleanup_free_ char *lowers = colon ? nb_xstrndup(arg, (size_t)(colon - arg)) : NULL;
+	char *dest = NULL, *save = NULL;
+	struct nb_mount *m;
 
-	if (!colon || !lowers || !*lowers)
-		return nb_fail(err, 0, "--overlay: cannot parse '%s'", arg),
-		       nb_hint(err, "the form is LOWER[:LOWER2...]:DEST");
+	if (!colon || !*lowers)
+		return nb_fail_hint(err, 0, "the form is LOWER[:LOWER2...]:DEST", "--overlay: cannot parse '%s'", arg);
 	TRY(clean_dest("--overlay", colon + 1, &dest, err));
-	/* Each lower is a host path; keep them ':'-joined, made absolute. */
-	for (char *l = strtok_r(lowers, ":", &save); l; l = strtok_r(NULL, ":", &save)) {
-		char *a = nb_abs_src(l), *joined = a;
-
-		if (abs) {
-			joined = nb_xasprintf("%s:%s", abs, a);
-			free(abs);
-			free(a);
-		}
-		abs = joined;
-	}
-	if (!abs) {
-		free(dest);
+	m = add_mount(s, NB_MNT_OVERLAY, "--overlay");
+	m->dest = dest;
+	/* Each lower is a host path, made absolute. */
+	for (char *l = strtok_r(lowers, ":", &save); l; l = strtok_r(NULL, ":", &save))
+		nb_strv_push(&m->lowers, &m->n_lowers, nb_abs_src(l));
+	if (!m->n_lowers)
 		return nb_fail(err, 0, "--overlay: '%s' names no lower directory", arg);
-	}
-	add_mount(s, NB_MNT_OVERLAY, "--overlay")->dest = dest;
-	s->view.mounts[s->view.n_mounts - 1].src = abs;
 	return 0;
 }
 

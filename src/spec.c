@@ -36,6 +36,7 @@ void nb_spec_release(struct nb_spec *spec)
 	free(spec->proc.chdir);
 	for (size_t i = 0; i < spec->view.n_mounts; i++) {
 		free(spec->view.mounts[i].src);
+		nb_strv_free(spec->view.mounts[i].lowers);
 		free(spec->view.mounts[i].dest);
 		free(spec->view.mounts[i].size);
 		free(spec->view.mounts[i].upper);
@@ -65,8 +66,8 @@ int nb_set_map(struct nb_spec *s, const char *arg, struct nb_err *err)
 	else if (strcmp(arg, "single") == 0)
 		s->id.map_mode = NB_MAP_SINGLE;
 	else
-		return nb_fail(err, 0, "--map: unknown mode '%s'", arg),
-		       nb_hint(err, "use --map=auto or --map=single");
+		return nb_fail_hint(err, 0, "use --map=auto or --map=single",
+				    "--map: unknown mode '%s'", arg);
 	return 0;
 }
 
@@ -155,8 +156,8 @@ int nb_set_share(struct nb_spec *s, const char *arg, struct nb_err *err)
 			if (strcmp(t, ns_names[i].name) == 0)
 				break;
 		if (i == ARRAY_SIZE(ns_names))
-			return nb_fail(err, 0, "--share: unknown namespace '%s'", t),
-			       nb_hint(err, "choose from net, ipc, uts, pid, cgroup; the user and mount namespaces are always new");
+			return nb_fail_hint(err, 0, "choose from net, ipc, uts, pid, cgroup; the user and mount namespaces are always new",
+					    "--share: unknown namespace '%s'", t);
 		s->ns.shared |= ns_names[i].bit;
 	}
 	return 0;
@@ -238,8 +239,8 @@ int nb_set_pass_fd(struct nb_spec *s, const char *arg, struct nb_err *err)
 	if (fd <= 2)
 		return nb_fail(err, 0, "--pass-fd: %u is always passed", fd);
 	if (fcntl((int)fd, F_GETFD) < 0)
-		return nb_fail(err, errno, "--pass-fd: %u", fd),
-		       nb_hint(err, "open it in the calling shell, e.g. '3<file'");
+		return nb_fail_hint(err, errno, "open it in the calling shell, e.g. '3<file'",
+				    "--pass-fd: %u", fd);
 	s->proc.pass_fds = nb_xrealloc(s->proc.pass_fds, (s->proc.n_pass_fds + 1) * sizeof *s->proc.pass_fds);
 	s->proc.pass_fds[s->proc.n_pass_fds++] = (int)fd;
 	return 0;
@@ -248,32 +249,32 @@ int nb_set_pass_fd(struct nb_spec *s, const char *arg, struct nb_err *err)
 int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 {
 	if (!spec->proc.argv || !spec->proc.argv[0])
-		return nb_fail(err, 0, "no command given"),
-		       nb_hint(err, "nestbox run [OPTIONS] [--] COMMAND [ARGS...]");
+		return nb_fail_hint(err, 0, "nestbox run [OPTIONS] [--] COMMAND [ARGS...]",
+				    "no command given");
 	if (!spec->id.uid_set)
 		spec->id.uid = (uint32_t)getuid();
 	if (!spec->id.gid_set)
 		spec->id.gid = (uint32_t)getgid();
 	if (spec->ns.hostname && (spec->ns.shared & NB_NS_UTS))
-		return nb_fail(err, 0, "--hostname needs a private UTS namespace"),
-		       nb_hint(err, "drop 'uts' from --share");
+		return nb_fail_hint(err, 0, "drop 'uts' from --share",
+				    "--hostname needs a private UTS namespace");
 	if (spec->life.as_pid1 && (spec->ns.shared & NB_NS_PID))
-		return nb_fail(err, 0, "--as-pid-1 needs a private PID namespace"),
-		       nb_hint(err, "drop 'pid' from --share");
+		return nb_fail_hint(err, 0, "drop 'pid' from --share",
+				    "--as-pid-1 needs a private PID namespace");
 	for (size_t i = 0; i < spec->view.n_mounts; i++) {
 		const struct nb_mount *m = &spec->view.mounts[i];
 		if (m->kind == NB_MNT_OVERLAY && !m->upper != !m->work)
-			return nb_fail(err, 0, "--overlay ...:%s: --overlay-upper and --overlay-work go together", m->dest),
-			       nb_hint(err, "give both, or neither for a tmpfs upper");
+			return nb_fail_hint(err, 0, "give both, or neither for a tmpfs upper",
+					    "--overlay ...:%s: --overlay-upper and --overlay-work go together", m->dest);
 	}
 	if (spec->limits.mode == NB_CG_OFF && nb_spec_has_limits(&spec->limits))
-		return nb_fail(err, 0, "--cgroup=off cannot enforce the limits asked for"),
-		       nb_hint(err, "drop --cgroup=off, or the limits");
+		return nb_fail_hint(err, 0, "drop --cgroup=off, or the limits",
+				    "--cgroup=off cannot enforce the limits asked for");
 	/* --share=net and --net=host are the same thing. */
 	if (spec->ns.shared & NB_NS_NET) {
 		if (spec->net.mode == NB_NET_SLIRP)
-			return nb_fail(err, 0, "--net=slirp needs a private net namespace"),
-			       nb_hint(err, "drop 'net' from --share");
+			return nb_fail_hint(err, 0, "drop 'net' from --share",
+					    "--net=slirp needs a private net namespace");
 		spec->net.mode = NB_NET_HOST;
 	}
 	if (spec->net.mode == NB_NET_HOST)
@@ -289,22 +290,22 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 	 * loopback alias, and --disable-host-loopback drops the reply to it. */
 	for (size_t i = 0; i < spec->net.n_publish; i++)
 		if (spec->net.publish[i].udp && !spec->net.allow_host_loopback)
-			return nb_fail(err, 0, "--publish %s: slirp4netns can forward UDP only with --allow-host-loopback", spec->net.publish[i].text),
-			       nb_hint(err, "it delivers the datagrams from 10.0.2.2 and drops the replies unless the host's loopback is reachable; add --allow-host-loopback, or publish TCP");
+			return nb_fail_hint(err, 0, "it delivers the datagrams from 10.0.2.2 and drops the replies unless the host's loopback is reachable; add --allow-host-loopback, or publish TCP",
+					    "--publish %s: slirp4netns can forward UDP only with --allow-host-loopback", spec->net.publish[i].text);
 	if (spec->priv.allow_userns && spec->priv.disable_userns)
 		return nb_fail(err, 0, "--allow-userns and --disable-userns contradict each other");
 	if (spec->priv.disable_userns && spec->life.as_pid1)
 		return nb_fail_hint(err, 0, "drop --as-pid-1", "--disable-userns needs nestbox's init");
 	if (spec->view.read_only && !spec->view.rootfs)
-		return nb_fail(err, 0, "--read-only needs --rootfs"),
-		       nb_hint(err, "the default view is read-only already; use --remount-ro for other paths");
+		return nb_fail_hint(err, 0, "the default view is read-only already; use --remount-ro for other paths",
+				    "--read-only needs --rootfs");
 	free(spec->view.cwd);
 	spec->view.cwd = getcwd(NULL, 0);
 	if (spec->view.bind_cwd && !spec->view.cwd)
 		return nb_fail(err, errno, "--bind-cwd: cannot get the current directory");
 	if (spec->id.map_mode == NB_MAP_SINGLE && (spec->id.n_uid_map || spec->id.n_gid_map))
-		return nb_fail(err, 0, "--map=single cannot be combined with --uid-map or --gid-map"),
-		       nb_hint(err, "a custom map is written by newuidmap/newgidmap; drop --map=single");
+		return nb_fail_hint(err, 0, "a custom map is written by newuidmap/newgidmap; drop --map=single",
+				    "--map=single cannot be combined with --uid-map or --gid-map");
 	return 0;
 }
 

@@ -71,7 +71,9 @@ struct nb_mount {
 	enum nb_mnt_kind kind;
 	bool try_;         /* the -try variants: a missing source is skipped */
 	const char *opt;   /* the option's name, for messages */
-	char *src;         /* host path, symlink target, or overlay lowers ("a:b") */
+	char *src;         /* host path, or symlink target */
+	char **lowers;     /* overlay: the lower host directories, in order */
+	size_t n_lowers;
 	char *dest;        /* path inside the sandbox */
 	char *size;        /* tmpfs size, or NULL */
 	unsigned mode;     /* tmpfs/dir mode; 0 for the default */

@@ -49,7 +49,7 @@ static bool subid_open(void)
  * reads the file and spares every start libsubid's ten libraries. */
 static bool nss_names_subid_source(void)
 {
-	FILE *f = fopen("/etc/nsswitch.conf", "re");
+	_cleanup_fclose_ FILE *f = fopen("/etc/nsswitch.conf", "re");
 	char line[256];
 	bool other = false;
 
@@ -63,7 +63,6 @@ static bool nss_names_subid_source(void)
 		src = strtok(v + 6, " \t\n");
 		other = src && strcmp(src, "files") != 0;
 	}
-	fclose(f);
 	return other;
 }
 #endif
@@ -79,10 +78,10 @@ static void push(struct nb_subrange **v, size_t *n, unsigned long start, unsigne
 	(*v)[(*n)++] = (struct nb_subrange){ (uint32_t)start, (uint32_t)count };
 }
 
-size_t nb_subid_parse_file(const char *path, const char *name, uid_t uid,
-			   struct nb_subrange **out)
+/* The ranges of one subuid-format file. */
+static size_t parse_file(const char *path, const char *name, uid_t uid, struct nb_subrange **out)
 {
-	FILE *f = fopen(path, "re");
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	char line[512], uidstr[16];
 	size_t n = 0;
 
@@ -112,7 +111,6 @@ size_t nb_subid_parse_file(const char *path, const char *name, uid_t uid,
 			continue;
 		push(out, &n, start, count);
 	}
-	fclose(f);
 	return n;
 }
 
@@ -139,7 +137,7 @@ size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
 	}
 #endif
 	/* The file also matches lines keyed by numeric uid. */
-	n = nb_subid_parse_file(file, name, uid, out);
+	n = parse_file(file, name, uid, out);
 	*source = file;
 	return n;
 }

@@ -20,8 +20,4 @@ enum nb_subid_kind { NB_SUBUID, NB_SUBGID };
 size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
 		       struct nb_subrange **out, const char **source);
 
-/* Parses one subuid-format stream; exposed for the file fallback and tests. */
-size_t nb_subid_parse_file(const char *path, const char *name, uid_t uid,
-			   struct nb_subrange **out);
-
 #endif

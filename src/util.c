@@ -43,6 +43,14 @@ char *nb_xstrdup(const char *s)
 	return p;
 }
 
+char *nb_xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+	if (!p)
+		oom();
+	return p;
+}
+
 char *nb_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
@@ -93,6 +101,20 @@ ssize_t nb_read_all(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
+void nb_strv_push(char ***v, size_t *n, char *s)
+{
+	*v = nb_xrealloc(*v, (*n + 2) * sizeof **v);
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
+void nb_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
 const char *nb_file_type(unsigned mode)
 {
 	switch (mode & S_IFMT) {
@@ -136,7 +158,7 @@ int nb_read_fd_regular(int fd, const char *what, size_t cap, char **out, size_t 
 		return nb_fail(err, EAGAIN, "%s grew while nestbox read it", what);
 	buf[n] = '\0';
 	*len = (size_t)n;
-	*out = nb_steal_ptr(&buf);
+	*out = nb_steal(&buf);
 	return 0;
 }
 

@@ -4,7 +4,9 @@
 #ifndef NB_UTIL_H
 #define NB_UTIL_H
 
+#include <dirent.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,8 +29,22 @@ static inline void nb_freep(void *p)
 {
 	free(*(void **)p);
 }
+static inline void nb_fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+	*f = NULL;
+}
+static inline void nb_closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+	*d = NULL;
+}
 #define _cleanup_close_ _cleanup_(nb_closep)
 #define _cleanup_free_ _cleanup_(nb_freep)
+#define _cleanup_fclose_ _cleanup_(nb_fclosep)
+#define _cleanup_closedir_ _cleanup_(nb_closedirp)
 
 /* Moves ownership out of a cleanup-scoped variable. */
 static inline int nb_steal_fd(int *fd)
@@ -43,12 +59,19 @@ static inline void *nb_steal_ptr(void *pp)
 	*p = NULL;
 	return r;
 }
+/* Typed: assigning the result to a pointer of another type is an error. */
+#define nb_steal(pp) ((__typeof__(*(pp)))nb_steal_ptr(pp))
 
 /* Allocation failure is not recoverable in a small CLI: abort loudly. */
 void *nb_xmalloc(size_t n);
 void *nb_xrealloc(void *p, size_t n);
 char *nb_xstrdup(const char *s);
+char *nb_xstrndup(const char *s, size_t n);
 char *nb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A NULL-terminated array of malloc'd strings: push takes ownership of s. */
+void nb_strv_push(char ***v, size_t *n, char *s);
+void nb_strv_free(char **v);
 
 /* Reads the whole of fd, which must be a regular file of at most cap
  * bytes, into *out (malloc'd, NUL-terminated; *len without the NUL).

@@ -21,7 +21,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "../../src/seccomp.h"
+#include "../../src/seccomp-int.h"
+#include "../../src/util.h"
 
 /* Classic BPF as seccomp uses it; anything else is a test failure. */
 static uint32_t run_bpf(const struct sock_fprog *p, const struct seccomp_data *d)
@@ -76,8 +77,8 @@ static int simulate(const struct nb_seccomp *f, int argc, char **argv)
 		d.args[k - 2] = strtoull(argv[k], NULL, 0);
 	/* As the kernel: newest filter first, the strongest action wins, and
 	 * of two equally strong ones the newer. */
-	for (size_t i = nb_seccomp_count(f); i-- > 0;) {
-		uint32_t cur = run_bpf(nb_seccomp_program(f, i), &d);
+	for (size_t i = f->n; i-- > 0;) {
+		uint32_t cur = run_bpf(&f->prog[i], &d);
 		if ((int32_t)(cur & SECCOMP_RET_ACTION_FULL) < (int32_t)(ret & SECCOMP_RET_ACTION_FULL))
 			ret = cur;
 	}
@@ -104,12 +105,49 @@ static int fail(const struct nb_err *err)
 	return err->status ? err->status : 1;
 }
 
+/* The filters in libseccomp's readable pseudo code (or, for those nestbox
+ * wrote by hand, instruction by instruction). The policy is compiled anew,
+ * the built-in one too, since only a fresh compile keeps libseccomp's
+ * contexts. */
+static int dump(const struct nb_seccomp_opts *o, struct nb_err *err)
+{
+	_cleanup_(sc_policy_freep) struct policy *p = NULL;
+	_cleanup_(nb_seccomp_freep) struct nb_seccomp *f = NULL;
+
+	if (o->policy && strcmp(o->policy, "unconfined") == 0) {
+		puts("# seccomp: unconfined");
+		return 0;
+	}
+	p = nb_xmalloc(sizeof *p);
+	memset(p, 0, sizeof *p);
+	f = nb_xmalloc(sizeof *f);
+	memset(f, 0, sizeof *f);
+	TRY(sc_policy_load(p, o, err));
+	TRY(sc_compile(p, f, err));
+	fflush(stdout);
+	for (size_t i = 0; i < f->n; i++) {
+		printf("# seccomp filter %zu of %zu (%s), %u instructions\n", i + 1, f->n, f->what[i], f->prog[i].len);
+		fflush(stdout);
+		if (f->ctx[i]) {
+			int rc = seccomp_export_pfc(f->ctx[i], 1);
+			if (rc < 0)
+				return nb_fail(err, -rc, "cannot write the seccomp filters");
+			continue;
+		}
+		for (unsigned k = 0; k < f->prog[i].len; k++) {
+			const struct sock_filter *x = &f->prog[i].filter[k];
+			printf("  %3u: code 0x%02x jt %u jf %u k 0x%08x\n", k, x->code, x->jt, x->jf, x->k);
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct nb_seccomp_opts o = { 0 };
 	struct nb_seccomp *f = NULL;
 	struct nb_err err = { 0 };
-	int i = 1, check = 0, dump = 0, nnp = 1, sim = 0;
+	int i = 1, check = 0, dumping = 0, nnp = 1, sim = 0;
 
 	for (; i < argc && strcmp(argv[i], "--") != 0 && !sim; i++) {
 		if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc)
@@ -121,7 +159,7 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--check") == 0)
 			check = 1;
 		else if (strcmp(argv[i], "--dump") == 0)
-			dump = 1;
+			dumping = 1;
 		else if (strcmp(argv[i], "--no-nnp") == 0)
 			nnp = 0;
 		else if (strcmp(argv[i], "--sim") == 0)
@@ -131,9 +169,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	/* A dump needs libseccomp's contexts, which the precompiled built-in
-	 * policy does not keep. */
-	o.keep_ctx = dump;
+	if (dumping)
+		return dump(&o, &err) < 0 ? fail(&err) : 0;
 	if (nb_seccomp_prepare(&o, &f, &err) < 0)
 		return fail(&err);
 	if (sim) {
@@ -141,10 +178,9 @@ int main(int argc, char **argv)
 		nb_seccomp_free(f);
 		return rc;
 	}
-	if (check || dump) {
-		int rc = dump ? nb_seccomp_dump(f, 1, &err) : 0;
+	if (check) {
 		nb_seccomp_free(f);
-		return rc < 0 ? fail(&err) : 0;
+		return 0;
 	}
 	if (i + 1 >= argc) {
 		fprintf(stderr, "seccomp-driver: no command\n");
