@@ -248,8 +248,9 @@ static long scan_procs(const char *dir, bool *self)
 }
 
 /* Step 1: the caller's own cgroup, in a cgroup v2 that has the
- * controllers, delegated to the caller. */
-static int find_own(const struct nb_limits *l, char **mnt_out, char **own_out, struct nb_err *err)
+ * controllers, delegated to the caller; and the length of the cgroup2
+ * mount's path, above which nestbox never climbs. */
+static int find_own(const struct nb_limits *l, size_t *mnt_len, char **own_out, struct nb_err *err)
 {
 	_cleanup_free_ char *mnt = cgroup2_mount(), *rel = own_path(), *own = NULL;
 	char avail[512] = "", ctl[128];
@@ -278,7 +279,7 @@ static int find_own(const struct nb_limits *l, char **mnt_out, char **own_out, s
 			own, (unsigned)st.st_uid);
 		return nb_hint(err, DELEGATE_HINT);
 	}
-	*mnt_out = nb_steal(&mnt);
+	*mnt_len = strlen(mnt);
 	*own_out = nb_steal(&own);
 	return 0;
 }
@@ -287,7 +288,7 @@ static int find_own(const struct nb_limits *l, char **mnt_out, char **own_out, s
  * (the shell) keep it from enabling controllers; its parent can serve when
  * it is delegated to us too and holds no process itself. Sets *self when
  * nestbox itself is in the cgroup chosen. */
-static int climb(const struct nb_limits *l, const char *mnt, struct nb_cgroup *cg, bool *self, struct nb_err *err)
+static int climb(const struct nb_limits *l, size_t mnt_len, struct nb_cgroup *cg, bool *self, struct nb_err *err)
 {
 	char avail[512] = "", ctl[128];
 	const char *missing;
@@ -297,7 +298,7 @@ static int climb(const struct nb_limits *l, const char *mnt, struct nb_cgroup *c
 		char *slash = strrchr(cg->own, '/');
 		_cleanup_free_ char *parent = slash ? nb_xstrndup(cg->own, (size_t)(slash - cg->own)) : NULL;
 
-		if (!parent || strlen(parent) <= strlen(mnt) || !delegated(parent) || scan_procs(parent, self) || *self)
+		if (!parent || strlen(parent) <= mnt_len || !delegated(parent) || scan_procs(parent, self) || *self)
 			return nb_fail_hint(err, 0, "start nestbox in a scope of its own: 'systemd-run --user --scope -p Delegate=yes nestbox ...'",
 					    "cannot use %s for limits: other processes (pid %ld) are in it, and a cgroup with processes cannot give controllers to a child cgroup", cg->own, other);
 		free(cg->own);
@@ -344,11 +345,11 @@ static int make_leaf(const struct nb_limits *l, struct nb_cgroup *cg, bool self,
 
 static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
 {
-	_cleanup_free_ char *mnt = NULL;
+	size_t mnt_len = 0;
 	bool self = false;
 
-	TRY(find_own(l, &mnt, &cg->own, err));
-	TRY(climb(l, mnt, cg, &self, err));
+	TRY(find_own(l, &mnt_len, &cg->own, err));
+	TRY(climb(l, mnt_len, cg, &self, err));
 	return make_leaf(l, cg, self, err);
 }
 

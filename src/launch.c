@@ -259,9 +259,10 @@ static void report_exit(const struct nb_spec *spec, int rc, const struct nb_cgro
 		return;
 	nb_status_exit_json(rc, st, spec->limits.stats, json, sizeof json);
 	if (spec->limits.stats) {
-		strcat(json, "\n");
-		nb_output(json);
-		json[strlen(json) - 1] = '\0';
+		char line[sizeof json + 1];
+
+		snprintf(line, sizeof line, "%s\n", json);
+		nb_output(line);
 	}
 	if (spec->report.json_status_fd >= 0)
 		nb_status_exit(spec->report.json_status_fd, json);

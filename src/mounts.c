@@ -442,24 +442,24 @@ static int copy_file(struct view *v, const struct nb_mount *m)
 }
 
 /* The real path of a host directory, as the kernel's overlay options want
- * a path: resolved in the host's root, then named from the staging root. */
-static int host_dir_path(struct view *v, const char *path, const char *opt, char **out)
+ * a path: resolved in the host's root, then named from the staging root.
+ * NULL with v->err filled on failure. */
+static char *host_dir_path(struct view *v, const char *path, const char *opt)
 {
 	_cleanup_close_ int fd = -1;
 	char link[40], buf[4096];
 	ssize_t n;
 
 	if (open_src(v, path, O_PATH | O_DIRECTORY, &fd) < 0)
-		return nb_fail(v->err, errno, "%s %s", opt, path);
+		return nb_fail(v->err, errno, "%s %s", opt, path), NULL;
 	fd_path(v, fd, link);
 	n = readlink(link, buf, sizeof buf - 1);
 	if (n < 0)
-		return nb_fail(v->err, errno, "%s %s: cannot name it", opt, path);
+		return nb_fail(v->err, errno, "%s %s: cannot name it", opt, path), NULL;
 	buf[n] = '\0';
 	if (strpbrk(buf, ":,"))
-		return nb_fail(v->err, EINVAL, "%s %s: overlayfs cannot take a path with ':' or ','", opt, buf);
-	*out = nb_xstrdup(buf);
-	return 0;
+		return nb_fail(v->err, EINVAL, "%s %s: overlayfs cannot take a path with ':' or ','", opt, buf), NULL;
+	return nb_xstrdup(buf);
 }
 
 static int make_overlay(struct view *v, const struct nb_mount *m)
@@ -469,15 +469,18 @@ static int make_overlay(struct view *v, const struct nb_mount *m)
 
 	/* The kernel's lowerdir: the real paths, ':'-joined. */
 	for (size_t i = 0; i < m->n_lowers; i++) {
-		_cleanup_free_ char *p = NULL;
+		_cleanup_free_ char *p = host_dir_path(v, m->lowers[i], m->opt);
 
-		TRY(host_dir_path(v, m->lowers[i], m->opt, &p));
+		if (!p)
+			return -1;
 		lowers = nb_xrealloc(lowers, len + strlen(p) + 2);
 		len += (size_t)sprintf(lowers + len, "%s%s", i ? ":" : "", p);
 	}
 	if (m->upper) {
-		TRY(host_dir_path(v, m->upper, "--overlay-upper", &upper));
-		TRY(host_dir_path(v, m->work, "--overlay-work", &work));
+		upper = host_dir_path(v, m->upper, "--overlay-upper");
+		work = upper ? host_dir_path(v, m->work, "--overlay-work") : NULL;
+		if (!work)
+			return -1;
 	} else {
 		/* Writes go to a tmpfs in the staging root, gone at exit. */
 		static const char *const o[] = { "mode", "0755", NULL };
