@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "capnames.h"
 #include "util.h"
 
 /* Docker's default allow list for a root payload. */
@@ -20,126 +21,6 @@ static const int docker_caps[] = {
 	CAP_SETGID,	  CAP_SETUID,	    CAP_SETPCAP,     CAP_NET_BIND_SERVICE, CAP_NET_RAW,
 	CAP_SYS_CHROOT, CAP_MKNOD,	    CAP_AUDIT_WRITE, CAP_SETFCAP,
 };
-
-static unsigned last_cap(void)
-{
-	static unsigned last;
-	char buf[16];
-	struct nb_err ignore;
-	uint32_t v;
-
-	if (last)
-		return last;
-	last = CAP_LAST_CAP;
-	if (nb_read_small("/proc/sys/kernel/cap_last_cap", buf, sizeof buf, &ignore) == 0) {
-		buf[strcspn(buf, "\n")] = '\0';
-		if (nb_parse_u32(buf, 63, &v) == 0)
-			last = v;
-	}
-	return last;
-}
-
-static uint64_t all_caps(void)
-{
-	unsigned l = last_cap();
-	return l >= 63 ? ~0ULL : (1ULL << (l + 1)) - 1;
-}
-
-static const char *cap_name(unsigned c)
-{
-	const char *n = capng_capability_to_name(c);
-	return n ? n : "unknown";
-}
-
-static int parse_one(const char *opt, const char *name, int *cap, struct nb_err *err)
-{
-	const char *n = strncasecmp(name, "cap_", 4) == 0 ? name + 4 : name;
-	char lower[64], list[2048];
-	size_t len = 0;
-	int c;
-
-	if (strlen(n) < sizeof lower) {
-		for (size_t k = 0; n[k]; k++)
-			lower[k] = (char)((n[k] >= 'A' && n[k] <= 'Z') ? n[k] - 'A' + 'a' : n[k]);
-		lower[strlen(n)] = '\0';
-		c = capng_name_to_capability(lower);
-		if (c >= 0 && (unsigned)c <= last_cap()) {
-			*cap = c;
-			return 0;
-		}
-	}
-	list[0] = '\0';
-	for (unsigned k = 0; k <= last_cap() && len < sizeof list - 32; k++)
-		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", cap_name(k));
-	nb_fail(err, 0, "%s: unknown capability '%s'", opt, name);
-	return nb_hint(err, "valid names (with or without cap_, any case) are ALL, %s", list);
-}
-
-int nb_caps_parse_list(const char *opt, const char *arg, uint64_t *mask, bool *all, struct nb_err *err)
-{
-	_cleanup_free_ char *copy = nb_xstrdup(arg);
-	char *save = NULL;
-
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int c = 0;
-		if (strcasecmp(t, "all") == 0) {
-			*mask |= all_caps();
-			if (all)
-				*all = true;
-			continue;
-		}
-		TRY(parse_one(opt, t, &c, err));
-		*mask |= 1ULL << c;
-	}
-	return 0;
-}
-
-/* capsh/libcap text: clauses "names OP flags" separated by spaces, OP one
- * of = + -, flags from "eip"; "=" alone or "all=ep" name every capability. */
-int nb_caps_parse_text(const char *arg, uint64_t *e, uint64_t *p, uint64_t *i, struct nb_err *err)
-{
-	_cleanup_free_ char *copy = nb_xstrdup(arg);
-	uint64_t *sets[3] = { e, i, p };
-	char *save = NULL;
-
-	*e = *p = *i = 0;
-	for (char *cl = strtok_r(copy, " ", &save); cl; cl = strtok_r(NULL, " ", &save)) {
-		char *op = strpbrk(cl, "=+-");
-		uint64_t names = 0;
-
-		if (!op)
-			return nb_fail_hint(err, 0, "capsh syntax, e.g. --caps='cap_net_bind_service,cap_chown+ep'",
-					    "--caps: clause '%s' has no =, + or -", cl);
-		if (op == cl) {
-			names = all_caps(); /* "=ep": every capability */
-		} else {
-			char o = *op;
-			*op = '\0';
-			TRY(nb_caps_parse_list("--caps", cl, &names, NULL, err));
-			*op = o;
-		}
-		while (op) {
-			const char *flags = op + 1;
-			char *next = strpbrk(flags, "=+-");
-			size_t len = next ? (size_t)(next - flags) : strlen(flags);
-
-			if (strspn(flags, "eip") < len)
-				return nb_fail(err, 0, "--caps: in '%s', flags must be from e, i and p", cl);
-			for (int k = 0; k < 3; k++) {
-				const char *hit = strchr(flags, "eip"[k]);
-				bool has = hit && (size_t)(hit - flags) < len;
-				if (*op == '=')
-					*sets[k] = has ? (*sets[k] | names) : (*sets[k] & ~names);
-				else if (has && *op == '+')
-					*sets[k] |= names;
-				else if (has)
-					*sets[k] &= ~names;
-			}
-			op = next;
-		}
-	}
-	return 0;
-}
 
 int nb_caps_resolve(const struct nb_privileges *s, uint32_t uid, struct nb_capset *c, struct nb_err *err)
 {
@@ -182,7 +63,7 @@ int nb_caps_resolve(const struct nb_privileges *s, uint32_t uid, struct nb_capse
  * combination is the base ("=ep", or nothing), the rest are listed. */
 static void print_text(FILE *out, uint64_t e, uint64_t i, uint64_t p)
 {
-	unsigned count[8] = { 0 }, base = 0, last = last_cap();
+	unsigned count[8] = { 0 }, base = 0, last = nb_cap_last();
 	bool first = true;
 
 	for (unsigned c = 0; c <= last; c++)
@@ -204,7 +85,7 @@ static void print_text(FILE *out, uint64_t e, uint64_t i, uint64_t p)
 		for (unsigned c = 0; c <= last; c++) {
 			unsigned fc = (unsigned)((e >> c & 1) | (i >> c & 1) << 1 | (p >> c & 1) << 2);
 			if (fc == f) {
-				fprintf(out, "%scap_%s", any ? "," : "", cap_name(c));
+				fprintf(out, "%scap_%s", any ? "," : "", nb_cap_name(c));
 				any = true;
 			}
 		}
@@ -226,9 +107,9 @@ static void print_list(FILE *out, uint64_t m)
 {
 	bool any = false;
 
-	for (unsigned c = 0; c <= last_cap(); c++)
+	for (unsigned c = 0; c <= nb_cap_last(); c++)
 		if (m >> c & 1) {
-			fprintf(out, "%scap_%s", any ? "," : "", cap_name(c));
+			fprintf(out, "%scap_%s", any ? "," : "", nb_cap_name(c));
 			any = true;
 		}
 }
@@ -283,9 +164,9 @@ static int set_caps(uint64_t e, uint64_t p, uint64_t i)
 
 static int drop_bounding(uint64_t keep, struct nb_err *err)
 {
-	for (unsigned k = 0; k <= last_cap(); k++)
+	for (unsigned k = 0; k <= nb_cap_last(); k++)
 		if (!(keep >> k & 1) && prctl(PR_CAPBSET_DROP, k, 0, 0, 0) < 0 && errno != EINVAL)
-			return nb_fail(err, errno, "cannot drop cap_%s from the bounding set", cap_name(k));
+			return nb_fail(err, errno, "cannot drop cap_%s from the bounding set", nb_cap_name(k));
 	return 0;
 }
 
@@ -351,9 +232,9 @@ int nb_caps_apply_final(const struct nb_capset *c, struct nb_err *err)
 	/* 4. The final sets, then ambient (which needs them). */
 	if (set_caps(c->e, c->p, c->i) < 0)
 		return nb_fail(err, errno, "cannot set the capability sets");
-	for (unsigned k = 0; k <= last_cap(); k++)
+	for (unsigned k = 0; k <= nb_cap_last(); k++)
 		if ((c->amb >> k & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, k, 0, 0) < 0)
-			return nb_fail(err, errno, "cannot raise cap_%s in the ambient set", cap_name(k));
+			return nb_fail(err, errno, "cannot raise cap_%s in the ambient set", nb_cap_name(k));
 
 	/* 5. Setuid files and file capabilities give nothing from here on. */
 	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -9,11 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "capnames.h"
 #include "spec.h"
 
-/* SECBIT_NOROOT, NO_SETUID_FIXUP and their locks, and KEEP_CAPS_LOCKED:
- * what --secbits=locked means, and the default for a non-root payload. */
-#define NB_SECBITS_LOCKED 0x2fu
 
 struct nb_capset {
 	uint64_t e, p, i, bnd, amb; /* what is set just before exec */
@@ -21,10 +19,6 @@ struct nb_capset {
 	bool nnp;
 };
 
-/* Parses "CAP_X,y,ALL" (case-insensitive, with or without cap_) into a mask. */
-int nb_caps_parse_list(const char *opt, const char *arg, uint64_t *mask, bool *all, struct nb_err *err);
-/* Parses capsh's --caps text ("cap_a,cap_b+eip cap_c=i"). */
-int nb_caps_parse_text(const char *arg, uint64_t *e, uint64_t *p, uint64_t *i, struct nb_err *err);
 /* The exact sets for a payload of uid `uid` inside. */
 int nb_caps_resolve(const struct nb_privileges *p, uint32_t uid, struct nb_capset *out, struct nb_err *err);
 /* Prints, in capsh --print's notation, the sets the payload will have

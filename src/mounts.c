@@ -1,17 +1,9 @@
-/* mounts.c: see mounts.h. The view is built in a fresh tmpfs, like
- * bubblewrap's, but every mount goes through file descriptors (open_tree,
- * fsopen/fsmount, move_mount, mount_setattr) and every destination is
- * resolved with openat2(RESOLVE_IN_ROOT): a symlink inside the new root,
- * even a planted one, cannot lead a mount out of it.
- *
- *   1. make every host mount a slave, so nothing here reaches the host;
- *   2. mount a staging tmpfs on /tmp and pivot into it: the host is then
- *      at /oldroot (sources) and the new root is built at /newroot;
- *   3. build the view in the order doc/design.md lists ("The view");
- *   4. pivot into /newroot and detach the staging root with the host
- *      under it, so that nothing of the old root stays reachable. */
-#include "mounts.h"
-
+/* mounts.c: see mounts.h and mounts-int.h. Mount primitives, every one
+ * through file descriptors (open_tree, fsopen/fsmount, move_mount,
+ * mount_setattr), with every destination resolved by openat2 in the new
+ * root (RESOLVE_IN_ROOT): a symlink inside it, even a planted one, cannot
+ * lead a mount out. And the user's mount kinds (--bind ... --overlay),
+ * built from them; view.c builds the standard view. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -23,20 +15,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "mounts-int.h"
 #include "util.h"
 
-struct view {
-	const struct nb_view_env *env;
-	const struct nb_view *spec; /* env->view */
-	int host;          /* O_PATH: the host's root, at /oldroot */
-	int root;          /* O_PATH: the root being built, at /newroot */
-	unsigned n_staged; /* files and dirs made in the staging root */
-	struct nb_err *err;
-};
-
-#define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
-
-static int openat2_fd(int dirfd, const char *path, int flags, unsigned long long resolve)
+int mnt_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
 {
 	struct open_how how = { .flags = (unsigned long long)(flags | O_CLOEXEC), .resolve = resolve };
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
@@ -53,9 +35,9 @@ static void fd_path(const struct view *v, int fd, char buf[static 40])
 }
 
 /* A host path, resolved as the host sees it (absolute symlinks included). */
-static int open_src(struct view *v, const char *path, int flags, int *out)
+int mnt_open_src(struct view *v, const char *path, int flags, int *out)
 {
-	*out = openat2_fd(v->host, path, flags, IN_ROOT);
+	*out = mnt_openat2(v->host, path, flags, IN_ROOT);
 	return *out < 0 ? -1 : 0;
 }
 
@@ -65,7 +47,7 @@ static int open_src(struct view *v, const char *path, int flags, int *out)
  * the fd of its resolved parent, never through a path. Most destinations
  * exist, or lack only their last component, so the whole path is tried
  * first and the walk up happens only for what is missing. */
-static int open_dest(struct view *v, const char *dest, bool file, bool create, const char *opt,
+int mnt_open_dest(struct view *v, const char *dest, bool file, bool create, const char *opt,
 		     int *out)
 {
 	_cleanup_free_ char *parent = NULL;
@@ -74,7 +56,7 @@ static int open_dest(struct view *v, const char *dest, bool file, bool create, c
 	const char *name;
 	int r;
 
-	*out = openat2_fd(v->root, dest, O_PATH, IN_ROOT);
+	*out = mnt_openat2(v->root, dest, O_PATH, IN_ROOT);
 	if (*out >= 0)
 		return 0;
 	if (errno != ENOENT || !create)
@@ -90,7 +72,7 @@ static int open_dest(struct view *v, const char *dest, bool file, bool create, c
 		name = slash + 1;
 	}
 	if (*parent)
-		TRY(open_dest(v, parent, false, true, opt, &dir));
+		TRY(mnt_open_dest(v, parent, false, true, opt, &dir));
 	if (file)
 		r = openat(dir >= 0 ? dir : v->root, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 	else
@@ -99,7 +81,7 @@ static int open_dest(struct view *v, const char *dest, bool file, bool create, c
 		return nb_fail(v->err, errno, "%s: cannot create %s in the sandbox", opt, dest);
 	if (file && r >= 0)
 		close(r);
-	*out = openat2_fd(v->root, dest, O_PATH, IN_ROOT);
+	*out = mnt_openat2(v->root, dest, O_PATH, IN_ROOT);
 	if (*out < 0)
 		return nb_fail(v->err, errno, "%s: %s in the sandbox", opt, dest);
 	return 0;
@@ -113,7 +95,7 @@ static bool is_dir_fd(int fd)
 
 /* --- making mounts ------------------------------------------------------ */
 
-static int attach(struct view *v, int mnt, int destfd, const char *opt, const char *dest)
+int mnt_attach(struct view *v, int mnt, int destfd, const char *opt, const char *dest)
 {
 	if (move_mount(mnt, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return nb_fail(v->err, errno, "%s: cannot mount on %s", opt, dest);
@@ -167,7 +149,7 @@ static int fs_new(struct view *v, const char *type, const char *const *opts, uns
  * fsmount and move_mount take five system calls or more. The options are
  * nestbox's own or checked by the setters; should the kernel refuse, the
  * new API runs again to quote its explanation. */
-static int mount_at(struct view *v, const char *type, const char *const *opts, unsigned attrs, int destfd,
+int mnt_mount_at(struct view *v, const char *type, const char *const *opts, unsigned attrs, int destfd,
 		    const char *dest, const char *opt)
 {
 	char target[64], data[512] = "";
@@ -183,21 +165,21 @@ static int mount_at(struct view *v, const char *type, const char *const *opts, u
 	if (n < sizeof data && mount(type, target, type, flags, data[0] ? data : NULL) == 0)
 		return 0;
 	TRY(fs_new(v, type, opts, attrs, dest, &mnt));
-	return attach(v, mnt, destfd, opt, dest);
+	return mnt_attach(v, mnt, destfd, opt, dest);
 }
 
-static int mount_fs(struct view *v, const char *type, const char *const *opts, unsigned attrs,
+int mnt_mount_fs(struct view *v, const char *type, const char *const *opts, unsigned attrs,
 		    const char *dest, const char *opt)
 {
 	_cleanup_close_ int destfd = -1;
 
-	TRY(open_dest(v, dest, false, true, opt, &destfd));
-	return mount_at(v, type, opts, attrs, destfd, dest, opt);
+	TRY(mnt_open_dest(v, dest, false, true, opt, &destfd));
+	return mnt_mount_at(v, type, opts, attrs, destfd, dest, opt);
 }
 
 /* A recursive bind of srcfd on the open destfd; attrs (nosuid, nodev,
  * rdonly) reach every submount. */
-static int bind_at(struct view *v, int srcfd, int destfd, const char *dest, unsigned attrs, const char *opt)
+int mnt_bind_at(struct view *v, int srcfd, int destfd, const char *dest, unsigned attrs, const char *opt)
 {
 	_cleanup_close_ int tree = -1;
 	struct mount_attr a = { .attr_set = attrs };
@@ -207,30 +189,30 @@ static int bind_at(struct view *v, int srcfd, int destfd, const char *dest, unsi
 		return nb_fail(v->err, errno, "%s: cannot copy the mount for %s", opt, dest);
 	if (attrs && mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
 		return nb_fail(v->err, errno, "%s: cannot restrict the mount for %s", opt, dest);
-	return attach(v, tree, destfd, opt, dest);
+	return mnt_attach(v, tree, destfd, opt, dest);
 }
 
-static int bind_fd(struct view *v, int srcfd, const char *dest, unsigned attrs, const char *opt)
+int mnt_bind_fd(struct view *v, int srcfd, const char *dest, unsigned attrs, const char *opt)
 {
 	_cleanup_close_ int destfd = -1;
 
-	TRY(open_dest(v, dest, !is_dir_fd(srcfd), true, opt, &destfd));
-	return bind_at(v, srcfd, destfd, dest, attrs, opt);
+	TRY(mnt_open_dest(v, dest, !is_dir_fd(srcfd), true, opt, &destfd));
+	return mnt_bind_at(v, srcfd, destfd, dest, attrs, opt);
 }
 
-static int bind_host(struct view *v, const char *src, const char *dest, unsigned attrs, bool try_,
+int mnt_bind_host(struct view *v, const char *src, const char *dest, unsigned attrs, bool try_,
 		     const char *opt)
 {
 	_cleanup_close_ int srcfd = -1;
 
-	if (open_src(v, src, O_PATH, &srcfd) < 0) {
+	if (mnt_open_src(v, src, O_PATH, &srcfd) < 0) {
 		if (try_ && errno == ENOENT)
 			return 0;
 		nb_fail(v->err, errno, "%s %s", opt, src);
 		return nb_hint(v->err, errno == ENOENT ? "check the path, or use the -try variant to skip a missing source"
 						       : "check that you can read it");
 	}
-	return bind_fd(v, srcfd, dest, attrs, opt);
+	return mnt_bind_fd(v, srcfd, dest, attrs, opt);
 }
 
 /* Stacks a read-only copy of DEST's mounts on DEST itself; mount_setattr
@@ -239,9 +221,9 @@ static int remount_ro(struct view *v, const char *dest, bool must_exist, const c
 {
 	_cleanup_close_ int fd = -1;
 
-	if (open_dest(v, dest, false, false, opt, &fd) < 0)
+	if (mnt_open_dest(v, dest, false, false, opt, &fd) < 0)
 		return must_exist ? -1 : 0;
-	return bind_at(v, fd, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
+	return mnt_bind_at(v, fd, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
 }
 
 /* Hides PATH under an empty read-only directory or file. */
@@ -250,22 +232,22 @@ static int mask(struct view *v, const char *dest, bool must_exist, const char *o
 	static const char *const ro_dir[] = { "mode", "0555", "nr_inodes", "2", NULL };
 	_cleanup_close_ int fd = -1, empty = -1;
 
-	if (open_dest(v, dest, false, false, opt, &fd) < 0)
+	if (mnt_open_dest(v, dest, false, false, opt, &fd) < 0)
 		return must_exist ? -1 : 0;
 	if (is_dir_fd(fd))
-		return mount_at(v, "tmpfs", ro_dir, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+		return mnt_mount_at(v, "tmpfs", ro_dir, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 				fd, dest, opt);
 	/* One empty file in the staging root serves every file mask. */
 	empty = open("/empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
 	if (empty < 0)
 		return nb_fail(v->err, errno, "%s: cannot create an empty file", opt);
-	return bind_at(v, empty, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	return mnt_bind_at(v, empty, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 		       opt);
 }
 
 /* --- the standard pieces ------------------------------------------------ */
 
-static int make_tmpfs(struct view *v, const char *dest, const char *mode, const char *size,
+int mnt_tmpfs(struct view *v, const char *dest, const char *mode, const char *size,
 		      const char *opt)
 {
 	const char *opts[7] = { "mode", mode, NULL };
@@ -276,17 +258,17 @@ static int make_tmpfs(struct view *v, const char *dest, const char *mode, const 
 		opts[n++] = size;
 	}
 	opts[n] = NULL;
-	return mount_fs(v, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dest, opt);
+	return mnt_mount_fs(v, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dest, opt);
 }
 
-static char *join(const char *a, const char *b)
+char * mnt_join(const char *a, const char *b)
 {
 	return nb_xasprintf("%s%s%s", a, strcmp(a, "/") == 0 ? "" : "/", b);
 }
 
 /* A fresh proc of the sandbox's PID namespace, with the paths that expose
  * or change the host made read-only or hidden, as Docker does. */
-static int make_proc(struct view *v, const char *dest, const char *opt)
+int mnt_proc(struct view *v, const char *dest, const char *opt)
 {
 	static const char *const ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
 	static const char *const hidden[] = { "kcore", "keys", "timer_list", "kmsg" };
@@ -294,8 +276,8 @@ static int make_proc(struct view *v, const char *dest, const char *opt)
 	/* The host's proc cannot be mounted anew from a user namespace, so
 	 * --share=pid gets a bind of it. */
 	if (v->env->shared & NB_NS_PID)
-		TRY(bind_host(v, "/proc", dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false, opt));
-	else if (mount_fs(v, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, dest, opt) < 0)
+		TRY(mnt_bind_host(v, "/proc", dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false, opt));
+	else if (mnt_mount_fs(v, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, dest, opt) < 0)
 		return v->err->errnum == EPERM
 			       ? nb_hint(v->err, "a new proc needs an unmasked one to exist: inside another sandbox, start that one with --allow-userns")
 			       : -1;
@@ -304,11 +286,11 @@ static int make_proc(struct view *v, const char *dest, const char *opt)
 	if (v->env->allow_userns)
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(ro); i++) {
-		_cleanup_free_ char *p = join(dest, ro[i]);
+		_cleanup_free_ char *p = mnt_join(dest, ro[i]);
 		TRY(remount_ro(v, p, false, opt));
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(hidden); i++) {
-		_cleanup_free_ char *p = join(dest, hidden[i]);
+		_cleanup_free_ char *p = mnt_join(dest, hidden[i]);
 		TRY(mask(v, p, false, opt));
 	}
 	return 0;
@@ -317,7 +299,7 @@ static int make_proc(struct view *v, const char *dest, const char *opt)
 /* A minimal /dev: the harmless character devices (bound from the host,
  * since mknod is not allowed in a user namespace), a private devpts and
  * shm. No block devices, no host /dev/pts. */
-static int make_dev(struct view *v, const char *dest, const char *opt)
+int mnt_dev(struct view *v, const char *dest, const char *opt)
 {
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
@@ -328,18 +310,18 @@ static int make_dev(struct view *v, const char *dest, const char *opt)
 	static const char *const shm[] = { "mode", "1777", NULL };
 	_cleanup_close_ int dir = -1;
 
-	TRY(mount_fs(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
+	TRY(mnt_mount_fs(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
 		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, dest, opt));
 	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
-		_cleanup_free_ char *src = join("/dev", nodes[i]), *d = join(dest, nodes[i]);
-		TRY(bind_host(v, src, d, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false, opt));
+		_cleanup_free_ char *src = mnt_join("/dev", nodes[i]), *d = mnt_join(dest, nodes[i]);
+		TRY(mnt_bind_host(v, src, d, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false, opt));
 	}
 	{
-		_cleanup_free_ char *p = join(dest, "pts"), *s = join(dest, "shm");
-		TRY(mount_fs(v, "devpts", pts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, p, opt));
-		TRY(mount_fs(v, "tmpfs", shm, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, s, opt));
+		_cleanup_free_ char *p = mnt_join(dest, "pts"), *s = mnt_join(dest, "shm");
+		TRY(mnt_mount_fs(v, "devpts", pts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, p, opt));
+		TRY(mnt_mount_fs(v, "tmpfs", shm, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, s, opt));
 	}
-	TRY(open_dest(v, dest, false, false, opt, &dir));
+	TRY(mnt_open_dest(v, dest, false, false, opt, &dir));
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][0], dir, links[i][1]) < 0)
 			return nb_fail(v->err, errno, "%s: cannot create %s/%s", opt, dest, links[i][1]);
@@ -352,7 +334,7 @@ static int make_dev(struct view *v, const char *dest, const char *opt)
  * MAC addresses; with the host's network, the host's. Either way the
  * firmware tables and the power meters (a side channel, CVE-2020-8694)
  * are hidden, and a private cgroup namespace shows its own cgroup2. */
-static int make_sys(struct view *v)
+int mnt_sys(struct view *v)
 {
 	static const char *const hidden[] = { "/sys/firmware", "/sys/devices/virtual/powercap" };
 	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
@@ -361,13 +343,13 @@ static int make_sys(struct view *v)
 
 	/* The kernel refuses a new sysfs where the one it sees is partly
 	 * masked ("too revealing"), as inside Docker: bind that one then. */
-	if (own && mount_fs(v, "sysfs", NULL, ro, "/sys", opt) < 0) {
+	if (own && mnt_mount_fs(v, "sysfs", NULL, ro, "/sys", opt) < 0) {
 		if (v->err->errnum != EPERM)
 			return -1;
 		own = false;
 	}
 	if (!own)
-		TRY(bind_host(v, "/sys", "/sys", ro, false, opt));
+		TRY(mnt_bind_host(v, "/sys", "/sys", ro, false, opt));
 	/* For the same rule, a sandbox meant to hold nested ones leaves its
 	 * sysfs unmasked, as it does its proc. */
 	for (size_t i = 0; i < ARRAY_SIZE(hidden) && !v->env->allow_userns; i++)
@@ -375,8 +357,8 @@ static int make_sys(struct view *v)
 	if (!own)
 		return 0;
 	if (v->env->shared & NB_NS_CGROUP)
-		return bind_host(v, "/sys/fs/cgroup", "/sys/fs/cgroup", ro, true, opt);
-	return mount_fs(v, "cgroup2", NULL, ro, "/sys/fs/cgroup", opt);
+		return mnt_bind_host(v, "/sys/fs/cgroup", "/sys/fs/cgroup", ro, true, opt);
+	return mnt_mount_fs(v, "cgroup2", NULL, ro, "/sys/fs/cgroup", opt);
 }
 
 static int make_dir(struct view *v, const struct nb_mount *m)
@@ -384,7 +366,7 @@ static int make_dir(struct view *v, const struct nb_mount *m)
 	_cleanup_close_ int fd = -1;
 	struct stat st;
 
-	TRY(open_dest(v, m->dest, false, true, m->opt, &fd));
+	TRY(mnt_open_dest(v, m->dest, false, true, m->opt, &fd));
 	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
 		return nb_fail(v->err, ENOTDIR, "%s %s", m->opt, m->dest);
 	/* O_PATH fds cannot fchmod; go through the magic link of our own fd. */
@@ -406,7 +388,7 @@ static int open_parent(struct view *v, const char *dest, const char *opt, int *f
 	*name = slash + 1;
 	if (!**name)
 		return nb_fail(v->err, EINVAL, "%s %s", opt, dest);
-	return open_dest(v, *parent ? parent : "/", false, true, opt, fd);
+	return mnt_open_dest(v, *parent ? parent : "/", false, true, opt, fd);
 }
 
 static int make_symlink(struct view *v, const struct nb_mount *m)
@@ -427,7 +409,7 @@ static int copy_file(struct view *v, const struct nb_mount *m)
 	char buf[16384];
 	ssize_t n;
 
-	if (open_src(v, m->src, O_RDONLY, &in) < 0)
+	if (mnt_open_src(v, m->src, O_RDONLY, &in) < 0)
 		return nb_fail(v->err, errno, "%s %s", m->opt, m->src);
 	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
 	out = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -450,7 +432,7 @@ static char *host_dir_path(struct view *v, const char *path, const char *opt)
 	char link[40], buf[4096];
 	ssize_t n;
 
-	if (open_src(v, path, O_PATH | O_DIRECTORY, &fd) < 0)
+	if (mnt_open_src(v, path, O_PATH | O_DIRECTORY, &fd) < 0)
 		return nb_fail(v->err, errno, "%s %s", opt, path), NULL;
 	fd_path(v, fd, link);
 	n = readlink(link, buf, sizeof buf - 1);
@@ -490,7 +472,7 @@ static int make_overlay(struct view *v, const struct nb_mount *m)
 		if (mkdir(base, 0755) < 0 || (at = open(base, O_PATH | O_CLOEXEC)) < 0)
 			return nb_fail(v->err, errno, "%s: cannot make its tmpfs upper", m->opt);
 		TRY(fs_new(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "an overlay's upper tmpfs", &mnt));
-		TRY(attach(v, mnt, at, m->opt, base));
+		TRY(mnt_attach(v, mnt, at, m->opt, base));
 		upper = nb_xasprintf("%s/upper", base);
 		work = nb_xasprintf("%s/work", base);
 		if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
@@ -502,36 +484,36 @@ static int make_overlay(struct view *v, const struct nb_mount *m)
 		_cleanup_close_ int mnt = -1, destfd = -1;
 		struct utsname u;
 
-		TRY(open_dest(v, m->dest, false, true, m->opt, &destfd));
+		TRY(mnt_open_dest(v, m->dest, false, true, m->opt, &destfd));
 		if (fs_new(v, "overlay", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, m->dest, &mnt) < 0) {
 			uname(&u);
 			return nb_hint(v->err, "unprivileged overlayfs needs Linux 5.11 or newer (this is %s) and an upper directory on a filesystem with user xattrs (ext4, xfs, btrfs, tmpfs on 6.6+), with the work directory on the same filesystem",
 				       u.release);
 		}
-		return attach(v, mnt, destfd, m->opt, m->dest);
+		return mnt_attach(v, mnt, destfd, m->opt, m->dest);
 	}
 }
 
-static int apply(struct view *v, const struct nb_mount *m)
+int mnt_apply(struct view *v, const struct nb_mount *m)
 {
 	const unsigned safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 
 	switch (m->kind) {
 	case NB_MNT_BIND:
-		return bind_host(v, m->src, m->dest, safe, m->try_, m->opt);
+		return mnt_bind_host(v, m->src, m->dest, safe, m->try_, m->opt);
 	case NB_MNT_RO_BIND:
-		return bind_host(v, m->src, m->dest, safe | MOUNT_ATTR_RDONLY, m->try_, m->opt);
+		return mnt_bind_host(v, m->src, m->dest, safe | MOUNT_ATTR_RDONLY, m->try_, m->opt);
 	case NB_MNT_DEV_BIND:
-		return bind_host(v, m->src, m->dest, 0, m->try_, m->opt);
+		return mnt_bind_host(v, m->src, m->dest, 0, m->try_, m->opt);
 	case NB_MNT_TMPFS: {
 		char mode[16];
 		snprintf(mode, sizeof mode, "%o", m->mode ? m->mode : 0755);
-		return make_tmpfs(v, m->dest, mode, m->size, m->opt);
+		return mnt_tmpfs(v, m->dest, mode, m->size, m->opt);
 	}
 	case NB_MNT_PROC:
-		return make_proc(v, m->dest, m->opt);
+		return mnt_proc(v, m->dest, m->opt);
 	case NB_MNT_DEV:
-		return make_dev(v, m->dest, m->opt);
+		return mnt_dev(v, m->dest, m->opt);
 	case NB_MNT_DIR:
 		return make_dir(v, m);
 	case NB_MNT_SYMLINK:
@@ -548,314 +530,3 @@ static int apply(struct view *v, const struct nb_mount *m)
 	return nb_fail(v->err, EINVAL, "unknown mount kind %d", (int)m->kind);
 }
 
-/* --- identity files ----------------------------------------------------- */
-
-static bool has_id(const char *content, uint32_t id)
-{
-	char needle[24];
-	const char *p = content;
-
-	/* Field 3 of passwd and group lines is the numeric id. */
-	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		const char *f = p;
-		for (int i = 0; i < 2 && f; i++) {
-			f = strchr(f, ':');
-			f = f ? f + 1 : NULL;
-		}
-		snprintf(needle, sizeof needle, "%u:", id);
-		if (f && strncmp(f, needle, strlen(needle)) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Binds a file of the given content, made in the staging root, on destfd
- * (read-only). The file under it is never written. */
-static int bind_generated_on(struct view *v, int destfd, const char *dest, const char *content, size_t len,
-			     const char *opt)
-{
-	_cleanup_free_ char *staged = nb_xasprintf("/generated%u", v->n_staged++);
-	_cleanup_close_ int out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-
-	if (out < 0 || nb_write_all(out, content, len) < 0)
-		return nb_fail(v->err, errno, "%s: cannot write the sandbox's %s", opt, dest);
-	nb_closep(&out);
-	out = open(staged, O_PATH | O_CLOEXEC);
-	if (out < 0)
-		return nb_fail(v->err, errno, "%s: cannot open the sandbox's %s", opt, dest);
-	return bind_at(v, out, destfd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
-}
-
-/* The same over DEST, made if missing; only ever over a regular file. */
-static int bind_generated(struct view *v, const char *dest, const char *content, size_t len, const char *opt)
-{
-	_cleanup_close_ int fd = -1;
-	struct stat st;
-
-	TRY(open_dest(v, dest, true, true, opt, &fd));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		return nb_fail(v->err, 0, "%s: %s in the sandbox is %s, not a regular file to replace", opt, dest,
-			       nb_file_type(st.st_mode));
-	return bind_generated_on(v, fd, dest, content, len, opt);
-}
-
-/* The identity files are read from the view, which a --rootfs controls.
- * Each must be the regular file it claims to be, reached without any
- * symbolic link (a link to /dev/tty would read the user's keystrokes, one
- * to /proc/self/environ the caller's environment), and of sane size. */
-#define ID_FILE_MAX ((size_t)8 << 20)
-
-/* "/etc/NAME in --rootfs DIR" or "the host's /etc/NAME", for messages. */
-static char *etc_name(const struct view *v, const char *name)
-{
-	return v->spec->rootfs ? nb_xasprintf("/etc/%s in --rootfs %s", name, v->spec->rootfs)
-			       : nb_xasprintf("the host's /etc/%s", name);
-}
-
-/* Opens /etc/NAME of the view for reading: the fd, -2 if it does not
- * exist (nothing to extend), or -1 with err. */
-static int open_etc_file(struct view *v, const char *name, const char *what)
-{
-	_cleanup_close_ int etc = openat2_fd(v->root, "/etc", O_PATH | O_DIRECTORY, IN_ROOT);
-	int fd;
-
-	if (etc < 0)
-		return errno == ENOENT ? -2 : nb_fail(v->err, errno, "cannot open %s", what);
-	/* O_NONBLOCK: a FIFO is opened without waiting, then refused. */
-	fd = openat2_fd(etc, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
-			RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-	if (fd >= 0 || errno == ENOENT)
-		return fd >= 0 ? fd : -2;
-	if (errno == ELOOP)
-		nb_fail(v->err, 0, "cannot add your user to %s: it is a symbolic link", what);
-	else
-		nb_fail(v->err, errno, "cannot add your user to %s", what);
-	return nb_hint(v->err, "nestbox reads and replaces only a regular file there: copy the link's target over it");
-}
-
-/* When the identity inside has no entry in the view's /etc/passwd (or
- * group), bind a copy with one added over the file itself. */
-static int add_identity(struct view *v, const char *name, uint32_t id, const char *entry)
-{
-	_cleanup_free_ char *what = etc_name(v, name);
-	_cleanup_free_ char *content = NULL, *out = NULL;
-	_cleanup_close_ int fd = open_etc_file(v, name, what);
-	size_t n, elen = strlen(entry), len;
-
-	if (fd == -2)
-		return 0;
-	if (fd < 0)
-		return -1;
-	if (nb_read_fd_regular(fd, what, ID_FILE_MAX, &content, &n, v->err) < 0)
-		return nb_hint(v->err, "nestbox adds your user to it, and reads and replaces only a regular file of at most %zu MiB there",
-			       ID_FILE_MAX >> 20);
-	if (has_id(content, id))
-		return 0;
-	/* Sized from the data: the file, a newline if it lacks one, the entry. */
-	out = nb_xmalloc(n + 1 + elen + 1);
-	memcpy(out, content, n);
-	len = n;
-	if (n > 0 && content[n - 1] != '\n')
-		out[len++] = '\n';
-	memcpy(out + len, entry, elen + 1);
-	len += elen;
-	return bind_generated_on(v, fd, what, out, len, "the identity files");
-}
-
-static int identity_files(struct view *v, const char *name)
-{
-	const struct nb_view_env *s = v->env;
-	const char *home = getenv("HOME");
-	_cleanup_free_ char *pw = NULL, *gr = NULL;
-
-	/* A field cannot hold its separator, nor a line a newline. */
-	if (!home || home[0] != '/' || strpbrk(home, ":\n"))
-		home = "/";
-	pw = nb_xasprintf("%s:x:%u:%u:nestbox:%s:/bin/sh\n", name, s->uid, s->gid, home);
-	gr = nb_xasprintf("%s:x:%u:\n", name, s->gid);
-	TRY(add_identity(v, "passwd", s->uid, pw));
-	return add_identity(v, "group", s->gid, gr);
-}
-
-/* --- the two views ------------------------------------------------------ */
-
-/* The host's system directories, read-only; a symlink (merged /usr) is
- * recreated as the same symlink. */
-static int host_system(struct view *v)
-{
-	static const char *const dirs[] = { "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		_cleanup_free_ char *p = join("/", dirs[i]);
-		char target[4096];
-		ssize_t n = readlinkat(v->host, dirs[i], target, sizeof target - 1);
-
-		if (n >= 0) {
-			target[n] = '\0';
-			if (symlinkat(target, v->root, dirs[i]) < 0)
-				return nb_fail(v->err, errno, "cannot create the symlink %s", p);
-			continue;
-		}
-		if (errno == ENOENT)
-			continue;
-		TRY(bind_host(v, p, p, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true,
-			      "the default view"));
-	}
-	return 0;
-}
-
-static int default_view(struct view *v)
-{
-	const char *home = getenv("HOME");
-	const char *opt = "the default view";
-
-	TRY(host_system(v));
-	TRY(make_tmpfs(v, "/tmp", "1777", NULL, opt));
-	TRY(make_tmpfs(v, "/var/tmp", "1777", NULL, opt));
-	TRY(make_tmpfs(v, "/run", "0755", NULL, opt));
-	TRY(make_tmpfs(v, "/home", "0755", NULL, opt));
-	/* $HOME exists, empty and writable: nothing of the real one shows. */
-	if (home && home[0] == '/' && strcmp(home, "/") != 0) {
-		char uid[16], gid[16];
-		const char *o[] = { "mode", "0700", "uid", uid, "gid", gid, NULL };
-
-		snprintf(uid, sizeof uid, "%u", v->env->uid);
-		snprintf(gid, sizeof gid, "%u", v->env->gid);
-		if (strstr(home, "/..") == NULL)
-			TRY(mount_fs(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, home, opt));
-	}
-	TRY(make_proc(v, "/proc", opt));
-	TRY(make_dev(v, "/dev", opt));
-	return make_sys(v);
-}
-
-static int rootfs_view(struct view *v)
-{
-	const char *opt = "--rootfs";
-
-	TRY(make_tmpfs(v, "/tmp", "1777", NULL, opt));
-	TRY(make_proc(v, "/proc", opt));
-	TRY(make_dev(v, "/dev", opt));
-	TRY(make_sys(v));
-	/* With the host's network the host's resolver applies. */
-	if (v->env->shared & NB_NS_NET) {
-		_cleanup_close_ int fd = -1;
-		if (open_src(v, "/etc/resolv.conf", O_PATH, &fd) == 0)
-			TRY(bind_fd(v, fd, "/etc/resolv.conf",
-				    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt));
-	}
-	return 0;
-}
-
-/* Step 2: a staging tmpfs becomes the root, with the host at /oldroot. */
-static int enter_staging(struct view *v)
-{
-	_cleanup_close_ int at = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	if (at < 0)
-		return nb_fail_hint(v->err, errno, "nestbox needs a /tmp directory on the host",
-				    "cannot open /tmp to build the view in");
-	TRY(mount_at(v, "tmpfs", (const char *const[]){ "mode", "0700", NULL }, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-		     at, "/tmp", "the staging root"));
-	if (chdir("/tmp") < 0 || mkdir("oldroot", 0700) < 0 || mkdir("newroot", 0755) < 0)
-		return nb_fail(v->err, errno, "cannot prepare the staging root");
-	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
-		return nb_fail(v->err, errno, "cannot pivot into the staging root");
-	v->host = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (v->host < 0)
-		return nb_fail(v->err, errno, "cannot open the host's root");
-	return 0;
-}
-
-static int make_root(struct view *v)
-{
-	_cleanup_close_ int at = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	if (at < 0)
-		return nb_fail(v->err, errno, "cannot open /newroot");
-	if (v->spec->rootfs) {
-		_cleanup_close_ int src = -1, tree = -1;
-		struct mount_attr a = { .attr_set = MOUNT_ATTR_NODEV |
-						    (v->spec->read_only ? MOUNT_ATTR_RDONLY : 0) };
-
-		/* Not nosuid: --allow-new-privs exists for setuid tools in a
-		 * rootfs. nodev: a host-made device node must not open. */
-		if (open_src(v, v->spec->rootfs, O_PATH | O_DIRECTORY, &src) < 0)
-			return nb_fail_hint(v->err, errno, "give a directory holding a root filesystem; 'nestbox import' unpacks one",
-					    "--rootfs %s", v->spec->rootfs);
-		tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
-		if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
-			return nb_fail(v->err, errno, "--rootfs %s: cannot mount it", v->spec->rootfs);
-		TRY(attach(v, tree, at, "--rootfs", v->spec->rootfs));
-	} else {
-		TRY(mount_at(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
-			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, "/", "the default view"));
-	}
-	v->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (v->root < 0)
-		return nb_fail(v->err, errno, "cannot open the new root");
-	return 0;
-}
-
-/* Step 4: pivot_root(".", ".") stacks the staging root on top of the new
- * one; detaching it takes the host's mounts (at /oldroot) with it. */
-static int leave_staging(struct view *v)
-{
-	if (fchdir(v->root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
-		return nb_fail(v->err, errno, "cannot pivot into the new root");
-	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
-		return nb_fail(v->err, errno, "cannot detach the old root");
-	return 0;
-}
-
-int nb_mounts_setup(const struct nb_view_env *env, struct nb_err *err)
-{
-	const struct nb_view *spec = env->view;
-	struct view v = { .env = env, .spec = spec, .host = -1, .root = -1, .err = err };
-	const char *home = getenv("HOME");
-	int rc = -1;
-
-	/* Step 1. Slave, not private: host mounts appearing later (a USB
-	 * stick) still show up below binds, but nothing goes back. */
-	if (mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
-		nb_fail(err, errno, "cannot make the host's mounts slaves");
-		goto out;
-	}
-	if (enter_staging(&v) < 0 || make_root(&v) < 0)
-		goto out;
-	if ((spec->rootfs ? rootfs_view(&v) : default_view(&v)) < 0)
-		goto out;
-	if (identity_files(&v, env->user_name ? env->user_name : "user") < 0)
-		goto out;
-	/* slirp's resolver (or --dns), never by touching the host's file. */
-	if (env->resolv_conf &&
-	    bind_generated(&v, "/etc/resolv.conf", env->resolv_conf, strlen(env->resolv_conf), "--net=slirp") < 0)
-		goto out;
-	if (spec->bind_cwd && bind_host(&v, spec->cwd, spec->cwd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false,
-				       "--bind-cwd") < 0)
-		goto out;
-	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (apply(&v, &spec->mounts[i]) < 0)
-			goto out;
-	/* The default view's own tmpfs root is read-only: only the paths
-	 * made writable on purpose are. */
-	if (!spec->rootfs) {
-		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
-		if (mount_setattr(v.root, "", AT_EMPTY_PATH, &a, sizeof a) < 0) {
-			nb_fail(err, errno, "cannot make the new root read-only");
-			goto out;
-		}
-	}
-	if (leave_staging(&v) < 0)
-		goto out;
-	/* Start where the caller was, if that exists here; else at $HOME. */
-	if ((!spec->cwd || chdir(spec->cwd) < 0) && (!home || chdir(home) < 0) && chdir("/") < 0) {
-		nb_fail(err, errno, "cannot enter the new root");
-		goto out;
-	}
-	rc = 0;
-out:
-	nb_closep(&v.host);
-	nb_closep(&v.root);
-	return rc;
-}

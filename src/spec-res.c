@@ -13,24 +13,24 @@
 #include <unistd.h>
 
 #include "spec-internal.h"
-#include "caps.h"
+#include "capnames.h"
 #include "util.h"
 
 /* --- privileges --------------------------------------------------------- */
 
 int nb_set_cap_add(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return nb_caps_parse_list("--cap-add", arg, &s->priv.cap_add, NULL, err);
+	return nb_cap_parse_list("--cap-add", arg, &s->priv.cap_add, NULL, err);
 }
 
 int nb_set_cap_drop(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return nb_caps_parse_list("--cap-drop", arg, &s->priv.cap_drop, &s->priv.cap_drop_all, err);
+	return nb_cap_parse_list("--cap-drop", arg, &s->priv.cap_drop, &s->priv.cap_drop_all, err);
 }
 
 int nb_set_caps(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	TRY(nb_caps_parse_text(arg, &s->priv.caps_e, &s->priv.caps_p, &s->priv.caps_i, err));
+	TRY(nb_cap_parse_text(arg, &s->priv.caps_e, &s->priv.caps_p, &s->priv.caps_i, err));
 	s->priv.caps_set = true;
 	return 0;
 }
@@ -38,14 +38,14 @@ int nb_set_caps(struct nb_spec *s, const char *arg, struct nb_err *err)
 int nb_set_inh(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	s->priv.inh = 0;
-	TRY(nb_caps_parse_list("--inh", arg, &s->priv.inh, NULL, err));
+	TRY(nb_cap_parse_list("--inh", arg, &s->priv.inh, NULL, err));
 	s->priv.inh_set = true;
 	return 0;
 }
 
 int nb_set_ambient(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	return nb_caps_parse_list("--ambient", arg, &s->priv.ambient, NULL, err);
+	return nb_cap_parse_list("--ambient", arg, &s->priv.ambient, NULL, err);
 }
 
 int nb_set_secbits(struct nb_spec *s, const char *arg, struct nb_err *err)

@@ -1,0 +1,338 @@
+/* view.c: nb_mounts_setup(), the sandbox's view, from the primitives of
+ * mounts.c. The view is built in a fresh tmpfs, like
+ * bubblewrap's, but every mount goes through file descriptors (open_tree,
+ * fsopen/fsmount, move_mount, mount_setattr) and every destination is
+ * resolved with openat2(RESOLVE_IN_ROOT): a symlink inside the new root,
+ * even a planted one, cannot lead a mount out of it.
+ *
+ *   1. make every host mount a slave, so nothing here reaches the host;
+ *   2. mount a staging tmpfs on /tmp and pivot into it: the host is then
+ *      at /oldroot (sources) and the new root is built at /newroot;
+ *   3. build the view in the order doc/design.md lists ("The view");
+ *   4. pivot into /newroot and detach the staging root with the host
+ *      under it, so that nothing of the old root stays reachable. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "mounts-int.h"
+#include "util.h"
+
+/* --- identity files ----------------------------------------------------- */
+
+static bool has_id(const char *content, uint32_t id)
+{
+	char needle[24];
+	const char *p = content;
+
+	/* Field 3 of passwd and group lines is the numeric id. */
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *f = p;
+		for (int i = 0; i < 2 && f; i++) {
+			f = strchr(f, ':');
+			f = f ? f + 1 : NULL;
+		}
+		snprintf(needle, sizeof needle, "%u:", id);
+		if (f && strncmp(f, needle, strlen(needle)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Binds a file of the given content, made in the staging root, on destfd
+ * (read-only). The file under it is never written. */
+static int bind_generated_on(struct view *v, int destfd, const char *dest, const char *content, size_t len,
+			     const char *opt)
+{
+	_cleanup_free_ char *staged = nb_xasprintf("/generated%u", v->n_staged++);
+	_cleanup_close_ int out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (out < 0 || nb_write_all(out, content, len) < 0)
+		return nb_fail(v->err, errno, "%s: cannot write the sandbox's %s", opt, dest);
+	nb_closep(&out);
+	out = open(staged, O_PATH | O_CLOEXEC);
+	if (out < 0)
+		return nb_fail(v->err, errno, "%s: cannot open the sandbox's %s", opt, dest);
+	return mnt_bind_at(v, out, destfd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
+}
+
+/* The same over DEST, made if missing; only ever over a regular file. */
+static int bind_generated(struct view *v, const char *dest, const char *content, size_t len, const char *opt)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	TRY(mnt_open_dest(v, dest, true, true, opt, &fd));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return nb_fail(v->err, 0, "%s: %s in the sandbox is %s, not a regular file to replace", opt, dest,
+			       nb_file_type(st.st_mode));
+	return bind_generated_on(v, fd, dest, content, len, opt);
+}
+
+/* The identity files are read from the view, which a --rootfs controls.
+ * Each must be the regular file it claims to be, reached without any
+ * symbolic link (a link to /dev/tty would read the user's keystrokes, one
+ * to /proc/self/environ the caller's environment), and of sane size. */
+#define ID_FILE_MAX ((size_t)8 << 20)
+
+/* "/etc/NAME in --rootfs DIR" or "the host's /etc/NAME", for messages. */
+static char *etc_name(const struct view *v, const char *name)
+{
+	return v->spec->rootfs ? nb_xasprintf("/etc/%s in --rootfs %s", name, v->spec->rootfs)
+			       : nb_xasprintf("the host's /etc/%s", name);
+}
+
+/* Opens /etc/NAME of the view for reading: the fd, -2 if it does not
+ * exist (nothing to extend), or -1 with err. */
+static int open_etc_file(struct view *v, const char *name, const char *what)
+{
+	_cleanup_close_ int etc = mnt_openat2(v->root, "/etc", O_PATH | O_DIRECTORY, IN_ROOT);
+	int fd;
+
+	if (etc < 0)
+		return errno == ENOENT ? -2 : nb_fail(v->err, errno, "cannot open %s", what);
+	/* O_NONBLOCK: a FIFO is opened without waiting, then refused. */
+	fd = mnt_openat2(etc, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+			RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (fd >= 0 || errno == ENOENT)
+		return fd >= 0 ? fd : -2;
+	if (errno == ELOOP)
+		nb_fail(v->err, 0, "cannot add your user to %s: it is a symbolic link", what);
+	else
+		nb_fail(v->err, errno, "cannot add your user to %s", what);
+	return nb_hint(v->err, "nestbox reads and replaces only a regular file there: copy the link's target over it");
+}
+
+/* When the identity inside has no entry in the view's /etc/passwd (or
+ * group), bind a copy with one added over the file itself. */
+static int add_identity(struct view *v, const char *name, uint32_t id, const char *entry)
+{
+	_cleanup_free_ char *what = etc_name(v, name);
+	_cleanup_free_ char *content = NULL, *out = NULL;
+	_cleanup_close_ int fd = open_etc_file(v, name, what);
+	size_t n, elen = strlen(entry), len;
+
+	if (fd == -2)
+		return 0;
+	if (fd < 0)
+		return -1;
+	if (nb_read_fd_regular(fd, what, ID_FILE_MAX, &content, &n, v->err) < 0)
+		return nb_hint(v->err, "nestbox adds your user to it, and reads and replaces only a regular file of at most %zu MiB there",
+			       ID_FILE_MAX >> 20);
+	if (has_id(content, id))
+		return 0;
+	/* Sized from the data: the file, a newline if it lacks one, the entry. */
+	out = nb_xmalloc(n + 1 + elen + 1);
+	memcpy(out, content, n);
+	len = n;
+	if (n > 0 && content[n - 1] != '\n')
+		out[len++] = '\n';
+	memcpy(out + len, entry, elen + 1);
+	len += elen;
+	return bind_generated_on(v, fd, what, out, len, "the identity files");
+}
+
+static int identity_files(struct view *v, const char *name)
+{
+	const struct nb_view_env *s = v->env;
+	const char *home = getenv("HOME");
+	_cleanup_free_ char *pw = NULL, *gr = NULL;
+
+	/* A field cannot hold its separator, nor a line a newline. */
+	if (!home || home[0] != '/' || strpbrk(home, ":\n"))
+		home = "/";
+	pw = nb_xasprintf("%s:x:%u:%u:nestbox:%s:/bin/sh\n", name, s->uid, s->gid, home);
+	gr = nb_xasprintf("%s:x:%u:\n", name, s->gid);
+	TRY(add_identity(v, "passwd", s->uid, pw));
+	return add_identity(v, "group", s->gid, gr);
+}
+
+/* --- the two views ------------------------------------------------------ */
+
+/* The host's system directories, read-only; a symlink (merged /usr) is
+ * recreated as the same symlink. */
+static int host_system(struct view *v)
+{
+	static const char *const dirs[] = { "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		_cleanup_free_ char *p = mnt_join("/", dirs[i]);
+		char target[4096];
+		ssize_t n = readlinkat(v->host, dirs[i], target, sizeof target - 1);
+
+		if (n >= 0) {
+			target[n] = '\0';
+			if (symlinkat(target, v->root, dirs[i]) < 0)
+				return nb_fail(v->err, errno, "cannot create the symlink %s", p);
+			continue;
+		}
+		if (errno == ENOENT)
+			continue;
+		TRY(mnt_bind_host(v, p, p, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true,
+			      "the default view"));
+	}
+	return 0;
+}
+
+static int default_view(struct view *v)
+{
+	const char *home = getenv("HOME");
+	const char *opt = "the default view";
+
+	TRY(host_system(v));
+	TRY(mnt_tmpfs(v, "/tmp", "1777", NULL, opt));
+	TRY(mnt_tmpfs(v, "/var/tmp", "1777", NULL, opt));
+	TRY(mnt_tmpfs(v, "/run", "0755", NULL, opt));
+	TRY(mnt_tmpfs(v, "/home", "0755", NULL, opt));
+	/* $HOME exists, empty and writable: nothing of the real one shows. */
+	if (home && home[0] == '/' && strcmp(home, "/") != 0) {
+		char uid[16], gid[16];
+		const char *o[] = { "mode", "0700", "uid", uid, "gid", gid, NULL };
+
+		snprintf(uid, sizeof uid, "%u", v->env->uid);
+		snprintf(gid, sizeof gid, "%u", v->env->gid);
+		if (strstr(home, "/..") == NULL)
+			TRY(mnt_mount_fs(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, home, opt));
+	}
+	TRY(mnt_proc(v, "/proc", opt));
+	TRY(mnt_dev(v, "/dev", opt));
+	return mnt_sys(v);
+}
+
+static int rootfs_view(struct view *v)
+{
+	const char *opt = "--rootfs";
+
+	TRY(mnt_tmpfs(v, "/tmp", "1777", NULL, opt));
+	TRY(mnt_proc(v, "/proc", opt));
+	TRY(mnt_dev(v, "/dev", opt));
+	TRY(mnt_sys(v));
+	/* With the host's network the host's resolver applies. */
+	if (v->env->shared & NB_NS_NET) {
+		_cleanup_close_ int fd = -1;
+		if (mnt_open_src(v, "/etc/resolv.conf", O_PATH, &fd) == 0)
+			TRY(mnt_bind_fd(v, fd, "/etc/resolv.conf",
+				    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt));
+	}
+	return 0;
+}
+
+/* Step 2: a staging tmpfs becomes the root, with the host at /oldroot. */
+static int enter_staging(struct view *v)
+{
+	_cleanup_close_ int at = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (at < 0)
+		return nb_fail_hint(v->err, errno, "nestbox needs a /tmp directory on the host",
+				    "cannot open /tmp to build the view in");
+	TRY(mnt_mount_at(v, "tmpfs", (const char *const[]){ "mode", "0700", NULL }, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+		     at, "/tmp", "the staging root"));
+	if (chdir("/tmp") < 0 || mkdir("oldroot", 0700) < 0 || mkdir("newroot", 0755) < 0)
+		return nb_fail(v->err, errno, "cannot prepare the staging root");
+	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
+		return nb_fail(v->err, errno, "cannot pivot into the staging root");
+	v->host = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->host < 0)
+		return nb_fail(v->err, errno, "cannot open the host's root");
+	return 0;
+}
+
+static int make_root(struct view *v)
+{
+	_cleanup_close_ int at = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (at < 0)
+		return nb_fail(v->err, errno, "cannot open /newroot");
+	if (v->spec->rootfs) {
+		_cleanup_close_ int src = -1, tree = -1;
+		struct mount_attr a = { .attr_set = MOUNT_ATTR_NODEV |
+						    (v->spec->read_only ? MOUNT_ATTR_RDONLY : 0) };
+
+		/* Not nosuid: --allow-new-privs exists for setuid tools in a
+		 * rootfs. nodev: a host-made device node must not open. */
+		if (mnt_open_src(v, v->spec->rootfs, O_PATH | O_DIRECTORY, &src) < 0)
+			return nb_fail_hint(v->err, errno, "give a directory holding a root filesystem; 'nestbox import' unpacks one",
+					    "--rootfs %s", v->spec->rootfs);
+		tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+		if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
+			return nb_fail(v->err, errno, "--rootfs %s: cannot mount it", v->spec->rootfs);
+		TRY(mnt_attach(v, tree, at, "--rootfs", v->spec->rootfs));
+	} else {
+		TRY(mnt_mount_at(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, "/", "the default view"));
+	}
+	v->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->root < 0)
+		return nb_fail(v->err, errno, "cannot open the new root");
+	return 0;
+}
+
+/* Step 4: pivot_root(".", ".") stacks the staging root on top of the new
+ * one; detaching it takes the host's mounts (at /oldroot) with it. */
+static int leave_staging(struct view *v)
+{
+	if (fchdir(v->root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		return nb_fail(v->err, errno, "cannot pivot into the new root");
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return nb_fail(v->err, errno, "cannot detach the old root");
+	return 0;
+}
+
+int nb_mounts_setup(const struct nb_view_env *env, struct nb_err *err)
+{
+	const struct nb_view *spec = env->view;
+	struct view v = { .env = env, .spec = spec, .host = -1, .root = -1, .err = err };
+	const char *home = getenv("HOME");
+	int rc = -1;
+
+	/* Step 1. Slave, not private: host mounts appearing later (a USB
+	 * stick) still show up below binds, but nothing goes back. */
+	if (mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+		nb_fail(err, errno, "cannot make the host's mounts slaves");
+		goto out;
+	}
+	if (enter_staging(&v) < 0 || make_root(&v) < 0)
+		goto out;
+	if ((spec->rootfs ? rootfs_view(&v) : default_view(&v)) < 0)
+		goto out;
+	if (identity_files(&v, env->user_name ? env->user_name : "user") < 0)
+		goto out;
+	/* slirp's resolver (or --dns), never by touching the host's file. */
+	if (env->resolv_conf &&
+	    bind_generated(&v, "/etc/resolv.conf", env->resolv_conf, strlen(env->resolv_conf), "--net=slirp") < 0)
+		goto out;
+	if (spec->bind_cwd && mnt_bind_host(&v, spec->cwd, spec->cwd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false,
+				       "--bind-cwd") < 0)
+		goto out;
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (mnt_apply(&v, &spec->mounts[i]) < 0)
+			goto out;
+	/* The default view's own tmpfs root is read-only: only the paths
+	 * made writable on purpose are. */
+	if (!spec->rootfs) {
+		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+		if (mount_setattr(v.root, "", AT_EMPTY_PATH, &a, sizeof a) < 0) {
+			nb_fail(err, errno, "cannot make the new root read-only");
+			goto out;
+		}
+	}
+	if (leave_staging(&v) < 0)
+		goto out;
+	/* Start where the caller was, if that exists here; else at $HOME. */
+	if ((!spec->cwd || chdir(spec->cwd) < 0) && (!home || chdir(home) < 0) && chdir("/") < 0) {
+		nb_fail(err, errno, "cannot enter the new root");
+		goto out;
+	}
+	rc = 0;
+out:
+	nb_closep(&v.host);
+	nb_closep(&v.root);
+	return rc;
+}
