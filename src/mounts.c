@@ -361,24 +361,6 @@ int mnt_sys(struct view *v)
 	return mnt_mount_fs(v, "cgroup2", NULL, ro, "/sys/fs/cgroup", opt);
 }
 
-static int make_dir(struct view *v, const struct nb_mount *m)
-{
-	_cleanup_close_ int fd = -1;
-	struct stat st;
-
-	TRY(mnt_open_dest(v, m->dest, false, true, m->opt, &fd));
-	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
-		return nb_fail(v->err, ENOTDIR, "%s %s", m->opt, m->dest);
-	/* O_PATH fds cannot fchmod; go through the magic link of our own fd. */
-	{
-		char p[40];
-		fd_path(v, fd, p);
-		if (chmod(p, m->mode) < 0)
-			return nb_fail(v->err, errno, "%s %s: cannot set mode %o", m->opt, m->dest, m->mode);
-	}
-	return 0;
-}
-
 /* Splits DEST into its parent (opened, created as needed) and its name. */
 static int open_parent(struct view *v, const char *dest, const char *opt, int *fd, const char **name)
 {
@@ -389,6 +371,28 @@ static int open_parent(struct view *v, const char *dest, const char *opt, int *f
 	if (!**name)
 		return nb_fail(v->err, EINVAL, "%s %s", opt, dest);
 	return mnt_open_dest(v, *parent ? parent : "/", false, true, opt, fd);
+}
+
+/* --dir: a directory that exists is left as it is, mode and all, as in
+ * bubblewrap: it may be a host directory seen through a bind. Only a
+ * directory this run creates gets the mode asked for, exactly. */
+static int make_dir(struct view *v, const struct nb_mount *m)
+{
+	_cleanup_close_ int dir = -1, fd = mnt_openat2(v->root, m->dest, O_PATH, IN_ROOT);
+	const char *name;
+
+	if (fd >= 0) {
+		if (!is_dir_fd(fd))
+			return nb_fail(v->err, ENOTDIR, "%s %s", m->opt, m->dest);
+		return 0;
+	}
+	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
+	if (mkdirat(dir, name, 0700) < 0)
+		return nb_fail(v->err, errno, "%s %s", m->opt, m->dest);
+	fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, m->mode) < 0)
+		return nb_fail(v->err, errno, "%s %s: cannot set mode %o", m->opt, m->dest, m->mode);
+	return 0;
 }
 
 static int make_symlink(struct view *v, const struct nb_mount *m)
@@ -402,25 +406,62 @@ static int make_symlink(struct view *v, const struct nb_mount *m)
 	return 0;
 }
 
-static int copy_file(struct view *v, const struct nb_mount *m)
+/* --file SRC:DEST copies a host file's content, so SRC must be a regular
+ * file of sane size (a FIFO would block, a device never end). DEST is
+ * made; if something is there already, a copy made in the staging root is
+ * bound over it instead, so that what is under it (a host file through a
+ * bind) is never truncated. */
+#define FILE_COPY_MAX ((off_t)256 << 20)
+
+static int copy_fd(struct view *v, const struct nb_mount *m, int in, int out, off_t size)
 {
-	_cleanup_close_ int in = -1, dir = -1, out = -1;
-	const char *name;
-	char buf[16384];
+	char buf[65536];
+	off_t done = 0;
 	ssize_t n;
 
-	if (mnt_open_src(v, m->src, O_RDONLY, &in) < 0)
-		return nb_fail(v->err, errno, "%s %s", m->opt, m->src);
-	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
-	out = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (out < 0)
-		return nb_fail(v->err, errno, "%s: cannot create %s in the sandbox", m->opt, m->dest);
-	while ((n = read(in, buf, sizeof buf)) > 0)
+	while ((n = read(in, buf, sizeof buf)) > 0) {
+		done += n;
+		if (done > size)
+			return nb_fail(v->err, 0, "%s %s: it grew while nestbox copied it", m->opt, m->src);
 		if (nb_write_all(out, buf, (size_t)n) < 0)
 			return nb_fail(v->err, errno, "%s: cannot write %s", m->opt, m->dest);
+	}
 	if (n < 0)
 		return nb_fail(v->err, errno, "%s: cannot read %s", m->opt, m->src);
 	return 0;
+}
+
+static int copy_file(struct view *v, const struct nb_mount *m)
+{
+	_cleanup_close_ int in = -1, dir = -1, out = -1, dest = -1;
+	_cleanup_free_ char *staged = NULL;
+	const char *name;
+	struct stat st;
+
+	if (mnt_open_src(v, m->src, O_RDONLY | O_NONBLOCK | O_NOCTTY, &in) < 0)
+		return nb_fail(v->err, errno, "%s %s", m->opt, m->src);
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode))
+		return nb_fail_hint(v->err, 0, "--file copies a regular file's content; bind anything else",
+				    "%s %s: it is %s, not a regular file", m->opt, m->src, nb_file_type(st.st_mode));
+	if (st.st_size > FILE_COPY_MAX)
+		return nb_fail_hint(v->err, 0, "bind a file this large instead",
+				    "%s %s: it is larger than %lld MiB", m->opt, m->src, (long long)(FILE_COPY_MAX >> 20));
+	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
+	out = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (out >= 0)
+		return copy_fd(v, m, in, out, st.st_size);
+	if (errno != EEXIST)
+		return nb_fail(v->err, errno, "%s: cannot create %s in the sandbox", m->opt, m->dest);
+	staged = nb_xasprintf("/file%u", v->n_staged++);
+	out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0)
+		return nb_fail(v->err, errno, "%s: cannot stage %s", m->opt, m->dest);
+	TRY(copy_fd(v, m, in, out, st.st_size));
+	nb_closep(&out);
+	out = open(staged, O_PATH | O_CLOEXEC);
+	if (out < 0 || mnt_open_dest(v, m->dest, false, false, m->opt, &dest) < 0)
+		return out < 0 ? nb_fail(v->err, errno, "%s: cannot stage %s", m->opt, m->dest) : -1;
+	return mnt_bind_at(v, out, dest, m->dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, m->opt);
 }
 
 /* The real path of a host directory, as the kernel's overlay options want

@@ -30,12 +30,14 @@
 #endif
 
 #define MAX_DEPTH 8
+#define MAX_PROFILE_SIZE ((size_t)1 << 20)
 
 struct ctx {
 	struct nb_spec *spec;
 	nb_profile_key_fn *apply_key;
 	const char *path;
-	FILE *f;
+	const char *text;  /* the whole file, read as a regular file */
+	size_t len, pos;
 	unsigned line;
 	int depth;
 	bool failed;
@@ -62,21 +64,33 @@ static int at_line(struct ctx *c)
 	return 0;
 }
 
+/* inih's line reader, over the file read whole. */
 static char *reader(char *str, int num, void *stream)
 {
 	struct ctx *c = stream;
+	const char *line = c->text + c->pos, *nl;
 	size_t n;
 
-	if (c->failed || !fgets(str, num, c->f))
+	if (c->failed || c->pos >= c->len)
 		return NULL;
 	c->line++;
-	n = strlen(str);
-	if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(c->f)) {
-		nb_fail(c->err, 0, "the line is longer than %d characters", num - 2);
-		nb_hint(c->err, "split it: a repeatable option can be given on several lines");
+	nl = memchr(line, '\n', c->len - c->pos);
+	n = nl ? (size_t)(nl - line) + 1 : c->len - c->pos;
+	/* A NUL byte would end the value early, silently. */
+	if (memchr(line, '\0', n)) {
+		nb_fail_hint(c->err, 0, "a profile is text", "a NUL byte in the line");
 		at_line(c);
 		return NULL;
 	}
+	if (n > (size_t)num - 1) {
+		nb_fail_hint(c->err, 0, "split it: a repeatable option can be given on several lines",
+			     "the line is longer than %d characters", num - 2);
+		at_line(c);
+		return NULL;
+	}
+	memcpy(str, line, n);
+	str[n] = '\0';
+	c->pos += n;
 	return str;
 }
 
@@ -200,7 +214,7 @@ static char *find(const char *name, struct nb_err *err)
 static int apply_at(struct nb_spec *spec, const char *name, nb_profile_key_fn *apply_key, int depth,
 		    struct nb_err *err)
 {
-	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ char *path = NULL, *text = NULL;
 	struct ctx c = { .spec = spec, .apply_key = apply_key, .depth = depth, .err = err };
 	int rc;
 
@@ -211,11 +225,12 @@ static int apply_at(struct nb_spec *spec, const char *name, nb_profile_key_fn *a
 	if (!path)
 		return -1;
 	c.path = path;
-	c.f = fopen(path, "re");
-	if (!c.f)
-		return nb_fail(err, errno, "cannot read the profile %s", path);
+	/* A regular file, and not a huge one: /dev/zero would never end, a
+	 * FIFO block, a directory read as empty. */
+	if (nb_read_file_regular(path, MAX_PROFILE_SIZE, &text, &c.len, err) < 0)
+		return nb_hint(err, "--profile takes a profile's name or the path of an INI file");
+	c.text = text;
 	rc = ini_parse_stream(reader, &c, handler, &c);
-	fclose(c.f);
 	if (c.failed)
 		return -1;
 	if (rc > 0)

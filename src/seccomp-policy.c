@@ -21,7 +21,7 @@
 #endif
 
 #define MAX_WORDS 256
-#define MAX_POLICY_SIZE (1024L * 1024)
+#define MAX_POLICY_SIZE ((size_t)1 << 20)
 
 /* Names a policy may use instead of numbers in conditions. */
 static const struct {
@@ -428,31 +428,18 @@ static int parse_text(struct policy *p, const char *src, const char *text, bool 
 /* Returns the file's text, or NULL with err filled. */
 static char *read_policy(const char *path, struct nb_err *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-	ssize_t n;
+	size_t n;
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		nb_fail(err, errno, "cannot read seccomp policy %s", path);
+	/* Checked before anything could block on it (a FIFO), and capped. */
+	if (nb_read_file_regular(path, MAX_POLICY_SIZE, &buf, &n, err) < 0) {
 		nb_hint(err, "--seccomp takes 'default', 'unconfined' or the path of a policy file");
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > MAX_POLICY_SIZE) {
-		nb_fail(err, 0, "seccomp policy %s is not a regular file under 1 MiB", path);
-		return NULL;
-	}
-	buf = nb_xmalloc((size_t)st.st_size + 1);
-	n = nb_read_all(fd, buf, (size_t)st.st_size);
-	if (n < 0) {
-		nb_fail(err, errno, "cannot read seccomp policy %s", path);
-		return NULL;
-	}
-	if (memchr(buf, '\0', (size_t)n)) {
+	if (memchr(buf, '\0', n)) {
 		nb_fail(err, 0, "seccomp policy %s is not a text file", path);
 		return NULL;
 	}
-	buf[n] = '\0';
 	return nb_steal(&buf);
 }
 
