@@ -353,8 +353,48 @@ static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_er
 	return make_leaf(l, cg, self, err);
 }
 
+/* "4294967296 bytes (4 GiB)": the number written, and what a human reads. */
+static void say_bytes(const char *file, uint64_t v)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	uint64_t h = v;
+	int u = -1;
+
+	while (h >= 1024 && h % 1024 == 0 && u < 3) {
+		h /= 1024;
+		u++;
+	}
+	if (u < 0)
+		nb_verbose("%s = %llu bytes", file, (unsigned long long)v);
+	else
+		nb_verbose("%s = %llu bytes (%llu %s)", file, (unsigned long long)v, (unsigned long long)h, units[u]);
+}
+
+/* --verbose: the limits as nestbox understood them, before any is written. */
+static void describe(const struct nb_limits *l)
+{
+	if (l->mem_max)
+		say_bytes("memory.max", l->mem_max);
+	if (l->mem_high)
+		say_bytes("memory.high", l->mem_high);
+	if (l->mem_swap_set)
+		say_bytes("memory.swap.max", l->mem_swap);
+	if (l->pids_max)
+		nb_verbose("pids.max = %u", l->pids_max);
+	if (l->cpu_quota)
+		nb_verbose("cpu.max = %u 100000 (%u.%02u CPUs%s)", l->cpu_quota, l->cpu_quota / 100000,
+			   l->cpu_quota % 100000 / 1000,
+			   (long)l->cpu_quota > sysconf(_SC_NPROCESSORS_ONLN) * 100000L ? ", more than this machine has: not binding" : "");
+	if (l->cpu_weight)
+		nb_verbose("cpu.weight = %u", l->cpu_weight);
+	for (size_t i = 0; i < l->n_io_max; i++)
+		nb_verbose("io.max = %s", l->io_max[i]);
+}
+
 int nb_cgroup_prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
 {
+	if (nb_report_verbose())
+		describe(l);
 	if (l->mode == NB_CG_OFF || !wants_leaf(l))
 		return 0;
 	if (prepare(l, cg, err) == 0)

@@ -249,27 +249,11 @@ int nb_set_cgroup(struct nb_spec *s, const char *arg, struct nb_err *err)
 /* Bytes with an optional K, M, G or T (powers of 1024). */
 static int parse_size(const char *opt, const char *arg, bool zero_ok, uint64_t *out, struct nb_err *err)
 {
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (end == arg || errno || arg[0] == '-')
-		goto bad;
-	if (*end) {
-		const char *units = "KMGT", *u = strchr(units, *end >= 'a' ? *end - ('a' - 'A') : *end);
-		if (!u || !*u || end[1])
-			goto bad;
-		shift = 10 * (unsigned)(u - units + 1);
-	}
-	if (v > (~0ULL >> shift) || (!zero_ok && v == 0))
-		goto bad;
-	*out = v << shift;
-	return 0;
-bad:
+	if (nb_parse_size(arg, out) == 0 && (zero_ok || *out > 0))
+		return 0;
 	nb_fail(err, 0, "%s: '%s' is not a size", opt, arg);
-	return nb_hint(err, "a number of bytes%s with an optional K, M, G or T, e.g. 512M", zero_ok ? "" : " above 0");
+	return nb_hint(err, "a number of bytes%s with an optional K, M, G or T (KB and KiB alike), e.g. 512M",
+		       zero_ok ? "" : " above 0");
 }
 
 int nb_set_memory(struct nb_spec *s, const char *arg, struct nb_err *err)
@@ -344,11 +328,14 @@ int nb_set_io_max(struct nb_spec *s, const char *arg, struct nb_err *err)
 			return nb_fail(err, errno ? errno : ENOTBLK, "--io-max: '%.*s' is not a block device", (int)len, arg);
 		snprintf(dev, sizeof dev, "%u:%u", major(st.st_rdev), minor(st.st_rdev));
 	} else {
-		unsigned ma, mi;
-		char tail;
-		if (len >= sizeof dev || sscanf(arg, "%u:%u%c", &ma, &mi, &tail) != 3 || tail != ':')
+		/* MAJ:MIN, digits only: sscanf's %u would read -1 as 4294967295. */
+		const char *colon = memchr(arg, ':', len);
+		uint64_t ma, mi;
+
+		if (!colon || nb_parse_u64(arg, (size_t)(colon - arg), &ma) < 0 ||
+		    nb_parse_u64(colon + 1, len - (size_t)(colon - arg) - 1, &mi) < 0 || ma > 4095 || mi > 1048575)
 			goto bad;
-		snprintf(dev, sizeof dev, "%u:%u", ma, mi);
+		snprintf(dev, sizeof dev, "%llu:%llu", (unsigned long long)ma, (unsigned long long)mi);
 	}
 	copy = nb_xstrdup(kv);
 	len = (size_t)snprintf(line, sizeof line, "%s", dev);
@@ -367,6 +354,8 @@ int nb_set_io_max(struct nb_spec *s, const char *arg, struct nb_err *err)
 		len += (size_t)snprintf(line + len, sizeof line - len, " %s=%llu", t, (unsigned long long)v);
 	}
 	free(copy);
+	if (len == strlen(dev)) /* "8:0:" names no limit */
+		goto bad;
 	s->limits.io_max = nb_xrealloc(s->limits.io_max, (s->limits.n_io_max + 1) * sizeof *s->limits.io_max);
 	s->limits.io_max[s->limits.n_io_max++] = nb_xstrdup(line);
 	return 0;

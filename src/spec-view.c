@@ -91,6 +91,12 @@ static int add_bind(struct nb_spec *s, const char *arg, enum nb_mnt_kind kind, b
 		return nb_fail_hint(err, 0, "the form is SRC:DEST",
 				    "%s: '%s' has no destination", opt, arg);
 	TRY(clean_dest(opt, colon ? colon + 1 : src, &dest, err));
+	/* Over / it would be hidden by the view itself. */
+	if (strcmp(dest, "/") == 0 && kind != NB_MNT_FILE) {
+		free(dest);
+		return nb_fail_hint(err, 0, "to use a directory as the whole root, give it as --rootfs DIR (with --read-only for a read-only one)",
+				    "%s %s: a bind cannot replace the sandbox's root", opt, arg);
+	}
 	m = add_mount(s, kind, opt);
 	m->try_ = try_;
 	m->src = nb_abs_src(src);
@@ -122,15 +128,24 @@ static int parse_mode(const char *opt, const char *s, unsigned *mode, struct nb_
 	return 0;
 }
 
-/* tmpfs sizes as the kernel takes them: a number with k, m, g or %. */
+/* tmpfs sizes as the kernel takes them: a number with k, m, g or %. Not
+ * 0, which the kernel reads as no limit at all, and nothing that wraps
+ * (bubblewrap refuses both). */
 static int check_tmpfs_size(const char *opt, const char *s, struct nb_err *err)
 {
-	const char *p = s;
+	size_t digits = strspn(s, "0123456789");
+	const char *u = s + digits;
+	unsigned shift = 0;
+	uint64_t v;
 
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p == s || (*p && (p[1] || !strchr("kKmMgG%", *p))))
+	if (nb_parse_u64(s, digits, &v) < 0 || (*u && (u[1] || !strchr("kKmMgG%", *u))))
 		return nb_fail(err, 0, "%s: size '%s' is not a number with an optional k, m, g or %% suffix", opt, s);
+	if (*u && *u != '%')
+		shift = (*u | 0x20) == 'k' ? 10 : (*u | 0x20) == 'm' ? 20 : 30;
+	if (v == 0)
+		return nb_fail_hint(err, 0, "give a size above 0", "%s: size '%s' would make the tmpfs unlimited", opt, s);
+	if (v > (UINT64_MAX >> shift) || (*u == '%' && v > 10000))
+		return nb_fail(err, 0, "%s: size '%s' is too large", opt, s);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -211,6 +212,44 @@ int nb_parse_u32(const char *s, uint32_t max, uint32_t *out)
 			return -1;
 	}
 	*out = (uint32_t)v;
+	return 0;
+}
+
+int nb_parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int nb_parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "kmgt";
+	size_t digits = strspn(s, "0123456789");
+	const char *u = s + digits, *at;
+	unsigned shift = 0;
+	uint64_t v;
+
+	if (nb_parse_u64(s, digits, &v) < 0)
+		return -1;
+	if (*u && (at = strchr(units, u[0] | 0x20)) && u[0] != '\0') {
+		shift = 10 * (unsigned)(at - units + 1);
+		u++;
+	}
+	/* What may follow the unit: nothing, B, or iB (with a unit). */
+	if (!(*u == '\0' || strcasecmp(u, "b") == 0 || (shift && strcasecmp(u, "ib") == 0)))
+		return -1;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -1;
+	*out = v << shift;
 	return 0;
 }
 

@@ -93,8 +93,13 @@ int nb_write_all(int fd, const void *buf, size_t len);
 /* read() until len bytes or EOF, retrying on EINTR; returns bytes read. */
 ssize_t nb_read_all(int fd, void *buf, size_t len);
 
-/* Strict decimal parse of the whole string into [0, max]. */
+/* Strict decimal parse of the whole string into [0, max]: digits only, no
+ * sign, no space, no overflow. */
 int nb_parse_u32(const char *s, uint32_t max, uint32_t *out);
+int nb_parse_u64(const char *s, size_t len, uint64_t *out);
+/* A size in bytes: digits, then an optional unit K, M, G or T (powers of
+ * 1024, any case, with an optional B or iB: 4G, 4GB and 4GiB agree). */
+int nb_parse_size(const char *s, uint64_t *out);
 
 /* The search path when PATH is unset or empty, for nestbox's helpers and
  * for the payload alike (Docker's default). */

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Sizes, device numbers and tmpfs options are read strictly: a sign, an
+# empty list or a value that wraps is refused (exit 125, one line) rather
+# than read as something else. 4G, 4GB and 4GiB all mean 4 GiB, and
+# --verbose says what was understood.
+. "$(dirname "$0")/lib/tap.sh"
+require_user
+
+# --cgroup=try: where limits cannot be enforced (this host's hybrid
+# cgroups) a run goes on with a warning, so only the parser can refuse.
+bad() {
+	what=$1; shift
+	run_nb run --cgroup=try "$@" -- true
+	is "$RC:$(printf '%s' "$ERR" | cut -d' ' -f2 | tr -d ':')" "125:$1" "$what is refused by its option" "$ERR"
+}
+bad "--memory ' -1'" --memory ' -1'
+bad "--memory +1" --memory +1
+bad "--memory -5" --memory -5
+bad "--memory 4XB" --memory 4XB
+bad "--io-max 8:0: (no keys)" --io-max 8:0:
+bad "--io-max 8:0 (nothing after the device)" --io-max 8:0
+bad "--io-max -1:-1:rbps=1" --io-max -1:-1:rbps=1
+bad "--io-max 8:0:rbps=+1" --io-max 8:0:rbps=+1
+bad "--tmpfs /mnt:size=0 (unlimited, for the kernel)" --tmpfs /mnt:size=0
+bad "--tmpfs /mnt:size=18446744073709551616" --tmpfs /mnt:size=18446744073709551616
+bad "--tmpfs /mnt:size=99999999999999999999k" --tmpfs /mnt:size=99999999999999999999k
+bad "--tmpfs /mnt:size=0%" --tmpfs /mnt:size=0%
+bad "--pids ' 5'" --pids ' 5'
+
+for v in 4G 4g 4GB 4GiB 4gib 4096M; do
+	run_nb run --verbose --cgroup=try --memory "$v" -- true
+	like "$ERR" "memory\\.max = 4294967296 bytes \\(4 GiB\\)" "--memory $v is understood as 4 GiB"
+done
+run_nb run --tmpfs /mnt:size=1m -- df -k /mnt
+like "$OUT" " 1024 " "--tmpfs size=1m is a 1 MiB tmpfs"
+done_testing
