@@ -55,11 +55,14 @@ static void build_auto(struct nb_idmap *m, uint32_t in_id, uint32_t own,
 				chunk = own - host;
 			}
 			if (next + chunk >= UINT32_MAX)
-				return;
+				goto full;
 			map_push(m, (uint32_t)next, (uint32_t)host, (uint32_t)chunk);
 			next += chunk, host += chunk, left -= chunk;
 		}
 	}
+full:
+	/* The helpers take the lines in any order, but --verbose and the
+	 * checks read them sorted, even when the id space ran out. */
 	qsort(m->lines, m->n, sizeof *m->lines, by_inside);
 }
 
@@ -123,6 +126,7 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 	const char *su = NULL, *sg = NULL, *name;
 	struct passwd *pw;
 	size_t nu, ng;
+	bool mu, mg;
 
 	plan->host_uid = (uint32_t)getuid();
 	plan->host_gid = (uint32_t)getgid();
@@ -138,8 +142,11 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 		plan_single(plan);
 		return 0;
 	}
-	nu = nb_subid_ranges(NB_SUBUID, name, plan->host_uid, &ru, &su);
-	ng = nb_subid_ranges(NB_SUBGID, name, plan->host_uid, &rg, &sg);
+	nu = nb_subid_ranges(NB_SUBUID, name, plan->host_uid, &ru, &su, &mu);
+	ng = nb_subid_ranges(NB_SUBGID, name, plan->host_uid, &rg, &sg, &mg);
+	if (mu || mg)
+		nb_warn("%s lists overlapping or repeated ranges for %s; nestbox merged them (hint: an admin can remove the repeated lines)",
+			mu ? su : sg, name ? name : "you");
 
 	if (plan->custom) {
 		if (id->n_uid_map)

@@ -114,8 +114,8 @@ static size_t parse_file(const char *path, const char *name, uid_t uid, struct n
 	return n;
 }
 
-size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
-		       struct nb_subrange **out, const char **source)
+static size_t lookup(enum nb_subid_kind kind, const char *name, uid_t uid,
+		     struct nb_subrange **out, const char **source)
 {
 	const char *file = kind == NB_SUBUID ? "/etc/subuid" : "/etc/subgid";
 	size_t n;
@@ -140,4 +140,44 @@ size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
 	n = parse_file(file, name, uid, out);
 	*source = file;
 	return n;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct nb_subrange *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sorted, and merged where ranges overlap or repeat (a line an admin
+ * appended twice): the kernel refuses a map whose ranges overlap, so one
+ * repeated line would make every run fail. Adjacent ranges stay apart;
+ * they map fine. Returns how many remain; *merged if any overlapped. */
+static size_t tidy(struct nb_subrange *r, size_t n, bool *merged)
+{
+	size_t k = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(r, n, sizeof *r, by_start);
+	for (size_t i = 1; i < n; i++) {
+		uint64_t end = (uint64_t)r[k].start + r[k].count;
+
+		if (r[i].start < end) {
+			uint64_t e2 = (uint64_t)r[i].start + r[i].count;
+			r[k].count = (uint32_t)((e2 > end ? e2 : end) - r[k].start);
+			*merged = true;
+		} else {
+			r[++k] = r[i];
+		}
+	}
+	return k + 1;
+}
+
+size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
+		       struct nb_subrange **out, const char **source, bool *merged)
+{
+	size_t n = lookup(kind, name, uid, out, source);
+
+	*merged = false;
+	return tidy(*out, n, merged);
 }

@@ -4,6 +4,7 @@
 #ifndef NB_SUBID_H
 #define NB_SUBID_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -15,9 +16,10 @@ struct nb_subrange {
 enum nb_subid_kind { NB_SUBUID, NB_SUBGID };
 
 /* Fills *out (malloc'd, may be NULL when none) with the ranges owned by
- * user `name` or numeric `uid`; returns how many. Never fails: a missing or
- * unreadable file means no ranges. `source` names where they came from. */
+ * user `name` or numeric `uid`, sorted, overlapping and repeated ones
+ * merged (*merged then says so); returns how many. Never fails: a missing
+ * or unreadable file means no ranges. `source` names where they came from. */
 size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
-		       struct nb_subrange **out, const char **source);
+		       struct nb_subrange **out, const char **source, bool *merged);
 
 #endif
