@@ -5,9 +5,16 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "subid.h"
 #include "report.h"
@@ -209,11 +216,19 @@ static bool sysctl_is(const char *path, const char *value)
 	return strcmp(buf, value) == 0;
 }
 
-/* A running newuidmap or newgidmap, and the pipe holding its stderr. */
+/* The helpers are setuid programs nestbox waits on: a few seconds each is
+ * ample (they take milliseconds), and nestbox(1) says how long. */
+#define HELPER_TIMEOUT_MS 5000
+
+/* A running newuidmap or newgidmap: its stderr, which says what it
+ * disliked, and a pidfd that tells when it ends. */
 struct helper {
 	const char *path;
 	pid_t pid;
-	int err_r;
+	int err_r, pidfd;
+	int status;       /* once reaped */
+	char out[1024];
+	size_t got;
 };
 
 /* Starts `helper PID in out count ...`, without a shell. */
@@ -225,7 +240,7 @@ static int helper_start(struct helper *h, pid_t pid, const struct nb_idmap *m, s
 	size_t k = 0;
 
 	h->pid = -1;
-	h->err_r = -1;
+	h->err_r = h->pidfd = -1;
 	argv[k++] = nb_xstrdup(h->path);
 	argv[k++] = nb_xasprintf("%d", (int)pid);
 	for (size_t i = 0; i < m->n; i++) {
@@ -255,6 +270,9 @@ static int helper_start(struct helper *h, pid_t pid, const struct nb_idmap *m, s
 		goto out;
 	}
 	h->err_r = pfd[0];
+	h->pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
+	if (h->pidfd < 0)
+		rc = nb_fail(err, errno, "cannot watch %s", h->path);
 out:
 	for (size_t i = 0; i < k; i++)
 		free(argv[i]);
@@ -262,28 +280,115 @@ out:
 	return rc;
 }
 
-/* Waits for it; on failure err holds the helper's own stderr, which says
- * what it disliked. */
-static int helper_finish(struct helper *h, struct nb_err *err)
+/* Kills and reaps a helper still running; on every way out. */
+static void helper_stop(struct helper *h)
 {
-	char out[1024];
-	int status = 0;
-	ssize_t got;
-
-	if (h->pid < 0)
-		return -1;
-	got = nb_read_all(h->err_r, out, sizeof out - 1);
+	if (h->pid > 0) {
+		kill(h->pid, SIGKILL);
+		while (waitpid(h->pid, &h->status, 0) < 0 && errno == EINTR)
+			;
+	}
+	h->pid = -1;
 	nb_closep(&h->err_r);
-	out[got > 0 ? got : 0] = '\0';
+	nb_closep(&h->pidfd);
+}
+
+/* Reads what the helper wrote; EOF closes the pipe. */
+static void helper_read(struct helper *h)
+{
+	ssize_t r = read(h->err_r, h->out + h->got, sizeof h->out - 1 - h->got);
+
+	if (r > 0)
+		h->got += (size_t)r;
+	else if (r == 0 || errno != EINTR || h->got == sizeof h->out - 1)
+		nb_closep(&h->err_r);
+}
+
+/* Waits for the helpers at once, at most HELPER_TIMEOUT_MS, and no longer
+ * than the user lets it: SIGINT, SIGTERM, SIGHUP and SIGQUIT (blocked since
+ * nb_launch began) end the wait. On a timeout or a signal every helper is
+ * killed and reaped, and err says why. */
+static int helpers_wait(struct helper *h, size_t n, struct nb_err *err)
+{
+	sigset_t stop;
+	_cleanup_close_ int sfd = -1;
+	struct timespec t0, t;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT), sigaddset(&stop, SIGTERM), sigaddset(&stop, SIGHUP), sigaddset(&stop, SIGQUIT);
+	sfd = signalfd(-1, &stop, SFD_CLOEXEC);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd pfd[2 * 2 + 1];
+		size_t np = 0, live = 0, at_err[2], at_pid[2];
+		long left;
+		int r;
+
+		if (n > 2)
+			return nb_fail(err, EINVAL, "%s: at most two helpers", __func__);
+		for (size_t i = 0; i < n; i++) {
+			at_err[i] = at_pid[i] = SIZE_MAX;
+			if (h[i].err_r >= 0) {
+				at_err[i] = np;
+				pfd[np++] = (struct pollfd){ h[i].err_r, POLLIN, 0 };
+			}
+			if (h[i].pid > 0) {
+				at_pid[i] = np;
+				pfd[np++] = (struct pollfd){ h[i].pidfd, POLLIN, 0 };
+				live++;
+			}
+		}
+		if (!live && np == 0)
+			return 0;
+		pfd[np++] = (struct pollfd){ sfd, POLLIN, 0 };
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = HELPER_TIMEOUT_MS - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		r = left > 0 ? poll(pfd, np, (int)left) : 0;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || (sfd >= 0 && pfd[np - 1].revents)) {
+			struct signalfd_siginfo si = { 0 };
+			const char *slow = h[0].pid > 0 ? h[0].path : h[1].path;
+
+			if (r > 0 && read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+				nb_fail(err, 0, "interrupted by SIG%s while %s ran", sigabbrev_np((int)si.ssi_signo), slow);
+			else
+				nb_fail_hint(err, 0, "it may be waiting on a slow name service (nsswitch.conf); --map=single needs no helper",
+					     "%s did not finish within %d s", slow, HELPER_TIMEOUT_MS / 1000);
+			if (si.ssi_signo)
+				err->status = 128 + (int)si.ssi_signo;
+			for (size_t i = 0; i < n; i++)
+				helper_stop(&h[i]);
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (at_err[i] != SIZE_MAX && pfd[at_err[i]].revents)
+				helper_read(&h[i]);
+			if (at_pid[i] != SIZE_MAX && pfd[at_pid[i]].revents &&
+			    waitpid(h[i].pid, &h[i].status, WNOHANG) == h[i].pid) {
+				h[i].pid = -1;
+				nb_closep(&h[i].pidfd);
+			}
+		}
+	}
+}
+
+/* How the helper ended: 0, or err holding its own stderr or its signal. */
+static int helper_result(struct helper *h, struct nb_err *err)
+{
+	char *out = h->out;
+	size_t got = h->got;
+
+	out[got] = '\0';
 	while (got > 0 && (out[got - 1] == '\n' || out[got - 1] == ' '))
 		out[--got] = '\0';
 	for (char *p = out; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	while (waitpid(h->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	h->pid = -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (WIFSIGNALED(h->status))
+		return nb_fail(err, 0, "%s was killed by signal SIG%s%s%s", h->path, sigabbrev_np(WTERMSIG(h->status)),
+			       out[0] ? ": " : "", out);
+	if (!WIFEXITED(h->status) || WEXITSTATUS(h->status) != 0)
 		return nb_fail(err, 0, "%s failed: %s", h->path, out[0] ? out : "no message");
 	return 0;
 }
@@ -349,13 +454,20 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 		 * waiting child, and neither depends on the other (the kernel
 		 * orders nothing between uid_map and gid_map for a privileged
 		 * writer; setgroups is newgidmap's own business). */
-		struct helper g = { .path = plan->newgidmap }, u = { .path = plan->newuidmap };
+		struct helper h[2] = { { .path = plan->newgidmap }, { .path = plan->newuidmap } };
 		struct nb_err uerr = { 0 };
-		int grc = helper_start(&g, pid, &plan->gid, err);
-		int urc = helper_start(&u, pid, &plan->uid, &uerr);
+		int grc = helper_start(&h[0], pid, &plan->gid, err);
+		int urc = helper_start(&h[1], pid, &plan->uid, &uerr);
 
-		grc = grc < 0 ? -1 : helper_finish(&g, err);
-		urc = urc < 0 ? -1 : helper_finish(&u, &uerr);
+		if (helpers_wait(h, 2, grc < 0 ? &uerr : err) < 0) {
+			if (grc < 0)
+				*err = uerr;
+			return -1;
+		}
+		grc = grc < 0 ? -1 : helper_result(&h[0], err);
+		urc = urc < 0 ? -1 : helper_result(&h[1], &uerr);
+		helper_stop(&h[0]);
+		helper_stop(&h[1]);
 		if (grc < 0 || urc < 0) {
 			char why[sizeof err->msg];
 
