@@ -157,6 +157,20 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 	return 0;
 }
 
+/* slirp4netns confines itself as the sandbox's root (--enable-sandbox
+ * makes it seteuid(0) and setegid(0) inside), which a single-id map gives
+ * only to a --root payload. Refused before any process exists, and again
+ * after a fallback to the single map. */
+static int check_net_map(const struct nb_spec *spec, const struct nb_idplan *plan, struct nb_err *err)
+{
+	if (spec->net.mode != NB_NET_SLIRP || plan->helper || (plan->in_uid == 0 && plan->in_gid == 0))
+		return 0;
+	return nb_fail_hint(err, 0, plan->fallback_why ? "add --root, or ask an admin for a subordinate range so that the full map can be used"
+						       : "add --root, or use the full map (--map=auto)",
+			    "--net=slirp with a single-id map needs --root: slirp4netns confines itself as the sandbox's root, and this map has no uid or gid 0%s%s",
+			    plan->fallback_why ? ", the map being single because " : "", plan->fallback_why ? plan->fallback_why : "");
+}
+
 /* Where no init of nestbox's own outlives a dead supervisor, a watchdog
  * does: --as-pid-1 (the payload is pid 1, and could reset its parent-death
  * signal) and, with a leaf, --share=pid (which has no PID namespace). */
@@ -184,6 +198,21 @@ static int child_release(struct nb_sandbox *sb, bool last, struct nb_err *err)
 	return 0;
 }
 
+/* slirp4netns ended while the sandbox ran (--net-lost): the sandbox goes
+ * on without a network, said or not, or is stopped. Returns true to stop. */
+static bool net_lost(const struct nb_spec *spec, struct nb_sandbox *sb)
+{
+	const char *what = "slirp4netns exited while the sandbox ran: the sandbox has lost its network";
+
+	nb_closep(&sb->slirp.pidfd);
+	if (spec->net.lost == NB_NET_LOST_WARN)
+		nb_warn("%s (hint: its own messages were not kept; --net-lost=kill stops the sandbox instead)", what);
+	if (spec->net.lost != NB_NET_LOST_KILL)
+		return false;
+	kill(sb->pid, SIGKILL);
+	return true;
+}
+
 /* Waits for the child while passing signals on to it. The error pipe gives
  * the child's own failure message, or EOF once the payload has exec'd. */
 static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
@@ -191,23 +220,28 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 	struct nb_err child_err;
 	size_t got = 0;
 	int status = 0;
+	bool stopped = false;
 
 	while (sb->pid > 0) {
-		struct pollfd pfd[2] = { { sb->sigfd, POLLIN, 0 }, { sb->err_r, POLLIN, 0 } };
+		struct pollfd pfd[3] = { { sb->sigfd, POLLIN, 0 }, { sb->err_r, POLLIN, 0 },
+					 { sb->slirp.pidfd, POLLIN, 0 } };
 		struct signalfd_siginfo si;
 
-		if (poll(pfd, sb->err_r >= 0 ? 2 : 1, -1) < 0) {
+		/* Negative fds (a closed error pipe, no slirp) are skipped. */
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return nb_fail(err, errno, "poll failed while supervising");
 		}
-		if (sb->err_r >= 0 && pfd[1].revents) {
+		if (pfd[1].revents) {
 			ssize_t r = read(sb->err_r, (char *)&child_err + got, sizeof child_err - got);
 			if (r > 0)
 				got += (size_t)r;
 			else if (r == 0 || errno != EINTR)
 				nb_closep(&sb->err_r);
 		}
+		if (pfd[2].revents)
+			stopped |= net_lost(spec, sb);
 		if (!(pfd[0].revents & POLLIN) || read(sb->sigfd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
@@ -231,6 +265,9 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 		*err = child_err;
 		return -1;
 	}
+	if (stopped)
+		return nb_fail_hint(err, 0, "--net-lost=warn lets it run on without a network",
+				    "the sandbox was stopped: slirp4netns exited, and it lost its network (--net-lost=kill)");
 	return nb_exit_code(status);
 }
 
@@ -278,6 +315,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 
 	nb_report_set_verbose(spec->report.verbose);
 	TRY(nb_idmap_plan(&spec->id, &sb.plan, err)); /* validate ids before any process exists */
+	TRY(check_net_map(spec, &sb.plan, err));
 	TRY(nb_caps_resolve(&spec->priv, spec->id.uid, &sb.caps, err)); /* and the exact capability sets */
 	if (spec->priv.print_caps)
 		print_caps(&sb.caps, spec->id.uid);
@@ -293,6 +331,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(watchdog_start(spec, &sb, err));           /* kills the sandbox if we die */
 	TRY(nb_idmap_apply(&sb.plan, sb.pid, err));    /* child waits meanwhile */
+	TRY(check_net_map(spec, &sb.plan, err));      /* after a fallback to the single map */
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */

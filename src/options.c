@@ -87,6 +87,8 @@ const struct nb_option nb_options[] = {
 	{ "disable-dns", 0, NULL, nb_set_disable_dns, false, NET, "no DNS forwarding by slirp" },
 	{ "allow-host-loopback", 0, NULL, nb_set_allow_host_loopback, false, NET,
 	  "let the sandbox reach the host's 127.0.0.1 through 10.0.2.2" },
+	{ "net-lost", 0, "MODE", nb_set_net_lost, false, NET,
+	  "if slirp4netns dies while the sandbox runs: warn (default), ignore, or kill the sandbox" },
 	{ "chdir", 0, "DIR", nb_set_chdir, false, PROC, "start the command in DIR" },
 	{ "env", 0, "NAME=VALUE", nb_set_env, true, PROC, "set an environment variable" },
 	{ "unsetenv", 0, "NAME", nb_set_unsetenv, true, PROC, "remove an environment variable" },

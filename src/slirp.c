@@ -2,12 +2,15 @@
 #include "slirp.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -122,6 +125,30 @@ int nb_slirp_prepare(const struct nb_network *net, struct nb_slirp *s, struct nb
 /* The API socket's directory: $XDG_RUNTIME_DIR/nestbox/<pid>, else
  * /tmp/nestbox-<uid>/<pid>; 0700 and ours, because whoever can connect to
  * the socket can open ports on the host. */
+/* A run killed by SIGKILL leaves its socket directory: remove those whose
+ * pid is gone, "slirp-PID-XXXXXX" and the older "PID" alike, as the
+ * cgroup code removes stale leaves. */
+static void remove_stale(const char *base)
+{
+	_cleanup_closedir_ DIR *d = opendir(base);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		const char *p = strncmp(e->d_name, "slirp-", 6) == 0 ? e->d_name + 6 : e->d_name;
+		char *end;
+		long pid = strtol(p, &end, 10);
+
+		if (end == p || (*end && *end != '-') || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		{
+			_cleanup_close_ int sub = openat(dirfd(d), e->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				unlinkat(sub, "slirp.sock", 0);
+		}
+		unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+	}
+}
+
 static int make_sock_dir(struct nb_slirp *s, struct nb_err *err)
 {
 	const char *rt = getenv("XDG_RUNTIME_DIR");
@@ -134,12 +161,15 @@ static int make_sock_dir(struct nb_slirp *s, struct nb_err *err)
 	if (lstat(base, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077))
 		return nb_fail_hint(err, EPERM, "remove it, or set XDG_RUNTIME_DIR",
 				    "%s is not a private directory of yours", base);
-	s->dir = nb_xasprintf("%s/%d", base, (int)getpid());
-	if (mkdir(s->dir, 0700) < 0) {
-		int e = errno;
+	remove_stale(base);
+	/* The pid, for remove_stale(), and a random part: a dead run's
+	 * directory can never be taken for ours. */
+	s->dir = nb_xasprintf("%s/slirp-%d-XXXXXX", base, (int)getpid());
+	if (!mkdtemp(s->dir)) {
+		nb_fail(err, errno, "cannot create the slirp4netns socket directory %s", s->dir);
 		free(s->dir);
 		s->dir = NULL;
-		return nb_fail(err, e, "cannot create the slirp4netns socket directory");
+		return -1;
 	}
 	s->sock = nb_xasprintf("%s/slirp.sock", s->dir);
 	return 0;
@@ -229,6 +259,7 @@ static int spawn(const struct nb_network *net, struct nb_slirp *s, char **argv, 
 	_cleanup_close_ int hi_ex = -1, hi_rd = -1, hi_log = -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
+	pid_t slirp_pid;
 	sigset_t none;
 	int rc;
 
@@ -260,10 +291,12 @@ static int spawn(const struct nb_network *net, struct nb_slirp *s, char **argv, 
 		mode_t old = umask(0);
 		rc = posix_spawn(&s->pid, s->path, &fa, &attr, argv, environ);
 		umask(old);
+		slirp_pid = s->pid;
 	} else {
 		/* ECHILD stays if the intermediate died before posix_spawn. */
 		struct spawn_req r = { s->path, &fa, &attr, argv, -1, ECHILD };
 		rc = spawn_detached(&r);
+		slirp_pid = r.pid;
 	}
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
@@ -271,6 +304,8 @@ static int spawn(const struct nb_network *net, struct nb_slirp *s, char **argv, 
 		s->pid = -1;
 		return nb_fail(err, rc, "cannot run %s", s->path);
 	}
+	/* To hear of its death while the sandbox runs (--net-lost). */
+	s->pidfd = (int)syscall(SYS_pidfd_open, slirp_pid, 0);
 	return 0;
 }
 
@@ -415,6 +450,7 @@ void nb_slirp_release(struct nb_slirp *s)
 	}
 	nb_closep(&s->ready_r);
 	nb_closep(&s->log);
+	nb_closep(&s->pidfd);
 	free(s->path);
 	free(s->ports);
 	s->path = NULL;

@@ -16,12 +16,13 @@ struct nb_slirp {
 	int exit_w;         /* held by the supervisor: its death (even SIGKILL) ends slirp */
 	int ready_r;        /* slirp writes "1" here when the network is up */
 	int log;            /* a memfd holding slirp's stderr, for errors */
+	int pidfd;          /* readable when slirp4netns has ended (--net-lost) */
 	char *dir, *sock;   /* the API socket, 0700 directory */
 	char *path;         /* slirp4netns */
 	uint16_t *ports;    /* the host port of each --publish, 0s resolved */
 };
 
-#define NB_SLIRP_INIT { .pid = -1, .exit_w = -1, .ready_r = -1, .log = -1 }
+#define NB_SLIRP_INIT { .pid = -1, .exit_w = -1, .ready_r = -1, .log = -1, .pidfd = -1 }
 
 /* Before any process exists: find slirp4netns and check that it can run
  * here (/dev/net/tun), and that every host port to publish is free. */

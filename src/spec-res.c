@@ -136,6 +136,18 @@ int nb_set_dns(struct nb_spec *s, const char *arg, struct nb_err *err)
 	return 0;
 }
 
+int nb_set_net_lost(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	static const char *const modes[] = { "warn", "ignore", "kill" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
+		if (strcmp(arg, modes[i]) == 0) {
+			s->net.lost = (enum nb_net_lost)i;
+			return 0;
+		}
+	return nb_fail_hint(err, 0, "use --net-lost=warn, ignore or kill", "--net-lost: unknown mode '%s'", arg);
+}
+
 FLAG_SETTER(nb_set_enable_ipv6, net.ipv6, true)
 FLAG_SETTER(nb_set_disable_dns, net.disable_dns, true)
 FLAG_SETTER(nb_set_allow_host_loopback, net.allow_host_loopback, true)

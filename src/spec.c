@@ -282,7 +282,8 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 	if (spec->net.mode != NB_NET_SLIRP) {
 		const char *o = spec->net.n_publish ? "--publish" : spec->net.mtu ? "--mtu" : spec->net.cidr ? "--cidr" :
 				spec->net.ipv6 ? "--enable-ipv6" : spec->net.n_dns ? "--dns" : spec->net.disable_dns ? "--disable-dns" :
-				spec->net.allow_host_loopback ? "--allow-host-loopback" : NULL;
+				spec->net.allow_host_loopback ? "--allow-host-loopback" :
+				spec->net.lost != NB_NET_LOST_WARN ? "--net-lost" : NULL;
 		if (o)
 			return nb_fail(err, 0, "%s needs --net=slirp", o);
 	}

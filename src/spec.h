@@ -28,6 +28,9 @@ enum nb_cgroup_mode { NB_CG_AUTO, NB_CG_OFF, NB_CG_TRY, NB_CG_REQUIRE };
 
 enum nb_net_mode { NB_NET_NONE, NB_NET_SLIRP, NB_NET_HOST };
 
+/* What happens when slirp4netns dies while the sandbox runs. */
+enum nb_net_lost { NB_NET_LOST_WARN, NB_NET_LOST_IGNORE, NB_NET_LOST_KILL };
+
 /* -p [HOST_IP:]HOST_PORT:SANDBOX_PORT[/tcp|/udp] */
 struct nb_publish {
 	char host_addr[64];  /* numeric, default 127.0.0.1 */
@@ -120,6 +123,7 @@ struct nb_network {
 	size_t n_dns;
 	struct nb_publish *publish;
 	size_t n_publish;
+	enum nb_net_lost lost;
 };
 
 /* Resource limits (cgroup.c); 0 means unset. */
@@ -255,6 +259,7 @@ int nb_set_enable_ipv6(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_dns(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_disable_dns(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_allow_host_loopback(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_net_lost(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_publish(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_json_status_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_info_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
