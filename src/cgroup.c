@@ -128,7 +128,7 @@ static void remove_stale(const char *own)
 		if (strncmp(e->d_name, "nestbox-", 8) != 0)
 			continue;
 		pid = strtol(e->d_name + 8, &end, 10);
-		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (*end || !nb_pid_gone(pid))
 			continue;
 		path = nb_xasprintf("%s/%s", own, e->d_name);
 		if (leaf_empty(path))

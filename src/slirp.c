@@ -138,7 +138,7 @@ static void remove_stale(const char *base)
 		char *end;
 		long pid = strtol(p, &end, 10);
 
-		if (end == p || (*end && *end != '-') || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (end == p || (*end && *end != '-') || !nb_pid_gone(pid))
 			continue;
 		{
 			_cleanup_close_ int sub = openat(dirfd(d), e->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

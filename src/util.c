@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <sched.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -307,6 +309,11 @@ void nb_close_all_but(const int *keep, size_t n)
 		from = (unsigned)next + 1;
 	}
 	close_range(from, ~0U, 0);
+}
+
+bool nb_pid_gone(long pid)
+{
+	return pid > 0 && pid <= INT_MAX && pid != getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
 pid_t nb_clone_vfork(int (*fn)(void *), void *arg, size_t stack_size, int exit_signal)

@@ -122,4 +122,8 @@ void nb_close_all_but(const int *keep, size_t n);
  * Returns the child's pid, or -1 with errno. */
 pid_t nb_clone_vfork(int (*fn)(void *), void *arg, size_t stack_size, int exit_signal);
 
+/* Whether the run that named something after pid is gone (not us, and no
+ * such process): its leftovers may be removed. */
+bool nb_pid_gone(long pid);
+
 #endif
