@@ -491,6 +491,8 @@ void nb_cgroup_finish(const struct nb_limits *l, struct nb_cgroup *cg, int exit_
 		st->memory_peak = stat_value(cg->leaf, "memory.peak", NULL);
 		st->cpu_user_usec = stat_value(cg->leaf, "cpu.stat", "user_usec");
 		st->cpu_system_usec = stat_value(cg->leaf, "cpu.stat", "system_usec");
+		st->cpu_periods = stat_value(cg->leaf, "cpu.stat", "nr_periods");
+		st->cpu_throttled = stat_value(cg->leaf, "cpu.stat", "nr_throttled");
 		st->pids_peak = stat_value(cg->leaf, "pids.peak", NULL);
 	}
 	if (rmdir(cg->leaf) == 0)

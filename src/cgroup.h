@@ -23,6 +23,9 @@ struct nb_cgroup {
 struct nb_cgroup_stats {
 	bool have;        /* false without a leaf */
 	unsigned long long memory_peak, cpu_user_usec, cpu_system_usec, oom_kills, pids_peak;
+	/* cpu.stat's bandwidth figures: periods with a quota, and those in
+	 * which the quota ran out. 0 without --cpus. */
+	unsigned long long cpu_periods, cpu_throttled;
 };
 
 #define NB_CGROUP_INIT { .leaf_fd = -1 }

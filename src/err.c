@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+__attribute__((format(printf, 4, 0)))
 static int vfail(struct nb_err *err, int errnum, const char *hint, const char *fmt, va_list ap)
 {
 	err->errnum = errnum;

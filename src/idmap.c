@@ -34,11 +34,9 @@ static int by_inside(const void *a, const void *b)
 	return x->inside < y->inside ? -1 : x->inside > y->inside;
 }
 
-/* The auto map: the caller's own id at `in_id`, and the subordinate ranges
- * filling inside ids 0, 1, 2, ... around it, so that 0..65535 all exist
- * with the usual 65536-id range (as podman's keep-id does). */
-static void build_auto(struct nb_idmap *m, uint32_t in_id, uint32_t own,
-		       const struct nb_subrange *r, size_t nr)
+/* With the usual 65536-id range, inside ids 0..65535 all exist (as with
+ * podman's keep-id). */
+void nb_idmap_auto(struct nb_idmap *m, uint32_t in_id, uint32_t own, const struct nb_subrange *r, size_t nr)
 {
 	uint64_t next = 0;
 
@@ -159,11 +157,11 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 		if (id->n_uid_map)
 			copy_custom(&plan->uid, id->uid_map, id->n_uid_map);
 		else
-			build_auto(&plan->uid, plan->in_uid, plan->host_uid, ru, nu);
+			nb_idmap_auto(&plan->uid, plan->in_uid, plan->host_uid, ru, nu);
 		if (id->n_gid_map)
 			copy_custom(&plan->gid, id->gid_map, id->n_gid_map);
 		else
-			build_auto(&plan->gid, plan->in_gid, plan->host_gid, rg, ng);
+			nb_idmap_auto(&plan->gid, plan->in_gid, plan->host_gid, rg, ng);
 		TRY(check_custom("--uid-map", "uid", &plan->uid, plan->host_uid, ru, nu, plan->in_uid, err));
 		TRY(check_custom("--gid-map", "gid", &plan->gid, plan->host_gid, rg, ng, plan->in_gid, err));
 	} else if (nu == 0 || ng == 0) {
@@ -173,8 +171,8 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 		plan_single(plan);
 		return 0;
 	} else {
-		build_auto(&plan->uid, plan->in_uid, plan->host_uid, ru, nu);
-		build_auto(&plan->gid, plan->in_gid, plan->host_gid, rg, ng);
+		nb_idmap_auto(&plan->uid, plan->in_uid, plan->host_uid, ru, nu);
+		nb_idmap_auto(&plan->gid, plan->in_gid, plan->host_gid, rg, ng);
 	}
 
 	plan->newuidmap = nb_find_in_path("newuidmap");

@@ -35,6 +35,12 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err);
 void nb_idplan_release(struct nb_idplan *plan);
 
+/* The auto map (for t/fuzz too): the caller's own id `own` at inside id
+ * `in_id`, and the sorted, merged subordinate ranges filling inside ids
+ * 0, 1, 2, ... around it; at most NB_MAX_MAP_LINES lines, sorted. */
+struct nb_subrange;
+void nb_idmap_auto(struct nb_idmap *m, uint32_t in_id, uint32_t own, const struct nb_subrange *r, size_t nr);
+
 /* Explains why a user namespace could not be created or mapped, from the
  * errno and the sysctls that forbid it; fills err with cause and fix. */
 int nb_userns_diagnose(int errnum, const char *what, struct nb_err *err);

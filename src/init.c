@@ -61,6 +61,16 @@ static int payload_entry(void *p)
 	nb_payload_run(p);
 }
 
+static pid_t clone_payload(struct nb_payload *p)
+{
+	char *stack = mmap(NULL, PAYLOAD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+	/* A guard page: an overflow faults instead of writing into init. */
+	if (stack == MAP_FAILED || mprotect(stack, 4096, PROT_NONE) < 0)
+		return -1;
+	return clone(payload_entry, stack + PAYLOAD_STACK, CLONE_VM | SIGCHLD, p);
+}
+
 /* Step 2. The payload borrows init's memory (CLONE_VM), as a vfork child
  * would: no page tables to copy. Unlike vfork, init runs on meanwhile,
  * since it must lock itself down while the payload waits before exec;
@@ -70,7 +80,6 @@ static pid_t spawn(struct nb_init *in, struct ends *e, struct nb_err *err)
 {
 	struct nb_payload_chan *c = &in->payload.chan;
 	int ready[2], go[2], up[2] = { -1, -1 }, down[2] = { -1, -1 };
-	char *stack;
 	pid_t pid;
 
 	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
@@ -79,11 +88,7 @@ static pid_t spawn(struct nb_init *in, struct ends *e, struct nb_err *err)
 		return nb_fail(err, errno, "cannot create the pipes for --disable-userns");
 	c->ready_w = ready[1], c->go_r = go[0], c->nest_w = up[1], c->nest_r = down[0];
 	*e = (struct ends){ ready[0], go[1], up[0], down[1] };
-	stack = mmap(NULL, PAYLOAD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	/* A guard page: an overflow faults instead of writing into init. */
-	if (stack == MAP_FAILED || mprotect(stack, 4096, PROT_NONE) < 0)
-		return nb_fail(err, errno, "cannot allocate the payload's stack");
-	pid = clone(payload_entry, stack + PAYLOAD_STACK, CLONE_VM | SIGCHLD, &in->payload);
+	pid = NB_SANITIZED ? nb_clone_copy(payload_entry, &in->payload, SIGCHLD) : clone_payload(&in->payload);
 	if (pid < 0)
 		return nb_fail(err, errno, "cannot start the payload");
 	/* The payload has its own copies (no CLONE_FILES). */

@@ -315,7 +315,6 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 
 	nb_report_set_verbose(spec->report.verbose);
 	TRY(nb_idmap_plan(&spec->id, &sb.plan, err)); /* validate ids before any process exists */
-	TRY(check_net_map(spec, &sb.plan, err));
 	TRY(nb_caps_resolve(&spec->priv, spec->id.uid, &sb.caps, err)); /* and the exact capability sets */
 	if (spec->priv.print_caps)
 		print_caps(&sb.caps, spec->id.uid);
@@ -324,6 +323,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 							  .allow_userns = spec->priv.allow_userns },
 			       &sb.filter, err));      /* a bad policy fails here, with file:line */
 	TRY(nb_slirp_prepare(&spec->net, &sb.slirp, err)); /* slirp4netns, tun and free ports */
+	TRY(check_net_map(spec, &sb.plan, err));      /* once slirp4netns is known to be there */
 	TRY(nb_cgroup_prepare(&spec->limits, &sb.cg, err)); /* leaf + limits, before the child exists */
 	if (spec->net.mode == NB_NET_HOST)
 		nb_warn("with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)");

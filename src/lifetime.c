@@ -68,11 +68,11 @@ int nb_watchdog_start(struct nb_watchdog *w, int target_pidfd, int kill_fd, stru
 	}
 	/* The arguments sit at the bottom of its own mapping, above the guard
 	 * page, far below where its stack grows: they outlive our frame. */
-	a = (struct watch_args *)((char *)w->stack + 4096);
+	a = (struct watch_args *)(void *)((char *)w->stack + 4096);
 	*a = (struct watch_args){ p[0], target_pidfd, kill_fd };
 	/* Not CLONE_VFORK: it runs until the end. Exit signal 0: no SIGCHLD
 	 * for the supervisor's signal fd; reaped with __WALL. */
-	w->pid = clone(watch, (char *)w->stack + WATCHDOG_STACK, CLONE_VM, a);
+	w->pid = NB_SANITIZED ? nb_clone_copy(watch, a, 0) : clone(watch, (char *)w->stack + WATCHDOG_STACK, CLONE_VM, a);
 	close(p[0]);
 	if (w->pid < 0)
 		return nb_fail(err, errno, "cannot start the watchdog");

@@ -56,6 +56,7 @@ static void emit(enum nb_level level, const char *text)
 	handler(level, line, handler_data);
 }
 
+__attribute__((format(printf, 2, 0)))
 static void emitv(enum nb_level level, const char *fmt, va_list ap)
 {
 	char text[4096];

@@ -330,6 +330,10 @@ const struct sock_fprog *sc_init_program(void)
 		ALLOW_NR(__NR_wait4), ALLOW_NR(__NR_kill), ALLOW_NR(__NR_getppid), ALLOW_NR(__NR_pread64),
 		ALLOW_NR(__NR_exit_group), ALLOW_NR(__NR_exit), ALLOW_NR(__NR_rt_sigreturn),
 		ALLOW_NR(__NR_restart_syscall),
+#if NB_SANITIZED
+		/* AddressSanitizer asks before each noreturn call. */
+		ALLOW_NR(__NR_sigaltstack),
+#endif
 		/* Anything else, x32 numbers included, is not init's doing. */
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 	};

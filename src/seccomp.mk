@@ -5,34 +5,36 @@
 # GNUmakefile links $(EXTRA_OBJS) into nestbox, makes `check` depend on
 # $(CHECK_DEPS), and may remove $(CLEAN_FILES) in `clean`.
 
-# A rule here must not become make's default goal.
+# Objects go to $(B) (GNUmakefile's build directory; check-asan uses its
+# own). A rule here must not become make's default goal.
+B ?= build
 nb_seccomp_goal := $(.DEFAULT_GOAL)
 
-EXTRA_OBJS  += build/default-policy.o build/default-bpf.o
+EXTRA_OBJS  += $(B)/default-policy.o $(B)/default-bpf.o
 CHECK_DEPS  += t/lib/sysprobe
-CLEAN_FILES += build/default-policy.c build/default-policy.o t/lib/sysprobe \
-	       build/seccomp-bpf build/default-bpf.c build/default-bpf.o
+CLEAN_FILES += $(B)/default-policy.c $(B)/default-policy.o t/lib/sysprobe \
+	       $(B)/seccomp-bpf $(B)/default-bpf.c $(B)/default-bpf.o
 
-build/default-policy.c: conf/seccomp/default.policy src/seccomp.mk | build
+$(B)/default-policy.c: conf/seccomp/default.policy src/seccomp.mk | $(B)
 	{ echo '/* Generated from $< by src/seccomp.mk: do not edit. */'; \
-	  echo '#include "../src/seccomp.h"'; \
+	  echo '#include "seccomp.h"'; \
 	  echo 'const char nb_seccomp_default_policy[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo '"";'; } >$@.tmp && mv $@.tmp $@
 
-build/default-policy.o: build/default-policy.c src/seccomp.h src/err.h
-	$(CC) $(NB_CFLAGS) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+$(B)/default-policy.o: $(B)/default-policy.c src/seccomp.h src/err.h
+	$(CC) $(NB_CFLAGS) $(CFLAGS) $(CPPFLAGS) -Isrc -c -o $@ $<
 
 # The built-in policy compiled at build time (src/gen/seccomp-bpf.c).
-SECCOMP_OBJS := build/seccomp.o build/seccomp-policy.o build/seccomp-plan.o build/seccomp-raw.o
-build/seccomp-bpf: src/gen/seccomp-bpf.c $(SECCOMP_OBJS) build/err.o build/util.o build/default-policy.o
+SECCOMP_OBJS := $(B)/seccomp.o $(B)/seccomp-policy.o $(B)/seccomp-plan.o $(B)/seccomp-raw.o
+$(B)/seccomp-bpf: src/gen/seccomp-bpf.c $(SECCOMP_OBJS) $(B)/err.o $(B)/util.o $(B)/default-policy.o
 	$(CC) $(NB_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-build/default-bpf.c: build/seccomp-bpf
-	./build/seccomp-bpf >$@.tmp && mv $@.tmp $@
+$(B)/default-bpf.c: $(B)/seccomp-bpf
+	./$(B)/seccomp-bpf >$@.tmp && mv $@.tmp $@
 
-build/default-bpf.o: build/default-bpf.c src/seccomp.h
-	$(CC) $(NB_CFLAGS) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+$(B)/default-bpf.o: $(B)/default-bpf.c src/seccomp.h
+	$(CC) $(NB_CFLAGS) $(CFLAGS) $(CPPFLAGS) -Isrc -c -o $@ $<
 
 # Static, so that it runs in any root filesystem a sandbox shows.
 t/lib/sysprobe: t/lib/sysprobe.c

@@ -70,8 +70,10 @@ void nb_status_exit_json(int exit_code, const struct nb_cgroup_stats *st, bool n
 {
 	if (st->have)
 		snprintf(buf, len,
-			 "{\"exit-code\": %d, \"memory-peak\": %llu, \"cpu-user-usec\": %llu, \"cpu-system-usec\": %llu, \"oom-kills\": %llu, \"pids-peak\": %llu}",
-			 exit_code, st->memory_peak, st->cpu_user_usec, st->cpu_system_usec, st->oom_kills, st->pids_peak);
+			 "{\"exit-code\": %d, \"memory-peak\": %llu, \"cpu-user-usec\": %llu, \"cpu-system-usec\": %llu, "
+			 "\"cpu-periods\": %llu, \"cpu-throttled\": %llu, \"oom-kills\": %llu, \"pids-peak\": %llu}",
+			 exit_code, st->memory_peak, st->cpu_user_usec, st->cpu_system_usec, st->cpu_periods,
+			 st->cpu_throttled, st->oom_kills, st->pids_peak);
 	else if (note_missing)
 		snprintf(buf, len, "{\"exit-code\": %d, \"note\": \"no cgroup leaf: no stats\"}", exit_code);
 	else

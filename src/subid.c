@@ -78,21 +78,23 @@ static void push(struct nb_subrange **v, size_t *n, unsigned long start, unsigne
 	(*v)[(*n)++] = (struct nb_subrange){ (uint32_t)start, (uint32_t)count };
 }
 
-/* The ranges of one subuid-format file. */
-static size_t parse_file(const char *path, const char *name, uid_t uid, struct nb_subrange **out)
+size_t nb_subid_parse(FILE *f, const char *name, uid_t uid, struct nb_subrange **out)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	char line[512], uidstr[16];
+	bool whole = true; /* the last fgets ended its line */
 	size_t n = 0;
 
 	*out = NULL;
-	if (!f)
-		return 0;
 	snprintf(uidstr, sizeof uidstr, "%u", (unsigned)uid);
 	while (fgets(line, sizeof line, f)) {
 		char *owner = line, *s, *c, *end;
 		unsigned long start, count;
+		bool first = whole;
 
+		/* The rest of a long line is not a line of its own. */
+		whole = strchr(line, '\n') != NULL || feof(f);
+		if (!first || !whole)
+			continue;
 		s = strchr(owner, ':');
 		if (!s || line[0] == '#')
 			continue;
@@ -104,14 +106,23 @@ static size_t parse_file(const char *path, const char *name, uid_t uid, struct n
 			continue;
 		*c++ = '\0';
 		start = strtoul(s, &end, 10);
-		if (end == s || *end)
+		if (end == s || *end || *s == '-' || *s == '+' || *s == ' ')
 			continue;
 		count = strtoul(c, &end, 10);
-		if (end == c || (*end && *end != '\n'))
+		if (end == c || (*end && *end != '\n') || *c == '-' || *c == '+' || *c == ' ')
 			continue;
 		push(out, &n, start, count);
 	}
 	return n;
+}
+
+/* The ranges of one subuid-format file. */
+static size_t parse_file(const char *path, const char *name, uid_t uid, struct nb_subrange **out)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+
+	*out = NULL;
+	return f ? nb_subid_parse(f, name, uid, out) : 0;
 }
 
 static size_t lookup(enum nb_subid_kind kind, const char *name, uid_t uid,
@@ -152,7 +163,7 @@ static int by_start(const void *a, const void *b)
  * appended twice): the kernel refuses a map whose ranges overlap, so one
  * repeated line would make every run fail. Adjacent ranges stay apart;
  * they map fine. Returns how many remain; *merged if any overlapped. */
-static size_t tidy(struct nb_subrange *r, size_t n, bool *merged)
+size_t nb_subid_tidy(struct nb_subrange *r, size_t n, bool *merged)
 {
 	size_t k = 0;
 
@@ -179,5 +190,5 @@ size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
 	size_t n = lookup(kind, name, uid, out, source);
 
 	*merged = false;
-	return tidy(*out, n, merged);
+	return nb_subid_tidy(*out, n, merged);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct nb_subrange {
@@ -21,5 +22,11 @@ enum nb_subid_kind { NB_SUBUID, NB_SUBGID };
  * or unreadable file means no ranges. `source` names where they came from. */
 size_t nb_subid_ranges(enum nb_subid_kind kind, const char *name, uid_t uid,
 		       struct nb_subrange **out, const char **source, bool *merged);
+
+/* The parts, for t/fuzz: the ranges of `name` or `uid` in a subuid-format
+ * stream, in file order (malloc'd into *out); and sorting and merging
+ * them in place, returning how many remain. */
+size_t nb_subid_parse(FILE *f, const char *name, uid_t uid, struct nb_subrange **out);
+size_t nb_subid_tidy(struct nb_subrange *r, size_t n, bool *merged);
 
 #endif

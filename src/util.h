@@ -122,6 +122,24 @@ void nb_close_all_but(const int *keep, size_t n);
  * Returns the child's pid, or -1 with errno. */
 pid_t nb_clone_vfork(int (*fn)(void *), void *arg, size_t stack_size, int exit_signal);
 
+/* make check-asan's build. AddressSanitizer keeps per-thread state that a
+ * CLONE_VM child on a stack of its own would share and confuse, so there
+ * such children are copies (nb_clone_copy) or vfork()ed: slower, same
+ * result. */
+#if defined(__SANITIZE_ADDRESS__)
+#define NB_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NB_SANITIZED 1
+#endif
+#endif
+#ifndef NB_SANITIZED
+#define NB_SANITIZED 0
+#endif
+/* fn(arg) in a fork-like child that exits with its result; exit_signal
+ * as for nb_clone_vfork. */
+pid_t nb_clone_copy(int (*fn)(void *), void *arg, int exit_signal);
+
 /* Whether the run that named something after pid is gone (not us, and no
  * such process): its leftovers may be removed. */
 bool nb_pid_gone(long pid);

@@ -30,4 +30,13 @@ is "$(printf '%s\n' "$err" | grep -c warning)" 1 "once, in one line"
 restore
 out=$(as_user nbtest "$NESTBOX" run -- true 2>&1)
 is "$out" "" "a tidy file: no warning"
+
+# A comment longer than the line buffer: its tail is not a line of its own,
+# even when it reads like one.
+pad=$(printf '%0509d' 0)
+printf '# %s%s\n' "$pad" "nbtest:500000:10" >>/etc/subuid
+out=$(as_user nbtest "$NESTBOX" run --root -- cat /proc/self/uid_map 2>"$T_TMP/err")
+is "$?" 0 "a long comment line does not break the map" "$(cat "$T_TMP/err")"
+unlike "$out" " 500000 " "its tail is not read as a range"
+restore
 done_testing

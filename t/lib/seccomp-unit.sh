@@ -186,7 +186,7 @@ under --check --policy "$T_TMP/nodefault.policy"
 like "$ERR" "nodefault.policy: no 'default' line" "a policy without a default line is refused"
 
 under --check --policy "$T_TMP/missing.policy"
-like "$ERR" "cannot read seccomp policy .*missing.policy: No such file" "a missing policy file is reported"
+like "$ERR" "cannot open .*missing.policy: No such file or directory \(hint: --seccomp takes" "a missing policy file is reported"
 
 printf 'default allow\nerrno EPERM personality\nallow personality if arg0 == 0\n' >"$T_TMP/weak.policy"
 under --check --policy "$T_TMP/weak.policy"

@@ -18,7 +18,8 @@ trap t_cleanup EXIT
 plan() { echo "1..$1"; }
 done_testing() { echo "1..$T_NUM"; [ "$T_FAIL" -eq 0 ]; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-diag() { printf '%s\n' "$@" | sed 's/^/# /' >&2; }
+# diag TEXT... or ... | diag: TAP comments, on stderr.
+diag() { if [ $# -gt 0 ]; then printf '%s\n' "$@"; else cat; fi | sed 's/^/# /' >&2; }
 
 pass() { T_NUM=$((T_NUM + 1)); echo "ok $T_NUM - $1"; }
 fail() {

@@ -34,13 +34,31 @@ like "$ERR" "nestbox: the sandbox was killed by the OOM killer at memory.max=64M
 like "$ERR" '"oom-kills": [1-9]' "--stats reports the OOM kill"
 like "$ERR" '"memory-peak": [0-9]{7,}' "--stats reports the memory peak"
 
+# --cpus 0.5 is cpu.max "50000 100000": at most 50 ms of CPU in each
+# 100 ms period. A busy host stretches the guest's clock, so CPU time
+# against wall time is no measure; the guest's own accounting is: cpu.stat
+# counts the periods the leaf ran in and those that ran out of quota.
+# Half a CPU means: CPU used <= periods x 50 ms (one period of slack for
+# the last, partial one), and the loop was throttled at least once. A
+# host that steals time can only lower the CPU used. Without the limit
+# there are no periods; with a whole CPU there is nothing to throttle.
+half_cpu() {
+	# $1: the --stats line. Sets USED (ms), PERIODS, THROTTLED.
+	set -- $(echo "$1" | sed -n 's/.*"cpu-user-usec": \([0-9]*\), "cpu-system-usec": \([0-9]*\), "cpu-periods": \([0-9]*\), "cpu-throttled": \([0-9]*\).*/\1 \2 \3 \4/p')
+	[ $# -eq 4 ] || return 2
+	USED=$((($1 + $2) / 1000)) PERIODS=$3 THROTTLED=$4
+	[ "$PERIODS" -ge 10 ] && [ "$USED" -le $(((PERIODS + 1) * 50)) ] && [ "$THROTTLED" -ge 1 ]
+}
 run_scoped run --cpus 0.5 --stats -- timeout 2 sh -c 'while :; do :; done'
-used=$(echo "$ERR" | sed -n 's/.*"cpu-user-usec": \([0-9]*\), "cpu-system-usec": \([0-9]*\).*/\1 \2/p' | awk '{ print int(($1 + $2) / 1000) }')
-if [ -n "$used" ] && [ "$used" -ge 700 ] && [ "$used" -le 1300 ]; then
-	pass "--cpus 0.5 holds a busy loop to about half a CPU (${used} ms of CPU in 2 s)"
+if half_cpu "$ERR"; then
+	pass "--cpus 0.5 holds a busy loop to 50 ms a period ($USED ms in $PERIODS periods, $THROTTLED throttled)"
 else
-	fail "--cpus 0.5 holds a busy loop to about half a CPU" "used: ${used:-?} ms in 2 s; stats: $ERR"
+	fail "--cpus 0.5 holds a busy loop to 50 ms a period" "used ${USED:-?} ms in ${PERIODS:-?} periods, ${THROTTLED:-?} throttled; stats: $ERR"
 fi
+# The same check fails a run that may use the guest's whole CPU.
+run_scoped run --cpus 1 --stats -- timeout 2 sh -c 'while :; do :; done'
+half_cpu "$ERR"
+ok "$([ $? -eq 1 ] && echo 0 || echo 1)" "the check fails a run with a whole CPU ($USED ms in $PERIODS periods, $THROTTLED throttled)"
 
 run_scoped run --memory 64M -- cat /proc/self/cgroup
 is "$OUT" "0::/" "inside, /proc/self/cgroup is 0::/ (the namespace is rooted at the leaf)"
