@@ -38,7 +38,15 @@ static bool setgroups_allowed(void)
 	return strncmp(sg, "allow", 5) == 0;
 }
 
-static int build_sandbox(const struct nb_child *c, struct nb_err *err)
+/* The home an added passwd entry names: root's is /root, as in any
+ * system; anyone else keeps the caller's (an empty one in the default
+ * view). A --rootfs's own entry for the uid wins (nb_mounts_setup). */
+static const char *wanted_home(const struct nb_spec *s)
+{
+	return s->id.uid == 0 ? "/root" : getenv("HOME");
+}
+
+static int build_sandbox(const struct nb_child *c, char **home, struct nb_err *err)
 {
 	const struct nb_spec *s = c->spec;
 
@@ -47,25 +55,32 @@ static int build_sandbox(const struct nb_child *c, struct nb_err *err)
 		if (sethostname(name, strlen(name)) < 0)
 			return nb_fail(err, errno, "cannot set the host name to '%s'", name);
 	}
-	if (!(s->ns.shared & NB_NS_NET))
+	if (!(s->ns.shared & NB_NS_NET)) {
 		TRY(nb_net_loopback_up(err));
+		TRY(nb_net_low_ports(err));
+	}
 	/* Before the new /proc, whose /proc/sys is read-only. */
 	if (s->priv.disable_userns)
 		TRY(nb_nested_limit(err));
 	return nb_mounts_setup(&(struct nb_view_env){ .view = &s->view, .shared = s->ns.shared,
 						      .allow_userns = s->priv.allow_userns, .uid = s->id.uid,
 						      .gid = s->id.gid, .user_name = c->user_name,
-						      .resolv_conf = c->resolv_conf },
-			       err);
+						      .home = wanted_home(s), .resolv_conf = c->resolv_conf },
+			       home, err);
 }
 
-/* The command, ready to exec from where the view left us (or --chdir). */
-static void prepare(const struct nb_child *c, struct nb_exec *exec)
+/* The command, ready to exec from where the view left us (or --chdir).
+ * Root inside, and any user of a --rootfs, get the sandbox's own HOME and
+ * a PATH with the sbin directories: the caller's name places that may not
+ * exist there, and lack what root needs (useradd, dpkg's tools). */
+static void prepare(const struct nb_child *c, const char *home, struct nb_exec *exec)
 {
+	const struct nb_spec *s = c->spec;
 	struct nb_err err = { 0 };
 	_cleanup_free_ char *cwd = getcwd(NULL, 0);
+	bool own = s->id.uid == 0 || s->view.rootfs;
 
-	if (nb_payload_prepare(&c->spec->proc, cwd, exec, &err) < 0)
+	if (nb_payload_prepare(&s->proc, cwd, own ? home : NULL, own, exec, &err) < 0)
 		fail(c, &err);
 }
 
@@ -76,6 +91,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	struct nb_err err = { 0 };
 	struct nb_init in = { .err_w = c->err_w, .pid1 = pid1, .parent = c->parent };
 	struct nb_exec exec;
+	char *home = NULL; /* the child's own memory, until exec */
 	char go;
 
 	/* 1. Nothing of the supervisor's but the two pipes. */
@@ -103,7 +119,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	if (in.devnull < 0)
 		fail(c, (nb_fail(&err, errno, "cannot open /dev/null"), &err));
 	/* 6. The sandbox itself. */
-	if (build_sandbox(c, &err) < 0)
+	if (build_sandbox(c, &home, &err) < 0)
 		fail(c, &err);
 	/* 7. With --net=slirp the payload waits for the network; the view was
 	 * built while slirp4netns started. */
@@ -111,7 +127,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 		_exit(NB_EXIT_FAIL);
 	close(c->sync_r);
 	/* 8. Everything the payload's process will need. */
-	prepare(c, &exec);
+	prepare(c, home, &exec);
 	in.payload.proc = &s->proc;
 	in.payload.uid = s->id.uid;
 	in.payload.gid = s->id.gid;

@@ -11,6 +11,7 @@
 #include "options.h"
 #include "report.h"
 #include "spec.h"
+#include "util.h"
 
 #ifndef NB_VERSION
 #define NB_VERSION "0.0.0"
@@ -24,9 +25,9 @@ static void usage(FILE *out)
 	      "Commands:\n"
 	      "  run [OPTIONS] [--] CMD [ARGS...]  run CMD in a new sandbox\n"
 	      "  import IMAGE|- DIR                unpack a rootfs tarball, keeping owners\n"
-	      "  help [run]                        print help, or the options of 'run'\n"
-	      "  --version                         print the version\n\n"
-	      "See nestbox(1) and 'nestbox help run'.\n",
+	      "  help [COMMAND]                    print help, or a command's options\n"
+	      "  version                           print the version\n\n"
+	      "See nestbox(1), and 'nestbox help COMMAND'.\n",
 	      out);
 }
 
@@ -77,6 +78,76 @@ static int cmd_run(int argc, char **argv)
 	return rc < 0 ? report(&err) : rc;
 }
 
+static int cmd_import(int argc, char **argv)
+{
+	struct nb_err err = { 0 };
+	int rc = nb_import(argc, argv, &err);
+
+	return rc < 0 ? report(&err) : rc;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	printf("nestbox %s\n", NB_VERSION);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
+} commands[] = {
+	{ "run", cmd_run },
+	{ "import", cmd_import },
+	{ "help", cmd_help },
+	{ "version", cmd_version },
+};
+
+static int cmd_help(int argc, char **argv)
+{
+	struct nb_err err = { 0 };
+	char *help[] = { argc > 1 ? argv[1] : NULL, "--help", NULL };
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "version") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") == 0) {
+		nb_options_help(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(2, help);
+	nb_fail_hint(&err, 0, "see 'nestbox --help' for the commands", "no command '%s'", argv[1]);
+	return report(&err);
+}
+
+/* "unknown command", with the closest command when there is one. */
+static int unknown_command(const char *cmd)
+{
+	const char *names[ARRAY_SIZE(commands) + 1];
+	struct nb_err err = { 0 };
+	const char *mean;
+
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	names[ARRAY_SIZE(commands)] = NULL;
+	mean = nb_suggest(cmd, names);
+	nb_fail(&err, 0, "unknown command '%s'", cmd);
+	if (mean)
+		nb_hint(&err, "did you mean '%s'? 'nestbox --help' lists the commands", mean);
+	else
+		nb_hint(&err, "'nestbox --help' lists the commands; to run a program: nestbox run -- %s", cmd);
+	return report(&err);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -85,29 +156,16 @@ int main(int argc, char **argv)
 	caller = getppid();
 	ensure_std_fds();
 	nb_report_set_handler(nb_report_stderr, NULL);
-	if (!cmd)
-		return report((nb_fail_hint(&err, 0, "nestbox run [OPTIONS] [--] COMMAND [ARGS...]; see 'nestbox --help'",
-					    "no command given"),
-			       &err));
-	if (strcmp(cmd, "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
-	if (strcmp(cmd, "import") == 0) {
-		int rc = nb_import(argc - 1, argv + 1, &err);
-		return rc < 0 ? report(&err) : rc;
+	if (!cmd) {
+		nb_fail_hint(&err, 0, "nestbox run [OPTIONS] [--] COMMAND [ARGS...]; see 'nestbox --help'", "no command given");
+		return report(&err);
 	}
-	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-		printf("nestbox %s\n", NB_VERSION);
-		return 0;
-	}
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-		if (argc > 2 && strcmp(argv[2], "run") == 0)
-			nb_options_help(stdout);
-		else if (argc > 2)
-			return report((nb_fail_hint(&err, 0, "try 'nestbox help run'", "no help for '%s'", argv[2]), &err));
-		else
-			usage(stdout);
-		return 0;
-	}
-	nb_fail(&err, 0, "unknown command '%s'", cmd);
-	return report((nb_hint(&err, "try 'nestbox run -- %s', or 'nestbox --help'", cmd), &err));
+	if (strcmp(cmd, "--version") == 0)
+		return cmd_version(0, NULL);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+		return cmd_help(argc - 1, argv + 1);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	return unknown_command(cmd);
 }

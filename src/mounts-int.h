@@ -15,6 +15,7 @@ struct view {
 	int host;          /* O_PATH: the host's root, at /oldroot */
 	int root;          /* O_PATH: the root being built, at /newroot */
 	unsigned n_staged; /* files and dirs made in the staging root */
+	char *home;        /* the payload's home (nb_mounts_setup) */
 	struct nb_err *err;
 };
 

@@ -97,9 +97,14 @@ static bool is_dir_fd(int fd)
 
 int mnt_attach(struct view *v, int mnt, int destfd, const char *opt, const char *dest)
 {
-	if (move_mount(mnt, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return nb_fail(v->err, errno, "%s: cannot mount on %s", opt, dest);
-	return 0;
+	if (move_mount(mnt, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0)
+		return 0;
+	/* EINVAL alone says nothing; the usual cause is a kind mismatch. */
+	if (errno == EINVAL && is_dir_fd(mnt) != is_dir_fd(destfd))
+		return nb_fail_hint(v->err, errno, "give a destination of the same kind, or a new path",
+				    "%s: cannot mount a %s on %s, which is a %s", opt, is_dir_fd(mnt) ? "directory" : "file",
+				    dest, is_dir_fd(destfd) ? "directory" : "file");
+	return nb_fail(v->err, errno, "%s: cannot mount on %s", opt, dest);
 }
 
 /* The kernel explains a refused mount in the fs context's log ("e ..."

@@ -17,10 +17,14 @@ struct nb_view_env {
 	bool allow_userns;        /* /proc and /sys unmasked, for nested sandboxes */
 	uint32_t uid, gid;        /* the payload's, for /etc/passwd and $HOME */
 	const char *user_name;    /* the caller's name, for /etc/passwd */
+	const char *home;         /* the home an added passwd entry names, made
+				   * empty and writable in the default view */
 	const char *resolv_conf;  /* bound over /etc/resolv.conf, or NULL */
 };
 
-/* Builds the view and pivots into it; the cwd is then inside the new root. */
-int nb_mounts_setup(const struct nb_view_env *env, struct nb_err *err);
+/* Builds the view and pivots into it; the cwd is then inside the new root.
+ * *home (malloc'd): the payload's home there, from the view's passwd
+ * entry for its uid when it has one, else env->home. */
+int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *err);
 
 #endif

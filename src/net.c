@@ -25,3 +25,11 @@ int nb_net_loopback_up(struct nb_err *err)
 		return nb_fail(err, errno, "cannot bring up lo");
 	return 0;
 }
+
+int nb_net_low_ports(struct nb_err *err)
+{
+	/* Per network namespace: the host's setting is untouched. */
+	if (nb_write_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0", err) < 0)
+		return nb_hint(err, "the kernel needs Linux 4.11 or later for unprivileged low ports");
+	return 0;
+}

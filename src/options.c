@@ -70,7 +70,7 @@ const struct nb_option nb_options[] = {
 	{ "memory-high", 0, "SIZE", nb_set_memory_high, false, CG, "memory.high: reclaim and throttle above it" },
 	{ "memory-swap", 0, "SIZE", nb_set_memory_swap, false, CG, "memory.swap.max: swap on top of memory (0: none)" },
 	{ "pids", 0, "N", nb_set_pids, false, CG, "pids.max: processes and threads at most" },
-	{ "cpus", 0, "FLOAT", nb_set_cpus, false, CG, "cpu.max: this many CPUs' worth of time (e.g. 0.5)" },
+	{ "cpus", 0, "N", nb_set_cpus, false, CG, "cpu.max: this many CPUs' worth of time (e.g. 0.5)" },
 	{ "cpu-weight", 0, "N", nb_set_cpu_weight, false, CG, "cpu.weight, 1 to 10000 (default 100)" },
 	{ "io-max", 0, "DEV:KEY=N,...", nb_set_io_max, true, CG, "io.max: rbps, wbps, riops, wiops for a block device" },
 	{ "cgroup", 0, "MODE", nb_set_cgroup, false, CG,
@@ -154,6 +154,39 @@ static const struct nb_option *find_short(int c)
 	return NULL;
 }
 
+/* The option whose name is closest to name, for "did you mean", or NULL. */
+static const char *closest_option(const char *name)
+{
+	const char *names[ARRAY_SIZE(nb_options)];
+	size_t n = 0;
+
+	for (const struct nb_option *o = nb_options; o->name; o++)
+		if (strcmp(o->name, "help") != 0)
+			names[n++] = o->name;
+	names[n] = NULL;
+	return nb_suggest(name, names);
+}
+
+/* Fails for an option not known by exactly this name: getopt_long would
+ * take any unique prefix, which a later option can make ambiguous. */
+static int unknown_long(const char *arg, struct nb_err *err)
+{
+	_cleanup_free_ char *name = nb_xstrndup(arg + 2, strcspn(arg + 2, "="));
+	const char *mean = closest_option(name);
+
+	nb_fail(err, 0, "unknown option '--%s'", name);
+	if (mean)
+		return nb_hint(err, "did you mean '--%s'? see 'nestbox help run'", mean);
+	return nb_hint(err, "see 'nestbox help run'");
+}
+
+static bool exact_long(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(arg, "--", 2) == 0 && strncmp(arg + 2, name, n) == 0 && (arg[2 + n] == '\0' || arg[2 + n] == '=');
+}
+
 static int flag_value(const char *v)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };
@@ -174,9 +207,14 @@ static int apply_key(struct nb_spec *spec, const char *key, const char *value, s
 	const struct nb_option *o = nb_option_find(key);
 	int on;
 
-	if (!o || strcmp(key, "help") == 0)
-		return nb_fail_hint(err, 0, "keys are the long names of the options in 'nestbox help run', without the dashes",
-				    "unknown option '%s'", key);
+	if (!o || strcmp(key, "help") == 0) {
+		const char *mean = closest_option(key);
+
+		nb_fail(err, 0, "unknown option '%s'", key);
+		if (mean)
+			return nb_hint(err, "did you mean '%s'?", mean);
+		return nb_hint(err, "keys are the long names of the options in 'nestbox help run', without the dashes");
+	}
 	if (o->metavar)
 		return o->set(spec, value, err);
 	on = flag_value(value);
@@ -220,23 +258,25 @@ int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err 
 	/* First pass: the profiles, in order. Errors in other options wait
 	 * for the second pass. optind 0 makes glibc start afresh. */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1)
-		if (c == 0 && nb_options[idx].set == profile_seen && nb_profile_apply(spec, optarg, apply_key, err) < 0)
+	for (int at = 1; (c = getopt_long(argc, argv, shorts, longs, &idx)) != -1; at = optind)
+		if (c == 0 && nb_options[idx].set == profile_seen && exact_long(argv[at], "profile") &&
+		    nb_profile_apply(spec, optarg, apply_key, err) < 0)
 			return -1;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
+	for (int at = 1; (c = getopt_long(argc, argv, shorts, longs, &idx)) != -1; at = optind) {
 		const struct nb_option *o;
 		const char *bad = argv[optind - 1];
 
 		if (c == '?' || c == ':') {
 			if (c == ':')
-				nb_fail(err, 0, "option '%s' needs a value", bad);
-			else if (optopt)
-				nb_fail(err, 0, "unknown option '-%c'", optopt);
-			else
-				nb_fail(err, 0, "unknown or ambiguous option '%s'", bad);
-			return nb_hint(err, "see 'nestbox help run'");
+				return nb_fail_hint(err, 0, "see 'nestbox help run'", "option '%s' needs a value", bad);
+			if (optopt)
+				return nb_fail_hint(err, 0, "see 'nestbox help run'", "unknown option '-%c'", optopt);
+			return strncmp(bad, "--", 2) == 0 ? unknown_long(bad, err)
+							    : nb_fail_hint(err, 0, "see 'nestbox help run'", "unknown option '%s'", bad);
 		}
+		if (c == 0 && !exact_long(argv[at], nb_options[idx].name))
+			return unknown_long(argv[at], err);
 		o = c == 0 ? &nb_options[idx] : find_short(c);
 		if (!o)
 			return nb_fail(err, 0, "unknown option '-%c'", c);
@@ -249,34 +289,66 @@ int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err 
 	return 0;
 }
 
+/* One option: the left column, then its text wrapped to 79 columns. */
+static void help_option(FILE *out, const struct nb_option *o)
+{
+	char left[64], text[512];
+	const char *t = text;
+	int col;
+
+	snprintf(left, sizeof left, "%s%c%s--%s%s%s", o->short_name ? "-" : "  ", o->short_name ? o->short_name : ' ',
+		 o->short_name ? ", " : "  ", o->name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
+	/* The table says which options add up; the text need not. */
+	snprintf(text, sizeof text, "%s%s", o->help, o->repeat ? " (repeatable)" : "");
+	col = fprintf(out, "  %s", left);
+	while (*t) {
+		size_t room = 79 - 30, n = strlen(t);
+
+		if (col > 29) {
+			fputc('\n', out);
+			col = 0;
+		}
+		fprintf(out, "%*s", 30 - col, "");
+		if (n > room) {
+			n = room;
+			while (n > 0 && t[n] != ' ')
+				n--;
+			if (n == 0)
+				n = room;
+		}
+		fprintf(out, "%.*s\n", (int)n, t);
+		t += n;
+		t += strspn(t, " ");
+		col = 0;
+	}
+}
+
 void nb_options_help(FILE *out)
 {
-	const char *group = NULL;
+	const char *groups[16];
+	size_t ng = 0;
 
 	fputs("Usage: nestbox run [OPTIONS] [--] COMMAND [ARGS...]\n\n"
 	      "Run COMMAND in a new user namespace (your subordinate ids mapped), with\n"
 	      "private PID, mount, IPC, UTS, net and cgroup namespaces.\n",
 	      out);
+	/* Each group once, in the order it first appears in the table. */
 	for (const struct nb_option *o = nb_options; o->name; o++) {
-		char left[64];
+		size_t g = 0;
 
-		if (!group || strcmp(group, o->group) != 0) {
-			group = o->group;
-			fprintf(out, "\n%s:\n", group);
-		}
-		if (o->short_name)
-			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
-				 o->metavar ? " " : "", o->metavar ? o->metavar : "");
-		else
-			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->metavar ? " " : "",
-				 o->metavar ? o->metavar : "");
-		/* The table says which options add up; the text need not. */
-		if (strlen(left) > 26)
-			fprintf(out, "  %s\n  %26s %s%s\n", left, "", o->help, o->repeat ? " (repeatable)" : "");
-		else
-			fprintf(out, "  %-26s %s%s\n", left, o->help, o->repeat ? " (repeatable)" : "");
+		while (g < ng && strcmp(groups[g], o->group) != 0)
+			g++;
+		if (g == ng && ng < ARRAY_SIZE(groups))
+			groups[ng++] = o->group;
+	}
+	for (size_t g = 0; g < ng; g++) {
+		fprintf(out, "\n%s:\n", groups[g]);
+		for (const struct nb_option *o = nb_options; o->name; o++)
+			if (strcmp(o->group, groups[g]) == 0)
+				help_option(out, o);
 	}
 	fputs("\nExit status: the command's own, or 128+N if it died of signal N;\n"
-	      "125 if nestbox failed, 126 if the command cannot run, 127 if it was not found.\n",
+	      "125 if nestbox failed, 126 if the command cannot run, 127 if it was not\n"
+	      "found.\n",
 	      out);
 }

@@ -83,8 +83,9 @@ static const char *env_get(char *const *env, const char *name)
 }
 
 /* The caller's environment (PATH and TERM only, with --clearenv), PWD for
- * the start directory, then --env and --unsetenv in the order given. */
-static char **build_env(const struct nb_process *s, const char *start_dir)
+ * the start directory, the sandbox's own HOME and PATH where it has them,
+ * then --env and --unsetenv in the order given. */
+static char **build_env(const struct nb_process *s, const char *start_dir, const char *home, bool own_path)
 {
 	struct strv env;
 
@@ -96,6 +97,12 @@ static char **build_env(const struct nb_process *s, const char *start_dir)
 		_cleanup_free_ char *pwd = nb_xasprintf("PWD=%s", start_dir);
 		env_set(&env, pwd);
 	}
+	if (home) {
+		_cleanup_free_ char *h = nb_xasprintf("HOME=%s", home);
+		env_set(&env, h);
+	}
+	if (own_path)
+		env_set(&env, "PATH=" NB_DEFAULT_PATH);
 	for (size_t i = 0; i < s->n_env; i++) {
 		if (s->env[i].op == NB_ENV_UNSET)
 			env_unset(&env, s->env[i].arg);
@@ -105,7 +112,8 @@ static char **build_env(const struct nb_process *s, const char *start_dir)
 	return env.v;
 }
 
-int nb_payload_prepare(const struct nb_process *s, const char *start_dir, struct nb_exec *e, struct nb_err *err)
+int nb_payload_prepare(const struct nb_process *s, const char *start_dir, const char *home, bool own_path,
+		       struct nb_exec *e, struct nb_err *err)
 {
 	struct strv argv;
 	const char *name = s->argv[0];
@@ -116,7 +124,7 @@ int nb_payload_prepare(const struct nb_process *s, const char *start_dir, struct
 		return nb_fail(err, EINVAL, "no command given");
 	e->name = name;
 	e->chdir = s->chdir;
-	e->envp = build_env(s, s->chdir ? s->chdir : start_dir);
+	e->envp = build_env(s, s->chdir ? s->chdir : start_dir, home, own_path);
 	strv_init(&argv);
 	strv_push(&argv, nb_xstrdup(s->argv0 ? s->argv0 : name));
 	for (n = 1; s->argv[n]; n++)
@@ -191,7 +199,11 @@ static _Noreturn void exec_failed(const struct nb_payload *p, int e)
 	nb_fail(&err, e, "cannot run '%s'", name);
 	if (e == ENOENT) {
 		err.status = NB_EXIT_NOTFOUND;
-		if (!strchr(name, '/'))
+		/* An empty --rootfs: say so, not that PATH is wrong. */
+		if (access("/usr", F_OK) < 0 && access("/bin", F_OK) < 0)
+			nb_hint(&err, "the root has no /usr and no /bin: is --rootfs an empty directory? "
+				      "'nestbox import IMAGE DIR' unpacks an image into one");
+		else if (!strchr(name, '/'))
 			nb_hint(&err, "it is not in PATH inside the sandbox; give the full path or check --env PATH");
 	} else {
 		err.status = NB_EXIT_NOEXEC;

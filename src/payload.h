@@ -47,9 +47,11 @@ struct nb_payload {
 };
 
 /* Builds argv, envp and the PATH candidates, in the sandbox, before the
- * payload's process exists. start_dir: where the payload will start. */
-int nb_payload_prepare(const struct nb_process *proc, const char *start_dir, struct nb_exec *out,
-		       struct nb_err *err);
+ * payload's process exists. start_dir: where the payload will start;
+ * home: HOME to set (NULL: the caller's stays); own_path: PATH becomes
+ * the system default. --env overrides both. */
+int nb_payload_prepare(const struct nb_process *proc, const char *start_dir, const char *home, bool own_path,
+		       struct nb_exec *out, struct nb_err *err);
 void nb_payload_release(struct nb_exec *e);
 
 /* The numbered sequence, then execve; on any failure it sends its error to

@@ -140,6 +140,15 @@ static char *expand(const char *v, struct nb_err *err)
 }
 
 
+/* A '/' or a ".ini" ending makes a path ("dev.ini" in the current
+ * directory); anything else is a name to search for. */
+static bool is_path(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strchr(name, '/') || (n > 4 && strcmp(name + n - 4, ".ini") == 0);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct ctx *c = user;
@@ -158,7 +167,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (strcmp(name, "profile") == 0) {
 		/* A relative path is relative to this profile's directory. */
 		const char *slash = strrchr(c->path, '/');
-		_cleanup_free_ char *rel = strchr(v, '/') && v[0] != '/' && slash
+		_cleanup_free_ char *rel = is_path(v) && v[0] != '/' && slash
 						   ? nb_xasprintf("%.*s/%s", (int)(slash - c->path), c->path, v)
 						   : NULL;
 
@@ -189,8 +198,7 @@ char *nb_profile_path(void)
 static char *find(const char *name, struct nb_err *err)
 {
 	_cleanup_free_ char *path = nb_profile_path();
-	size_t len = strlen(name);
-	const char *ext = len > 4 && strcmp(name + len - 4, ".ini") == 0 ? "" : ".ini";
+	const char *ext = ".ini";
 	char *save = NULL;
 
 	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
@@ -207,7 +215,7 @@ static char *find(const char *name, struct nb_err *err)
 		}
 	}
 	nb_fail(err, 0, "no profile '%s' (looked for %s%s in %s)", name, name, ext, path);
-	nb_hint(err, "give a path (with a '/'), or put %s%s in one of those directories", name, ext);
+	nb_hint(err, "give a path (with a '/', or ending in .ini), or put %s%s in one of those directories", name, ext);
 	return NULL;
 }
 
@@ -221,7 +229,7 @@ static int apply_at(struct nb_spec *spec, const char *name, nb_profile_key_fn *a
 	if (depth >= MAX_DEPTH)
 		return nb_fail_hint(err, 0, "is there a loop of 'profile =' lines?",
 				    "profile '%s': profiles include each other more than %d deep", name, MAX_DEPTH);
-	path = strchr(name, '/') ? nb_xstrdup(name) : find(name, err);
+	path = is_path(name) ? nb_xstrdup(name) : find(name, err);
 	if (!path)
 		return -1;
 	c.path = path;

@@ -292,15 +292,28 @@ int nb_set_pids(struct nb_spec *s, const char *arg, struct nb_err *err)
 	return 0;
 }
 
+/* CPUs as plain decimals: 0.5, 2, 1.25. More than the machine has is
+ * legal (cpu.max then does not bind, and --verbose says so): a profile
+ * written for a big node must run on a small one. */
 int nb_set_cpus(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
-	char *end;
-	double v = strtod(arg, &end);
-	long n = sysconf(_SC_NPROCESSORS_CONF);
+	size_t whole = strspn(arg, "0123456789"), frac = 0;
+	uint64_t units = 0, scale = 100000;
 
-	if (end == arg || *end || !(v >= 0.01) || v > (double)(n > 0 ? n : 1024))
-		return nb_fail(err, 0, "--cpus: '%s' is not a number of CPUs from 0.01 to %ld", arg, n > 0 ? n : 1024L);
-	s->limits.cpu_quota = (uint32_t)(v * 100000 + 0.5);
+	if (whole > 0 && whole <= 5) {
+		for (size_t i = 0; i < whole; i++)
+			units = units * 10 + (uint64_t)(arg[i] - '0');
+		units *= 100000;
+		if (arg[whole] == '.')
+			frac = strspn(arg + whole + 1, "0123456789");
+		for (size_t i = 0; i < frac && i < 5; i++)
+			units += (uint64_t)(arg[whole + 1 + i] - '0') * (scale /= 10);
+	}
+	if (whole == 0 || whole > 5 || arg[whole + (arg[whole] == '.' ? 1 + frac : 0)] ||
+	    (arg[whole] == '.' && frac == 0) || units < 1000 || units > (uint64_t)10000 * 100000)
+		return nb_fail_hint(err, 0, "a number of CPUs from 0.01 to 10000, e.g. 0.5 or 2",
+				    "--cpus: '%s' is not a number of CPUs", arg);
+	s->limits.cpu_quota = (uint32_t)units;
 	return 0;
 }
 

@@ -285,7 +285,7 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 				spec->net.allow_host_loopback ? "--allow-host-loopback" :
 				spec->net.lost != NB_NET_LOST_WARN ? "--net-lost" : NULL;
 		if (o)
-			return nb_fail(err, 0, "%s needs --net=slirp", o);
+			return nb_fail_hint(err, 0, "add --net=slirp", "%s needs --net=slirp", o);
 	}
 	/* libslirp delivers a forwarded datagram from 10.0.2.2, the host's
 	 * loopback alias, and --disable-host-loopback drops the reply to it. */

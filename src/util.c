@@ -352,3 +352,55 @@ pid_t nb_clone_vfork(int (*fn)(void *), void *arg, size_t stack_size, int exit_s
 	errno = e;
 	return pid;
 }
+
+/* Optimal string alignment distance, capped: past cap the exact value
+ * does not matter. */
+static size_t edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t d[3][64], *pp = d[0], *p = d[1], *c = d[2];
+
+	if (la >= 63 || lb >= 63)
+		return cap + 1;
+	for (size_t j = 0; j <= lb; j++)
+		p[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		c[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t v = p[j] + 1;
+
+			if (c[j - 1] + 1 < v)
+				v = c[j - 1] + 1;
+			if (p[j - 1] + cost < v)
+				v = p[j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			c[j] = v;
+		}
+		size_t *t = pp;
+		pp = p, p = c, c = t;
+	}
+	return p[lb];
+}
+
+const char *nb_suggest(const char *word, const char *const *names)
+{
+	size_t len = strlen(word), cap = len > 6 ? 2 : 1, best = cap + 1, prefixed = 0;
+	const char *pick = NULL, *prefix = NULL;
+
+	if (len == 0)
+		return NULL;
+	for (; *names; names++) {
+		size_t dist = edit_distance(word, *names, cap);
+
+		if (strncmp(*names, word, len) == 0 && prefixed++ == 0)
+			prefix = *names;
+		if (dist < best)
+			best = dist, pick = *names;
+	}
+	/* An abbreviation says more than a typo that happens to be close. */
+	if (prefixed == 1)
+		return prefix;
+	return pick;
+}

@@ -144,4 +144,10 @@ pid_t nb_clone_copy(int (*fn)(void *), void *arg, int exit_signal);
  * such process): its leftovers may be removed. */
 bool nb_pid_gone(long pid);
 
+/* For "did you mean": the one candidate that word is the start of, else
+ * the candidate closest to word when it is close enough to be a typo (an
+ * edit distance of 1, or 2 for words over 6 letters, a swap of two
+ * letters counting as one); else NULL. names ends with NULL. */
+const char *nb_suggest(const char *word, const char *const *names);
+
 #endif

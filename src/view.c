@@ -27,23 +27,39 @@
 
 /* --- identity files ----------------------------------------------------- */
 
-static bool has_id(const char *content, uint32_t id)
+/* The line for id in passwd or group text (field 3 is the numeric id). */
+static const char *id_line(const char *content, uint32_t id)
 {
 	char needle[24];
 	const char *p = content;
 
-	/* Field 3 of passwd and group lines is the numeric id. */
+	snprintf(needle, sizeof needle, "%u:", id);
 	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
 		const char *f = p;
 		for (int i = 0; i < 2 && f; i++) {
 			f = strchr(f, ':');
 			f = f ? f + 1 : NULL;
 		}
-		snprintf(needle, sizeof needle, "%u:", id);
 		if (f && strncmp(f, needle, strlen(needle)) == 0)
-			return true;
+			return p;
 	}
-	return false;
+	return NULL;
+}
+
+/* Field 6 of a passwd line, the home, if it is an absolute path. */
+static char *line_home(const char *line)
+{
+	const char *f = line;
+	size_t n;
+
+	for (int i = 0; i < 5 && f; i++) {
+		f = strpbrk(f, ":\n");
+		f = f && *f == ':' ? f + 1 : NULL;
+	}
+	if (!f || *f != '/')
+		return NULL;
+	n = strcspn(f, ":\n");
+	return nb_xstrndup(f, n);
 }
 
 /* Binds a file of the given content, made in the staging root, on destfd
@@ -111,9 +127,11 @@ static int open_etc_file(struct view *v, const char *name, const char *what)
 }
 
 /* When the identity inside has no entry in the view's /etc/passwd (or
- * group), bind a copy with one added over the file itself. */
+ * group), bind a copy with one added over the file itself. For passwd,
+ * the home of an entry there is the payload's. */
 static int add_identity(struct view *v, const char *name, uint32_t id, const char *entry)
 {
+	const char *line;
 	_cleanup_free_ char *what = etc_name(v, name);
 	_cleanup_free_ char *content = NULL, *out = NULL;
 	_cleanup_close_ int fd = open_etc_file(v, name, what);
@@ -126,8 +144,14 @@ static int add_identity(struct view *v, const char *name, uint32_t id, const cha
 	if (nb_read_fd_regular(fd, what, ID_FILE_MAX, &content, &n, v->err) < 0)
 		return nb_hint(v->err, "nestbox adds your user to it, and reads and replaces only a regular file of at most %zu MiB there",
 			       ID_FILE_MAX >> 20);
-	if (has_id(content, id))
+	if ((line = id_line(content, id))) {
+		if (strcmp(name, "passwd") == 0) {
+			char *home = line_home(line);
+			if (home)
+				free(v->home), v->home = home;
+		}
 		return 0;
+	}
 	/* Sized from the data: the file, a newline if it lacks one, the entry. */
 	out = nb_xmalloc(n + 1 + elen + 1);
 	memcpy(out, content, n);
@@ -142,13 +166,9 @@ static int add_identity(struct view *v, const char *name, uint32_t id, const cha
 static int identity_files(struct view *v, const char *name)
 {
 	const struct nb_view_env *s = v->env;
-	const char *home = getenv("HOME");
 	_cleanup_free_ char *pw = NULL, *gr = NULL;
 
-	/* A field cannot hold its separator, nor a line a newline. */
-	if (!home || home[0] != '/' || strpbrk(home, ":\n"))
-		home = "/";
-	pw = nb_xasprintf("%s:x:%u:%u:nestbox:%s:/bin/sh\n", name, s->uid, s->gid, home);
+	pw = nb_xasprintf("%s:x:%u:%u:nestbox:%s:/bin/sh\n", name, s->uid, s->gid, v->home);
 	gr = nb_xasprintf("%s:x:%u:\n", name, s->gid);
 	TRY(add_identity(v, "passwd", s->uid, pw));
 	return add_identity(v, "group", s->gid, gr);
@@ -183,7 +203,7 @@ static int host_system(struct view *v)
 
 static int default_view(struct view *v)
 {
-	const char *home = getenv("HOME");
+	const char *home = v->env->home;
 	const char *opt = "the default view";
 
 	TRY(host_system(v));
@@ -285,12 +305,14 @@ static int leave_staging(struct view *v)
 	return 0;
 }
 
-int nb_mounts_setup(const struct nb_view_env *env, struct nb_err *err)
+int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *err)
 {
 	const struct nb_view *spec = env->view;
 	struct view v = { .env = env, .spec = spec, .host = -1, .root = -1, .err = err };
-	const char *home = getenv("HOME");
 	int rc = -1;
+
+	/* A field cannot hold its separator, nor a line a newline. */
+	v.home = nb_xstrdup(env->home && env->home[0] == '/' && !strpbrk(env->home, ":\n") ? env->home : "/");
 
 	/* Step 1. Slave, not private: host mounts appearing later (a USB
 	 * stick) still show up below binds, but nothing goes back. */
@@ -326,12 +348,14 @@ int nb_mounts_setup(const struct nb_view_env *env, struct nb_err *err)
 	if (leave_staging(&v) < 0)
 		goto out;
 	/* Start where the caller was, if that exists here; else at $HOME. */
-	if ((!spec->cwd || chdir(spec->cwd) < 0) && (!home || chdir(home) < 0) && chdir("/") < 0) {
+	if ((!spec->cwd || chdir(spec->cwd) < 0) && chdir(v.home) < 0 && chdir("/") < 0) {
 		nb_fail(err, errno, "cannot enter the new root");
 		goto out;
 	}
+	*home = nb_steal(&v.home);
 	rc = 0;
 out:
+	free(v.home);
 	nb_closep(&v.host);
 	nb_closep(&v.root);
 	return rc;

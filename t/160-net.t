@@ -76,6 +76,23 @@ is "$(ls -A "$(dirname "$T_TMP")/nestbox-$(id -u)" 2>/dev/null; ls -A "${XDG_RUN
 	"the API socket is gone once the ports are published"
 wait $nb
 
+# Port 80 inside, served by a payload that is not root there (issue 16,
+# item 4): low ports are unprivileged in the sandbox's own network
+# namespace, as with rootless podman; the host's setting is untouched.
+host_start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+rm -f "$T_TMP/info"; mkfifo "$T_TMP/info"
+"$NESTBOX" run --net=slirp -p 127.0.0.1:0:80 --info-fd 3 $T -- perl /nettool tcp-serve 0.0.0.0 80 port-80 \
+	>"$T_TMP/inner" 2>&1 3>"$T_TMP/info" &
+nb=$!
+info=$(cat "$T_TMP/info")
+hp=$(echo "$info" | sed -n 's/.*"host-port": \([0-9]*\).*/\1/p')
+wait_for "$T_TMP/inner" listening
+is "$(perl "$tool" tcp-get 127.0.0.1 "$hp")" port-80 "-p HOST:80 reaches a server on port 80 that is not root inside" "$(cat "$T_TMP/inner")"
+wait $nb
+run_nb run -- cat /proc/sys/net/ipv4/ip_unprivileged_port_start
+is "$OUT" 0 "ports below 1024 are unprivileged inside"
+is "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" "$host_start" "and the host's setting is unchanged ($host_start)"
+
 # UDP.
 hp=$(port)
 run_nb run --net=slirp -p "127.0.0.1:$hp:5353/udp" -- true

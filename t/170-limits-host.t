@@ -35,7 +35,10 @@ bad "--memory: '0' is not a size" "a zero memory limit" --memory 0
 bad "--memory-high: '-5M' is not a size" "a negative size" --memory-high -5M
 bad "--pids: 'lots' is not a number" "bad --pids" --pids lots
 bad "--cpus: '0' is not a number of CPUs" "--cpus 0" --cpus 0
-bad "--cpus: '9999' is not a number of CPUs" "--cpus above the machine" --cpus 9999
+bad "--cpus: '10001' is not a number of CPUs" "--cpus above 10000" --cpus 10001
+bad "--cpus: '1e2' is not a number of CPUs" "--cpus in exponent form" --cpus 1e2
+run_nb run --cgroup=try --cpus 4096 -- true
+exit_is 0 "--cpus above this machine's CPUs is accepted (a profile for a big node runs on a small one)"
 bad "--cpu-weight: '20000' is not a weight" "--cpu-weight out of range" --cpu-weight 20000
 bad "--io-max: cannot parse 'sda'" "--io-max without limits" --io-max sda
 bad "--io-max: '/etc/passwd' is not a block device" "--io-max on a file" --io-max /etc/passwd:wbps=1M

@@ -60,6 +60,10 @@ run_scoped run --cpus 1 --stats -- timeout 2 sh -c 'while :; do :; done'
 half_cpu "$ERR"
 ok "$([ $? -eq 1 ] && echo 0 || echo 1)" "the check fails a run with a whole CPU ($USED ms in $PERIODS periods, $THROTTLED throttled)"
 
+run_scoped run --verbose --cpus 64 -- cat /sys/fs/cgroup/cpu.max
+is "$RC:$OUT" "0:6400000 100000" "--cpus 64 on this one-CPU guest: accepted and written"
+like "$ERR" "cpu.max = 6400000 100000 \(64.00 CPUs, more than this machine has: not binding\)" "--verbose says it does not bind"
+
 run_scoped run --memory 64M -- cat /proc/self/cgroup
 is "$OUT" "0::/" "inside, /proc/self/cgroup is 0::/ (the namespace is rooted at the leaf)"
 run_scoped run --memory 64M -- sh -c "echo \$\$ >$D/cgroup.procs 2>/dev/null && echo moved || echo refused"
