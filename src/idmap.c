@@ -117,6 +117,36 @@ static void copy_custom(struct nb_idmap *m, const struct nb_idrange *v, size_t n
 		map_push(m, v[i].inside, v[i].outside, v[i].count);
 }
 
+/* Root of the host's own user namespace may write any map itself, and
+ * needs no /etc/subuid line: without one, the sandbox sees the host's ids
+ * one to one, as bubblewrap and rootful podman run by root do. Its
+ * capabilities still end at the user namespace; a range of root's own in
+ * /etc/subuid is used instead when there is one. */
+static bool real_root(const struct nb_idplan *plan)
+{
+	char map[128] = "";
+	unsigned in, out, count;
+	int end = 0;
+	struct nb_err ignore;
+
+	if (plan->host_uid != 0 || plan->host_gid != 0 || geteuid() != 0)
+		return false;
+	/* The initial user namespace's map is the whole id space, once. */
+	if (nb_read_small("/proc/self/uid_map", map, sizeof map, &ignore) < 0 ||
+	    sscanf(map, "%u %u %u %n", &in, &out, &count, &end) != 3)
+		return false;
+	return in == 0 && out == 0 && count == UINT32_MAX && map[end] == '\0';
+}
+
+static void plan_host_ids(struct nb_idplan *plan)
+{
+	plan->helper = false;
+	plan->host_ids = true;
+	plan->uid.n = plan->gid.n = 0;
+	map_push(&plan->uid, 0, 0, UINT32_MAX);
+	map_push(&plan->gid, 0, 0, UINT32_MAX);
+}
+
 static void plan_single(struct nb_idplan *plan)
 {
 	plan->helper = false;
@@ -164,6 +194,9 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 			nb_idmap_auto(&plan->gid, plan->in_gid, plan->host_gid, rg, ng);
 		TRY(check_custom("--uid-map", "uid", &plan->uid, plan->host_uid, ru, nu, plan->in_uid, err));
 		TRY(check_custom("--gid-map", "gid", &plan->gid, plan->host_gid, rg, ng, plan->in_gid, err));
+	} else if ((nu == 0 || ng == 0) && real_root(plan)) {
+		plan_host_ids(plan);
+		return 0;
 	} else if (nu == 0 || ng == 0) {
 		plan->fallback_why = nb_xasprintf("no subordinate %s range for %s in %s",
 						  nu == 0 ? "uid" : "gid", name ? name : "you",
@@ -437,9 +470,24 @@ static void fall_back(struct nb_idplan *plan, const char *why)
 static void verbose_maps(const struct nb_idplan *plan)
 {
 	_cleanup_free_ char *u = format_map(&plan->uid), *g = format_map(&plan->gid);
+	const char *how = plan->host_ids ? "the host's ids, written as root" : "single";
 
-	nb_verbose("uid map (%s): %s", plan->helper ? "newuidmap" : "single", u);
-	nb_verbose("gid map (%s): %s", plan->helper ? "newgidmap" : "single", g);
+	nb_verbose("uid map (%s): %s", plan->helper ? "newuidmap" : how, u);
+	nb_verbose("gid map (%s): %s", plan->helper ? "newgidmap" : how, g);
+}
+
+/* Root's 1:1 map: setgroups stays allowed, as for any privileged writer. */
+static int write_host_ids(pid_t pid, struct nb_err *err)
+{
+	static const char *const files[] = { "gid_map", "uid_map" };
+	char path[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, files[i]);
+		if (nb_write_file(path, "0 0 4294967295\n", err) < 0)
+			return nb_userns_diagnose(err->errnum, "cannot write the id maps", err);
+	}
+	return 0;
 }
 
 int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
@@ -497,6 +545,8 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 	}
 	if (nb_report_verbose())
 		verbose_maps(plan);
+	if (plan->host_ids)
+		return write_host_ids(pid, err);
 	if (!plan->helper)
 		return write_single(plan, pid, err);
 	return 0;

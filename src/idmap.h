@@ -17,6 +17,7 @@ struct nb_idmap {
 
 struct nb_idplan {
 	bool helper;                 /* use newuidmap/newgidmap, else write ourselves */
+	bool host_ids;               /* real root without a range: the host's ids, 1:1 */
 	bool custom;                 /* from --uid-map/--gid-map: no fallback */
 	bool need_full;              /* no fallback either: an error instead */
 	struct nb_idmap uid, gid;    /* what will be written */

@@ -20,26 +20,10 @@
 #define NB_LIBEXECDIR "/usr/local/libexec/nestbox"
 #endif
 
-/* The unpacker sits in helpers/ beside a nestbox run from its build tree,
- * else in the installed libexec directory. */
+/* Installed, relocated installs included, or beside a build tree's binary. */
 static char *find_unpacker(void)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-
-	if (n > 0) {
-		char *slash, *p;
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			p = nb_xasprintf("%s/helpers/nestbox-unpack", self);
-			if (access(p, R_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	return nb_xstrdup(NB_LIBEXECDIR "/nestbox-unpack");
+	return nb_own_file("libexec/nestbox/nestbox-unpack", "helpers/nestbox-unpack", NB_LIBEXECDIR "/nestbox-unpack");
 }
 
 /* What the unpacker reported on its descriptor 3 (helpers/nestbox-unpack). */

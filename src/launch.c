@@ -163,7 +163,7 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
  * after a fallback to the single map. */
 static int check_net_map(const struct nb_spec *spec, const struct nb_idplan *plan, struct nb_err *err)
 {
-	if (spec->net.mode != NB_NET_SLIRP || plan->helper || (plan->in_uid == 0 && plan->in_gid == 0))
+	if (spec->net.mode != NB_NET_SLIRP || plan->helper || plan->host_ids || (plan->in_uid == 0 && plan->in_gid == 0))
 		return 0;
 	return nb_fail_hint(err, 0, plan->fallback_why ? "add --root, or ask an admin for a subordinate range so that the full map can be used"
 						       : "add --root, or use the full map (--map=auto)",
@@ -314,6 +314,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	int rc;
 
 	nb_report_set_verbose(spec->report.verbose);
+	nb_report_set_quiet(spec->report.quiet);
 	TRY(nb_idmap_plan(&spec->id, &sb.plan, err)); /* validate ids before any process exists */
 	TRY(nb_caps_resolve(&spec->priv, spec->id.uid, &sb.caps, err)); /* and the exact capability sets */
 	if (spec->priv.print_caps)

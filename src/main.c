@@ -9,6 +9,7 @@
 #include "launch.h"
 #include "lifetime.h"
 #include "options.h"
+#include "profile.h"
 #include "report.h"
 #include "spec.h"
 #include "util.h"
@@ -25,6 +26,7 @@ static void usage(FILE *out)
 	      "Commands:\n"
 	      "  run [OPTIONS] [--] CMD [ARGS...]  run CMD in a new sandbox\n"
 	      "  import IMAGE|- DIR                unpack a rootfs tarball, keeping owners\n"
+	      "  profiles                          list the profiles --profile finds\n"
 	      "  help [COMMAND]                    print help, or a command's options\n"
 	      "  version                           print the version\n\n"
 	      "See nestbox(1), and 'nestbox help COMMAND'.\n",
@@ -68,6 +70,7 @@ static int cmd_run(int argc, char **argv)
 		nb_spec_release(&spec);
 		return 0;
 	}
+	nb_report_set_quiet(spec.report.quiet);
 	rc = nb_spec_finish(&spec, &err);
 	/* bubblewrap's meaning: the sandbox dies when its caller does. */
 	if (rc == 0 && spec.life.die_with_parent)
@@ -93,6 +96,24 @@ static int cmd_version(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_profiles(int argc, char **argv)
+{
+	struct nb_err err = { 0 };
+
+	if (argc > 1 && strcmp(argv[1], "--help") != 0) {
+		nb_fail_hint(&err, 0, "nestbox profiles", "profiles takes no arguments");
+		return report(&err);
+	}
+	if (argc > 1) {
+		puts("Usage: nestbox profiles\n\n"
+		     "List the profiles --profile NAME finds, in search order: each name, a tab,\n"
+		     "and its file. NB_PROFILE_PATH replaces the search path.");
+		return 0;
+	}
+	nb_profile_list(stdout);
+	return 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct command {
@@ -101,6 +122,7 @@ static const struct command {
 } commands[] = {
 	{ "run", cmd_run },
 	{ "import", cmd_import },
+	{ "profiles", cmd_profiles },
 	{ "help", cmd_help },
 	{ "version", cmd_version },
 };

@@ -134,6 +134,7 @@ const struct nb_option nb_options[] = {
 	{ "json-status-fd", 0, "FD", nb_set_json_status_fd, false, GEN,
 	  "write JSON lines to FD: the --info-fd object once it runs, then the exit code (and --stats)" },
 	{ "verbose", 'v', NULL, nb_set_verbose, false, GEN, "say what nestbox sets up" },
+	{ "quiet", 'q', NULL, nb_set_quiet, false, GEN, "no warnings (errors and notes still show)" },
 	{ "help", 'h', NULL, nb_set_help, false, GEN, "print this help" },
 	{ NULL, 0, NULL, NULL, false, NULL, NULL },
 };

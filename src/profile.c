@@ -15,6 +15,8 @@
  * FILE:LINE, and refuses an over-long line instead. */
 #include "profile.h"
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -183,7 +185,7 @@ static int handler(void *user, const char *section, const char *name, const char
 char *nb_profile_path(void)
 {
 	const char *env = getenv("NB_PROFILE_PATH"), *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	_cleanup_free_ char *user = NULL;
+	_cleanup_free_ char *user = NULL, *shipped = NULL;
 
 	if (env)
 		return nb_xstrdup(env);
@@ -191,7 +193,9 @@ char *nb_profile_path(void)
 		user = nb_xasprintf("%s/nestbox/profiles:", xdg);
 	else if (home && *home == '/')
 		user = nb_xasprintf("%s/.config/nestbox/profiles:", home);
-	return nb_xasprintf("%s/etc/nestbox/profiles:%s/nestbox/profiles", user ? user : "", NB_DATADIR);
+	/* The shipped ones: installed (under any prefix) or in the build tree. */
+	shipped = nb_own_file("share/nestbox/profiles", "conf/profiles", NB_DATADIR "/nestbox/profiles");
+	return nb_xasprintf("%s/etc/nestbox/profiles:%s", user ? user : "", shipped);
 }
 
 /* NAME.ini along the search path, or NULL with err filled. */
@@ -252,4 +256,61 @@ static int apply_at(struct nb_spec *spec, const char *name, nb_profile_key_fn *a
 int nb_profile_apply(struct nb_spec *spec, const char *name, nb_profile_key_fn *apply_key, struct nb_err *err)
 {
 	return apply_at(spec, name, apply_key, 0, err);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The NAME.ini files of one directory, sorted; *n of them. */
+static char **dir_profiles(const char *dir, size_t *n)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+
+	*n = 0;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (len <= 4 || strcmp(e->d_name + len - 4, ".ini") != 0 || e->d_name[0] == '.')
+			continue;
+		v = nb_xrealloc(v, (*n + 1) * sizeof *v);
+		v[(*n)++] = nb_xstrndup(e->d_name, len - 4);
+	}
+	if (*n)
+		qsort(v, *n, sizeof *v, by_name);
+	return v;
+}
+
+void nb_profile_list(FILE *out)
+{
+	_cleanup_free_ char *path = nb_profile_path();
+	char **seen = NULL;
+	size_t n = 0;
+	char *save = NULL;
+
+	for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		size_t k;
+		char **names = dir_profiles(dir, &k);
+
+		for (size_t i = 0; i < k; i++) {
+			bool dup = false;
+
+			for (size_t j = 0; j < n && !dup; j++)
+				dup = strcmp(seen[j], names[i]) == 0;
+			if (dup) {
+				free(names[i]);
+				continue;
+			}
+			fprintf(out, "%s\t%s/%s.ini\n", names[i], dir, names[i]);
+			seen = nb_xrealloc(seen, (n + 1) * sizeof *seen);
+			seen[n++] = names[i];
+		}
+		free(names);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(seen[i]);
+	free(seen);
 }

@@ -7,7 +7,7 @@
 
 static nb_report_handler *handler;
 static void *handler_data;
-static bool verbose;
+static bool verbose, quiet;
 
 void nb_report_set_handler(nb_report_handler *h, void *data)
 {
@@ -18,6 +18,11 @@ void nb_report_set_handler(nb_report_handler *h, void *data)
 void nb_report_set_verbose(bool on)
 {
 	verbose = on;
+}
+
+void nb_report_set_quiet(bool on)
+{
+	quiet = on;
 }
 
 bool nb_report_verbose(void)
@@ -46,7 +51,7 @@ static void emit(enum nb_level level, const char *text)
 {
 	char line[4096];
 
-	if (!handler || (level == NB_LEVEL_VERBOSE && !verbose))
+	if (!handler || (level == NB_LEVEL_VERBOSE && !verbose) || (level == NB_LEVEL_WARNING && quiet))
 		return;
 	if (level == NB_LEVEL_OUTPUT) {
 		handler(level, text, handler_data);

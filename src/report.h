@@ -24,6 +24,9 @@ typedef void nb_report_handler(enum nb_level level, const char *text, void *data
 /* NULL: nothing is reported. */
 void nb_report_set_handler(nb_report_handler *h, void *data);
 void nb_report_set_verbose(bool on);
+/* Warnings are dropped (-q): the user has heard them. Errors and notes
+ * (an OOM kill) still go out. */
+void nb_report_set_quiet(bool on);
 bool nb_report_verbose(void);
 /* The command line's handler: "nestbox: [warning: ]TEXT" on stderr. */
 void nb_report_stderr(enum nb_level level, const char *text, void *data);

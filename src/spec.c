@@ -228,6 +228,7 @@ FLAG_SETTER(nb_set_die_with_parent, life.die_with_parent, true)
 FLAG_SETTER(nb_set_no_die_with_parent, life.die_with_parent, false)
 FLAG_SETTER(nb_set_as_pid1, life.as_pid1, true)
 FLAG_SETTER(nb_set_verbose, report.verbose, true)
+FLAG_SETTER(nb_set_quiet, report.quiet, true)
 FLAG_SETTER(nb_set_help, print_help, true)
 
 int nb_set_pass_fd(struct nb_spec *s, const char *arg, struct nb_err *err)

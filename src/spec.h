@@ -181,6 +181,7 @@ struct nb_report {
 	int info_fd;               /* -1, or where to write the JSON info */
 	int json_status_fd;        /* -1, or where to write JSON lines: info, then exit */
 	bool verbose;
+	bool quiet;                /* warnings the user has acknowledged: not shown */
 };
 
 struct nb_spec {
@@ -274,6 +275,7 @@ int nb_set_io_max(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_stats(struct nb_spec *s, const char *arg, struct nb_err *err);
 bool nb_spec_has_limits(const struct nb_limits *l);
 int nb_set_verbose(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_quiet(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_help(struct nb_spec *s, const char *arg, struct nb_err *err);
 
 /* Fills defaults (the caller's ids) and rejects contradictory options. */

@@ -404,3 +404,28 @@ const char *nb_suggest(const char *word, const char *const *names)
 		return prefix;
 	return pick;
 }
+
+char *nb_own_file(const char *rel_installed, const char *rel_build, const char *fallback)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *slash;
+
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			const char *rel[] = { rel_installed, rel_build };
+
+			*slash = '\0';
+			for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
+				_cleanup_free_ char *p = nb_xasprintf("%s/%s%s", self, i == 0 ? "../" : "", rel[i]);
+				char *real = realpath(p, NULL);
+
+				if (real)
+					return real;
+			}
+		}
+	}
+	return nb_xstrdup(fallback);
+}

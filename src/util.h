@@ -144,6 +144,12 @@ pid_t nb_clone_copy(int (*fn)(void *), void *arg, int exit_signal);
  * such process): its leftovers may be removed. */
 bool nb_pid_gone(long pid);
 
+/* nestbox's own files, found from where the binary is, so that an
+ * install under any PREFIX (or DESTDIR, moved) and the build tree work:
+ * BIN/../REL_INSTALLED (an install), else BIN/REL_BUILD (the build
+ * tree), else FALLBACK (the compiled-in path); malloc'd. */
+char *nb_own_file(const char *rel_installed, const char *rel_build, const char *fallback);
+
 /* For "did you mean": the one candidate that word is the start of, else
  * the candidate closest to word when it is close enough to be a typo (an
  * edit distance of 1, or 2 for words over 6 letters, a swap of two

@@ -19,4 +19,12 @@ like "$ERR" "\(hint: it is not in PATH inside the sandbox" "a missing command in
 
 run_nb run -p 8080:80 -- true
 is "$RC:$ERR" "125:nestbox: --publish needs --net=slirp (hint: add --net=slirp)" "-p without --net=slirp says to add it"
+
+# -q (item 12): a warning the user has heard can be silenced; errors stay.
+run_nb run --share=net -- true
+like "$ERR" "^nestbox: warning: with the host's network" "--share=net warns about the abstract sockets"
+run_nb run -q --share=net -- true
+is "$RC:$ERR" "0:" "-q silences it"
+run_nb run --quiet --share=net -- no-such-command-here
+like "$ERR" "^nestbox: cannot run 'no-such-command-here'" "errors still show under --quiet"
 done_testing
