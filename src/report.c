@@ -25,6 +25,11 @@ void nb_report_set_quiet(bool on)
 	quiet = on;
 }
 
+bool nb_report_quiet(void)
+{
+	return quiet;
+}
+
 bool nb_report_verbose(void)
 {
 	return verbose;
@@ -115,6 +120,15 @@ void nb_output(const char *text)
 	emit(NB_LEVEL_OUTPUT, text);
 }
 
+void nb_progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emitv(NB_LEVEL_PROGRESS, fmt, ap);
+	va_end(ap);
+}
+
 int nb_report_error(const struct nb_err *err)
 {
 	char line[sizeof err->msg + sizeof err->hint + 256];
@@ -129,6 +143,9 @@ void nb_report_stderr(enum nb_level level, const char *text, void *data)
 	(void)data;
 	if (level == NB_LEVEL_OUTPUT)
 		fputs(text, stderr);
+	else if (level == NB_LEVEL_PROGRESS)
+		/* Back to the line's start, the old line erased. */
+		fprintf(stderr, "\r\033[K%s%s", *text ? "nestbox: " : "", text);
 	else
 		fprintf(stderr, "nestbox: %s%s\n", level == NB_LEVEL_WARNING ? "warning: " : "", text);
 }

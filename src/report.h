@@ -17,6 +17,7 @@ enum nb_level {
 	NB_LEVEL_NOTE,    /* a fact the user must hear, e.g. an OOM kill */
 	NB_LEVEL_VERBOSE, /* only with --verbose */
 	NB_LEVEL_OUTPUT,  /* output the user asked for (--print-caps, --stats), as is */
+	NB_LEVEL_PROGRESS, /* a status line that the next one replaces; "" clears it */
 };
 
 typedef void nb_report_handler(enum nb_level level, const char *text, void *data);
@@ -27,6 +28,7 @@ void nb_report_set_verbose(bool on);
 /* Warnings are dropped (-q): the user has heard them. Errors and notes
  * (an OOM kill) still go out. */
 void nb_report_set_quiet(bool on);
+bool nb_report_quiet(void);
 bool nb_report_verbose(void);
 /* The command line's handler: "nestbox: [warning: ]TEXT" on stderr. */
 void nb_report_stderr(enum nb_level level, const char *text, void *data);
@@ -37,6 +39,9 @@ void nb_warn_err(const char *prefix, const struct nb_err *err);
 void nb_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nb_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nb_output(const char *text);
+/* A progress line (only shown on a terminal by the stderr handler; the
+ * caller decides whether to show progress at all). */
+void nb_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports err; returns the exit status to use. */
 int nb_report_error(const struct nb_err *err);
 
