@@ -408,6 +408,24 @@ int nb_cgroup_prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb
 	return 0;
 }
 
+int nb_cgroup_check(const struct nb_limits *l, char **where, struct nb_err *err)
+{
+	struct nb_cgroup cg = NB_CGROUP_INIT;
+	size_t mnt_len = 0;
+	bool self = false;
+	int rc = 0;
+
+	*where = NULL;
+	if (l->mode == NB_CG_OFF || !wants_leaf(l))
+		return 0;
+	if (find_own(l, &mnt_len, &cg.own, err) < 0 || !cg.own || climb(l, mnt_len, &cg, &self, err) < 0)
+		rc = -1;
+	else
+		*where = nb_steal(&cg.own);
+	free(cg.own);
+	return rc;
+}
+
 int nb_cgroup_enter(const struct nb_cgroup *cg, pid_t pid, struct nb_err *err)
 {
 	char v[24];

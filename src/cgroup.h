@@ -33,6 +33,9 @@ struct nb_cgroup_stats {
 /* Before the child exists: check the delegation, make the leaf and write
  * the limits. Does nothing without limits unless --cgroup=require/try. */
 int nb_cgroup_prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err);
+/* nb_cgroup_prepare's checks alone, for --dry-run: *where (malloc'd) is
+ * the cgroup the leaf would be made in, or NULL when no leaf is wanted. */
+int nb_cgroup_check(const struct nb_limits *l, char **where, struct nb_err *err);
 /* The fallback when clone3 could not start the child in the leaf. */
 int nb_cgroup_enter(const struct nb_cgroup *cg, pid_t pid, struct nb_err *err);
 /* The leaf's cgroup.kill, opened for writing (-1 if it cannot be). */

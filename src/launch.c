@@ -161,7 +161,7 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
  * makes it seteuid(0) and setegid(0) inside), which a single-id map gives
  * only to a --root payload. Refused before any process exists, and again
  * after a fallback to the single map. */
-static int check_net_map(const struct nb_spec *spec, const struct nb_idplan *plan, struct nb_err *err)
+int nb_check_net_map(const struct nb_spec *spec, const struct nb_idplan *plan, struct nb_err *err)
 {
 	if (spec->net.mode != NB_NET_SLIRP || plan->helper || plan->host_ids || (plan->in_uid == 0 && plan->in_gid == 0))
 		return 0;
@@ -324,7 +324,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 							  .allow_userns = spec->priv.allow_userns },
 			       &sb.filter, err));      /* a bad policy fails here, with file:line */
 	TRY(nb_slirp_prepare(&spec->net, &sb.slirp, err)); /* slirp4netns, tun and free ports */
-	TRY(check_net_map(spec, &sb.plan, err));      /* once slirp4netns is known to be there */
+	TRY(nb_check_net_map(spec, &sb.plan, err));      /* once slirp4netns is known to be there */
 	TRY(nb_cgroup_prepare(&spec->limits, &sb.cg, err)); /* leaf + limits, before the child exists */
 	if (spec->net.mode == NB_NET_HOST)
 		nb_warn("with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)");
@@ -332,7 +332,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(watchdog_start(spec, &sb, err));           /* kills the sandbox if we die */
 	TRY(nb_idmap_apply(&sb.plan, sb.pid, err));    /* child waits meanwhile */
-	TRY(check_net_map(spec, &sb.plan, err));      /* after a fallback to the single map */
+	TRY(nb_check_net_map(spec, &sb.plan, err));      /* after a fallback to the single map */
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */

@@ -45,4 +45,9 @@ struct nb_sandbox {
  * 125, 126 or 127). */
 int nb_launch(const struct nb_spec *spec, struct nb_err *err);
 
+/* slirp4netns needs a root inside to confine itself: with a single-id
+ * map the payload must be root (--root). Checked before the child exists,
+ * and again after a fallback to the single map. */
+int nb_check_net_map(const struct nb_spec *spec, const struct nb_idplan *plan, struct nb_err *err);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dryrun.h"
 #include "import.h"
 #include "launch.h"
 #include "lifetime.h"
@@ -73,6 +74,11 @@ static int cmd_run(int argc, char **argv)
 	nb_report_set_quiet(spec.report.quiet);
 	rc = nb_spec_finish(&spec, &err);
 	/* bubblewrap's meaning: the sandbox dies when its caller does. */
+	if (rc == 0 && spec.dry_run) {
+		rc = nb_dry_run(&spec, stdout, &err);
+		nb_spec_release(&spec);
+		return rc < 0 ? report(&err) : 0;
+	}
 	if (rc == 0 && spec.life.die_with_parent)
 		rc = nb_die_with_caller(caller, &err);
 	if (rc == 0)

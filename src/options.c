@@ -135,6 +135,8 @@ const struct nb_option nb_options[] = {
 	  "write JSON lines to FD: the --info-fd object once it runs, then the exit code (and --stats)" },
 	{ "verbose", 'v', NULL, nb_set_verbose, false, GEN, "say what nestbox sets up" },
 	{ "quiet", 'q', NULL, nb_set_quiet, false, GEN, "no warnings (errors and notes still show)" },
+	{ "dry-run", 0, NULL, nb_set_dry_run, false, GEN,
+	  "print every setting and where it came from, the mounts in order and the id maps; start nothing" },
 	{ "help", 'h', NULL, nb_set_help, false, GEN, "print this help" },
 	{ NULL, 0, NULL, NULL, false, NULL, NULL },
 };
@@ -203,7 +205,8 @@ static int flag_value(const char *v)
 
 /* A profile's "key = value": the option of that long name, a flag taking
  * true or false. */
-static int apply_key(struct nb_spec *spec, const char *key, const char *value, struct nb_err *err)
+static int apply_key(struct nb_spec *spec, const char *key, const char *value, const char *source,
+		     struct nb_err *err)
 {
 	const struct nb_option *o = nb_option_find(key);
 	int on;
@@ -216,6 +219,7 @@ static int apply_key(struct nb_spec *spec, const char *key, const char *value, s
 			return nb_hint(err, "did you mean '%s'?", mean);
 		return nb_hint(err, "keys are the long names of the options in 'nestbox help run', without the dashes");
 	}
+	nb_spec_add_origin(spec, key, value, source);
 	if (o->metavar)
 		return o->set(spec, value, err);
 	on = flag_value(value);
@@ -260,9 +264,11 @@ int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err 
 	 * for the second pass. optind 0 makes glibc start afresh. */
 	optind = 0;
 	for (int at = 1; (c = getopt_long(argc, argv, shorts, longs, &idx)) != -1; at = optind)
-		if (c == 0 && nb_options[idx].set == profile_seen && exact_long(argv[at], "profile") &&
-		    nb_profile_apply(spec, optarg, apply_key, err) < 0)
-			return -1;
+		if (c == 0 && nb_options[idx].set == profile_seen && exact_long(argv[at], "profile")) {
+			nb_spec_add_origin(spec, "profile", optarg, "command line");
+			if (nb_profile_apply(spec, optarg, apply_key, err) < 0)
+				return -1;
+		}
 	optind = 0;
 	for (int at = 1; (c = getopt_long(argc, argv, shorts, longs, &idx)) != -1; at = optind) {
 		const struct nb_option *o;
@@ -281,6 +287,8 @@ int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err 
 		o = c == 0 ? &nb_options[idx] : find_short(c);
 		if (!o)
 			return nb_fail(err, 0, "unknown option '-%c'", c);
+		if (o->set != profile_seen)
+			nb_spec_add_origin(spec, o->name, o->metavar ? optarg : NULL, "command line");
 		if (o->set(spec, optarg, err) < 0)
 			return -1;
 		if (spec->print_help)

@@ -173,12 +173,18 @@ static int handler(void *user, const char *section, const char *name, const char
 						   ? nb_xasprintf("%.*s/%s", (int)(slash - c->path), c->path, v)
 						   : NULL;
 
+		_cleanup_free_ char *source = nb_xasprintf("%s:%u", c->path, c->line);
+
+		nb_spec_add_origin(c->spec, "profile", v, source);
 		if (apply_at(c->spec, rel ? rel : v, c->apply_key, c->depth + 1, c->err) < 0)
 			return at_line(c);
 		return 1;
 	}
-	if (c->apply_key(c->spec, name, v, c->err) < 0)
-		return at_line(c);
+	{
+		_cleanup_free_ char *source = nb_xasprintf("%s:%u", c->path, c->line);
+		if (c->apply_key(c->spec, name, v, source, c->err) < 0)
+			return at_line(c);
+	}
 	return 1;
 }
 

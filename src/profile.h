@@ -17,12 +17,14 @@ char *nb_profile_path(void);
 
 /* Applies the profile NAME (searched for) or FILE (any name with a '/')
  * to spec. Errors name the file and line. */
-/* Applies one "key = value" line (value already expanded); -1 with err. */
+/* Applies one "key = value" line (value already expanded); source is
+ * "FILE:LINE". -1 with err. */
 /* Prints the profiles found by name along the search path, one a line:
  * NAME, a tab, and the file (the first of a name wins, as for --profile). */
 void nb_profile_list(FILE *out);
 
-typedef int nb_profile_key_fn(struct nb_spec *spec, const char *key, const char *value, struct nb_err *err);
+typedef int nb_profile_key_fn(struct nb_spec *spec, const char *key, const char *value, const char *source,
+			      struct nb_err *err);
 
 int nb_profile_apply(struct nb_spec *spec, const char *name, nb_profile_key_fn *apply_key, struct nb_err *err);
 

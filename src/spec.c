@@ -25,6 +25,12 @@ void nb_spec_init(struct nb_spec *spec)
 
 void nb_spec_release(struct nb_spec *spec)
 {
+	for (size_t i = 0; i < spec->n_origins; i++) {
+		free(spec->origins[i].option);
+		free(spec->origins[i].value);
+		free(spec->origins[i].source);
+	}
+	free(spec->origins);
 	for (size_t i = 0; i < spec->proc.n_env; i++)
 		free(spec->proc.env[i].arg);
 	free(spec->proc.env);
@@ -229,6 +235,14 @@ FLAG_SETTER(nb_set_no_die_with_parent, life.die_with_parent, false)
 FLAG_SETTER(nb_set_as_pid1, life.as_pid1, true)
 FLAG_SETTER(nb_set_verbose, report.verbose, true)
 FLAG_SETTER(nb_set_quiet, report.quiet, true)
+FLAG_SETTER(nb_set_dry_run, dry_run, true)
+
+void nb_spec_add_origin(struct nb_spec *spec, const char *option, const char *value, const char *source)
+{
+	spec->origins = nb_xrealloc(spec->origins, (spec->n_origins + 1) * sizeof *spec->origins);
+	spec->origins[spec->n_origins++] = (struct nb_origin){ nb_xstrdup(option), value ? nb_xstrdup(value) : NULL,
+							       nb_xstrdup(source) };
+}
 FLAG_SETTER(nb_set_help, print_help, true)
 
 int nb_set_pass_fd(struct nb_spec *s, const char *arg, struct nb_err *err)

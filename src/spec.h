@@ -194,8 +194,21 @@ struct nb_spec {
 	struct nb_process proc;
 	struct nb_lifetime life;
 	struct nb_report report;
-	bool print_help;           /* the front end's, not the sandbox's */
+	/* The front end's, not the sandbox's: */
+	bool print_help;
+	bool dry_run;              /* --dry-run: say what would be made, make nothing */
+	struct nb_origin *origins; /* each option given, in the order applied */
+	size_t n_origins;
 };
+
+/* Where a setting came from, for --dry-run: "command line" or FILE:LINE. */
+struct nb_origin {
+	char *option;  /* the long name */
+	char *value;   /* NULL for a flag */
+	char *source;
+};
+
+void nb_spec_add_origin(struct nb_spec *spec, const char *option, const char *value, const char *source);
 
 void nb_spec_init(struct nb_spec *spec);
 void nb_spec_release(struct nb_spec *spec);
@@ -276,6 +289,7 @@ int nb_set_stats(struct nb_spec *s, const char *arg, struct nb_err *err);
 bool nb_spec_has_limits(const struct nb_limits *l);
 int nb_set_verbose(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_quiet(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dry_run(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_help(struct nb_spec *s, const char *arg, struct nb_err *err);
 
 /* Fills defaults (the caller's ids) and rejects contradictory options. */
