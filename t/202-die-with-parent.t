@@ -13,9 +13,16 @@ marker=4321$$
 payload="sleep $marker & exec sleep $marker"
 # The sandbox's processes that still run: nestbox, its init and the
 # payload's sleeps all carry the marker in their arguments.
+# They run as you or, with a map that changes the uid, as one of your
+# subordinate ids: count those too.
+subs=$(grep -E "^($(id -un)|$(id -u)):" /etc/subuid 2>/dev/null | cut -d: -f2,3 | tr '\n' ' ')
 survivors() {
-	ps -u "$(id -u)" -o stat=,comm=,args= |
-		awk -v m="$marker" '$1 !~ /^Z/ && ($2 == "sleep" || $2 == "nestbox" || $2 == "nestbox-init") && index($0, m) { n++ } END { print n + 0 }'
+	ps -e -o uid=,stat=,comm=,args= |
+		awk -v m="$marker" -v me="$(id -u)" -v subs="$subs" '
+			BEGIN { n = split(subs, r, " ") }
+			function ours(u,   i, a) { if (u == me) return 1; for (i = 1; i <= n; i++) { split(r[i], a, ":"); if (u >= a[1] && u < a[1] + a[2]) return 1 } return 0 }
+			$2 !~ /^Z/ && ($3 == "sleep" || $3 == "nestbox" || $3 == "nestbox-init") && index($0, m) && ours($1) { c++ }
+			END { print c + 0 }'
 }
 # Waits up to 10 s for the sandbox to be gone; prints what is left.
 settle() {

@@ -31,9 +31,9 @@ fail() {
 }
 # skip REASON [COUNT]
 skip() {
-	n=${2:-1}
-	while [ "$n" -gt 0 ]; do
-		T_NUM=$((T_NUM + 1)); echo "ok $T_NUM # SKIP $1"; n=$((n - 1))
+	_sk=${2:-1}
+	while [ "$_sk" -gt 0 ]; do
+		T_NUM=$((T_NUM + 1)); echo "ok $T_NUM # SKIP $1"; _sk=$((_sk - 1))
 	done
 }
 
