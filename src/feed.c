@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -22,14 +21,6 @@ void nb_human_size(unsigned long long b, char *buf, size_t len)
 		snprintf(buf, len, "%.1f MiB", (double)b / (1 << 20));
 	else
 		snprintf(buf, len, "%llu KiB", b >> 10);
-}
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 static void show_progress(const char *label, unsigned long long done, unsigned long long total, double secs)
@@ -52,7 +43,7 @@ static int copy(int in_fd, int out_fd, unsigned long long total, bool show, cons
 		unsigned long long *done)
 {
 	static char buf[1 << 16];
-	double start = now(), next = start + 0.25;
+	double start = nb_seconds(), next = start + 0.25;
 
 	for (;;) {
 		ssize_t n = read(in_fd, buf, sizeof buf);
@@ -67,8 +58,8 @@ static int copy(int in_fd, int out_fd, unsigned long long total, bool show, cons
 		if (nb_write_all(out_fd, buf, (size_t)n) < 0)
 			return errno == EPIPE ? 0 : errno;
 		*done += (unsigned long long)n;
-		if (show && now() >= next) {
-			show_progress(label, *done, total, now() - start);
+		if (show && nb_seconds() >= next) {
+			show_progress(label, *done, total, nb_seconds() - start);
 			next += 0.25;
 		}
 	}

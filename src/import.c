@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "feed.h"
@@ -308,14 +307,6 @@ static int parse(int argc, char **argv, struct import *im, struct nb_err *err)
 	return 0;
 }
 
-static double seconds(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* After a whole import: the summary on a terminal, and members with '..'
  * are an error unless --skip-unsafe (the rest of the image is in DIR). */
 static int finish(const struct import *im, double secs, struct nb_err *err)
@@ -344,7 +335,7 @@ int nb_import(int argc, char **argv, struct nb_err *err)
 {
 	_cleanup_free_ char *unpacker = NULL;
 	struct import im = { 0 };
-	double start = seconds();
+	double start = nb_seconds();
 	mode_t mode;
 	int rc;
 
@@ -372,5 +363,5 @@ int nb_import(int argc, char **argv, struct nb_err *err)
 	if (rc != 0)
 		remove_tree(im.tree);
 	free(im.tree);
-	return rc != 0 ? rc : finish(&im, seconds() - start, err);
+	return rc != 0 ? rc : finish(&im, nb_seconds() - start, err);
 }

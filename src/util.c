@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 static void oom(void)
 {
@@ -428,4 +429,12 @@ char *nb_own_file(const char *rel_installed, const char *rel_build, const char *
 		}
 	}
 	return nb_xstrdup(fallback);
+}
+
+double nb_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }

@@ -86,6 +86,8 @@ const char *nb_file_type(unsigned mode);
 
 /* Reads at most len-1 bytes of a small file (e.g. /proc) and NUL-terminates. */
 int nb_read_small(const char *path, char *buf, size_t len, struct nb_err *err);
+/* Seconds on the monotonic clock, for durations. */
+double nb_seconds(void);
 /* Writes the whole string to an existing file, such as /proc/PID/uid_map. */
 int nb_write_file(const char *path, const char *data, struct nb_err *err);
 /* write() until done, retrying on EINTR; returns -1 with errno set. */
