@@ -96,7 +96,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 
 	/* 1. Nothing of the supervisor's but the two pipes. */
 	for (size_t i = 0; i < ARRAY_SIZE(c->close_fds); i++)
-		if (c->close_fds[i] >= 0)
+		if (c->close_fds[i] > 2) /* --json-status-fd 1 is the payload's stdout too */
 			close(c->close_fds[i]);
 	/* 2. Die with the supervisor. pid 1 simply dies, and the kernel ends
 	 * its namespace; a subreaper (--share=pid) takes a signal it can act
@@ -121,6 +121,15 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	/* 6. The sandbox itself. */
 	if (build_sandbox(c, &home, &err) < 0)
 		fail(c, &err);
+	/* 6b. --tty: a pty of the sandbox's own devpts; the master goes to
+	 * the supervisor, the slave to the payload. */
+	in.payload.tty = -1;
+	if (c->tty) {
+		in.payload.tty = nb_tty_open(c->tty->sock[1], c->tty, s->id.uid, s->id.gid, &err);
+		if (in.payload.tty < 0)
+			fail(c, &err);
+		close(c->tty->sock[1]);
+	}
 	/* 7. With --net=slirp the payload waits for the network; the view was
 	 * built while slirp4netns started. */
 	if (s->net.mode == NB_NET_SLIRP && read(c->sync_r, &go, 1) != 1)

@@ -12,6 +12,7 @@
 #include "caps.h"
 #include "seccomp.h"
 #include "spec.h"
+#include "tty.h"
 
 /* What the child gets from the supervisor, and nothing more. */
 struct nb_child {
@@ -24,7 +25,8 @@ struct nb_child {
 	int sync_r;     /* a byte once the maps are written; with --net=slirp a
 			 * second once the network is up; EOF if the supervisor died */
 	int err_w;      /* a struct nb_err on failure; close-on-exec */
-	int close_fds[5]; /* the supervisor's own descriptors (-1: none) */
+	const struct nb_tty *tty;         /* --tty: its socket and the caller's settings */
+	int close_fds[6]; /* the supervisor's own descriptors (-1: none) */
 	bool late_cgroupns; /* moved into the leaf after clone: unshare then */
 };
 

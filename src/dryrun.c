@@ -29,6 +29,7 @@ static const struct {
 	{ "mtu", "65520" },
 	{ "cidr", "10.0.2.0/24" },
 	{ "net-lost", "warn" },
+	{ "tty", "auto: when stdin and stdout are terminals" },
 	{ "new-session", "on" },
 	{ "die-with-parent", "on" },
 	{ "seccomp", "default" },

@@ -23,6 +23,8 @@
 
 static void sandbox_release(struct nb_sandbox *sb)
 {
+	/* First: the caller's terminal as it was, before any message. */
+	nb_tty_release(&sb->tty);
 	nb_slirp_release(&sb->slirp);
 	/* Reached with a live child only on a failure: nothing must stay. */
 	if (sb->pid > 0) {
@@ -55,11 +57,17 @@ static void sandbox_release(struct nb_sandbox *sb)
 
 /* Blocked from here on, these signals queue in sigfd until supervise()
  * passes them on; the child inherits the mask and so loses none either. */
-static int block_signals(struct nb_sandbox *sb, struct nb_err *err)
+static int block_signals(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
 {
 	sigset_t mask;
 
 	nb_signals_forwarded(&mask);
+	/* The relay's own: a new window size, and a reader of our output
+	 * that went away (EPIPE instead of death, with the terminal raw). */
+	if (spec->proc.use_tty) {
+		sigaddset(&mask, SIGWINCH);
+		sigaddset(&mask, SIGPIPE);
+	}
 	if (sigprocmask(SIG_BLOCK, &mask, &sb->old_mask) < 0)
 		return nb_fail(err, errno, "cannot block signals");
 	sb->sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
@@ -94,8 +102,9 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 	const struct nb_child c = {
 		.spec = spec, .caps = &sb->caps, .filter = sb->filter, .user_name = sb->plan.user_name,
 		.resolv_conf = spec->net.mode == NB_NET_SLIRP ? nb_slirp_resolv_conf(&spec->net) : NULL,
-		.parent = sb->parent, .sync_r = sb->sync_r, .err_w = sb->err_w,
-		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd },
+		.parent = sb->parent, .sync_r = sb->sync_r, .err_w = sb->err_w, .tty = spec->proc.use_tty ? &sb->tty : NULL,
+		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd,
+			       sb->tty.sock[0] },
 		.late_cgroupns = sb->late_cgroupns,
 	};
 
@@ -152,6 +161,7 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 		sb->pidfd = (int)syscall(SYS_pidfd_open, sb->pid, 0);
 	nb_closep(&sb->sync_r);
 	nb_closep(&sb->err_w);
+	nb_closep(&sb->tty.sock[1]);
 	if (sb->cg.active && !into_cgroup)
 		return nb_cgroup_enter(&sb->cg, sb->pid, err);
 	return 0;
@@ -223,12 +233,13 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 	bool stopped = false;
 
 	while (sb->pid > 0) {
-		struct pollfd pfd[3] = { { sb->sigfd, POLLIN, 0 }, { sb->err_r, POLLIN, 0 },
+		struct pollfd pfd[6] = { { sb->sigfd, POLLIN, 0 }, { sb->err_r, POLLIN, 0 },
 					 { sb->slirp.pidfd, POLLIN, 0 } };
 		struct signalfd_siginfo si;
 
-		/* Negative fds (a closed error pipe, no slirp) are skipped. */
-		if (poll(pfd, 3, -1) < 0) {
+		nb_tty_poll_fds(&sb->tty, pfd + 3);
+		/* Negative fds (a closed error pipe, no slirp, no tty) are skipped. */
+		if (poll(pfd, 6, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return nb_fail(err, errno, "poll failed while supervising");
@@ -242,6 +253,7 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 		}
 		if (pfd[2].revents)
 			stopped |= net_lost(spec, sb);
+		nb_tty_ready(&sb->tty, pfd + 3);
 		if (!(pfd[0].revents & POLLIN) || read(sb->sigfd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
@@ -249,11 +261,17 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 				sb->pid = -1;
 			continue;
 		}
+		if (spec->proc.use_tty && (si.ssi_signo == SIGWINCH || si.ssi_signo == SIGPIPE)) {
+			if (si.ssi_signo == SIGWINCH)
+				nb_tty_winch(&sb->tty);
+			continue;
+		}
 		/* Without a new session the terminal's signals reached the whole
 		 * process group already; pass on only those sent to nestbox. */
 		if (spec->proc.new_session || si.ssi_code != SI_KERNEL)
 			kill(sb->pid, (int)si.ssi_signo);
 	}
+	nb_tty_drain(&sb->tty);
 	/* Every writer is gone now, so this read cannot block. */
 	while (sb->err_r >= 0 && got < sizeof child_err) {
 		ssize_t r = read(sb->err_r, (char *)&child_err + got, sizeof child_err - got);
@@ -328,7 +346,9 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(nb_cgroup_prepare(&spec->limits, &sb.cg, err)); /* leaf + limits, before the child exists */
 	if (spec->net.mode == NB_NET_HOST)
 		nb_warn("with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)");
-	TRY(block_signals(&sb, err));                  /* nothing is lost before supervise() */
+	if (spec->proc.use_tty)
+		TRY(nb_tty_prepare(&sb.tty, err));     /* the caller's terminal, as it is */
+	TRY(block_signals(spec, &sb, err));                  /* nothing is lost before supervise() */
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(watchdog_start(spec, &sb, err));           /* kills the sandbox if we die */
 	TRY(nb_idmap_apply(&sb.plan, sb.pid, err));    /* child waits meanwhile */

@@ -14,6 +14,7 @@
 #include "seccomp.h"
 #include "slirp.h"
 #include "spec.h"
+#include "tty.h"
 
 struct nb_sandbox {
 	pid_t pid;     /* the child: the sandbox's pid 1, or the payload itself */
@@ -33,12 +34,13 @@ struct nb_sandbox {
 	int pidfd;              /* the child, for the watchdog */
 	int kill_fd;            /* the leaf's cgroup.kill, for the watchdog */
 	struct nb_watchdog watchdog;
+	struct nb_tty tty;      /* --tty: the relay */
 };
 
 #define NB_SANDBOX_INIT                                                        \
 	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1,     \
 	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL, .slirp = NB_SLIRP_INIT, .cg = NB_CGROUP_INIT,   \
-	  .pidfd = -1, .kill_fd = -1, .watchdog = NB_WATCHDOG_INIT }
+	  .pidfd = -1, .kill_fd = -1, .watchdog = NB_WATCHDOG_INIT, .tty = NB_TTY_INIT }
 
 /* Runs the sandbox to completion. Returns the exit status to report (the
  * payload's, or 128+signal), or -1 with err filled (err->status says

@@ -95,6 +95,8 @@ const struct nb_option nb_options[] = {
 	{ "clearenv", 0, NULL, nb_set_clearenv, false, PROC,
 	  "start from an empty environment; PATH and TERM are kept unless unset too" },
 	{ "argv0", 0, "NAME", nb_set_argv0, false, PROC, "argv[0] given to the command" },
+	{ "tty", 't', "WHEN", nb_set_tty, false, PROC,
+	  "a terminal of the sandbox's own: auto (default: when stdin and stdout are terminals), always (-t), or never" },
 	{ "new-session", 0, NULL, nb_set_new_session, false, PROC,
 	  "run the command in a new session, away from the terminal (default; stops TIOCSTI injection)" },
 	{ "no-new-session", 0, NULL, nb_set_no_new_session, false, PROC,
@@ -147,6 +149,22 @@ const struct nb_option *nb_option_find(const char *name)
 		if (strcmp(o->name, name) == 0)
 			return o;
 	return NULL;
+}
+
+/* Short names that are flags of their own while the long form takes a
+ * value: -t is --tty=always. */
+static const struct {
+	int c;
+	const char *value;
+	int (*set)(struct nb_spec *s, const char *arg, struct nb_err *err);
+} short_flags[] = { { 't', "always", nb_set_tty_always } };
+
+static int short_flag(int c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(short_flags); i++)
+		if (short_flags[i].c == c)
+			return (int)i;
+	return -1;
 }
 
 static const struct nb_option *find_short(int c)
@@ -252,7 +270,7 @@ int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err 
 					    0 };
 		if (o->short_name) {
 			shorts[ns++] = (char)o->short_name;
-			if (o->metavar)
+			if (o->metavar && short_flag(o->short_name) < 0)
 				shorts[ns++] = ':';
 		}
 	}
@@ -287,6 +305,12 @@ int nb_options_parse(int argc, char **argv, struct nb_spec *spec, struct nb_err 
 		o = c == 0 ? &nb_options[idx] : find_short(c);
 		if (!o)
 			return nb_fail(err, 0, "unknown option '-%c'", c);
+		if (c != 0 && short_flag(c) >= 0) {
+			nb_spec_add_origin(spec, o->name, short_flags[short_flag(c)].value, "command line");
+			if (short_flags[short_flag(c)].set(spec, NULL, err) < 0)
+				return -1;
+			continue;
+		}
 		if (o->set != profile_seen)
 			nb_spec_add_origin(spec, o->name, o->metavar ? optarg : NULL, "command line");
 		if (o->set(spec, optarg, err) < 0)

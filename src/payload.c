@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "nested.h"
+#include "tty.h"
 #include "util.h"
 
 extern char **environ;
@@ -237,8 +238,11 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* 1. Session: a new one detaches the terminal, so the payload cannot
-	 * push input into it with TIOCSTI (CVE-2017-5226). */
-	if (s->new_session && setsid() < 0)
+	 * push input into it with TIOCSTI (CVE-2017-5226). With --tty the
+	 * session's terminal is the sandbox's own pty. */
+	if (p->tty >= 0 && nb_tty_attach(p->tty) < 0)
+		nb_payload_fail(c->err_w, (nb_fail(&err, errno, "--tty: cannot make the pseudo-terminal the command's"), &err));
+	if (p->tty < 0 && s->new_session && setsid() < 0)
 		nb_payload_fail(c->err_w, (nb_fail(&err, errno, "cannot start a new session"), &err));
 	/* 2. --disable-userns: a namespace init maps and the payload cannot
 	 * make another in. */

@@ -43,6 +43,7 @@ struct nb_payload {
 	const struct nb_seccomp *filter;
 	const struct nb_exec *exec;
 	bool setgroups_ok;  /* the map allows clearing supplementary groups */
+	int tty;            /* --tty: the pty's slave, to lead; or -1 */
 	struct nb_payload_chan chan;
 };
 

@@ -148,6 +148,25 @@ int nb_set_net_lost(struct nb_spec *s, const char *arg, struct nb_err *err)
 	return nb_fail_hint(err, 0, "use --net-lost=warn, ignore or kill", "--net-lost: unknown mode '%s'", arg);
 }
 
+int nb_set_tty(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	static const char *const modes[] = { "auto", "always", "never" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
+		if (strcmp(arg, modes[i]) == 0) {
+			s->proc.tty = (enum nb_tty_mode)i;
+			return 0;
+		}
+	return nb_fail_hint(err, 0, "use --tty=auto, always or never (-t is always)", "--tty: unknown mode '%s'", arg);
+}
+
+int nb_set_tty_always(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	(void)arg, (void)err;
+	s->proc.tty = NB_TTY_ALWAYS;
+	return 0;
+}
+
 FLAG_SETTER(nb_set_enable_ipv6, net.ipv6, true)
 FLAG_SETTER(nb_set_disable_dns, net.disable_dns, true)
 FLAG_SETTER(nb_set_allow_host_loopback, net.allow_host_loopback, true)
@@ -220,10 +239,13 @@ static int status_fd(const char *opt, const char *arg, int *out, struct nb_err *
 {
 	uint32_t fd;
 
-	if (nb_parse_u32(arg, INT32_MAX, &fd) < 0 || fd <= 2 || fcntl((int)fd, F_GETFD) < 0)
-		return nb_fail(err, errno ? errno : EINVAL, "%s: '%s' is not an open file descriptor above 2", opt, arg);
-	/* The payload must not hold it: the reader waits for its EOF. */
-	fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	errno = 0;
+	if (nb_parse_u32(arg, INT32_MAX, &fd) < 0 || fd == 0 || fcntl((int)fd, F_GETFD) < 0)
+		return nb_fail(err, errno ? errno : EINVAL, "%s: '%s' is not an open file descriptor to write to (1, 2, or one above)", opt, arg);
+	/* The payload must not hold it: the reader waits for its EOF. Standard
+	 * output and error (| jq) are the payload's too, and stay so. */
+	if (fd > 2)
+		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 	*out = (int)fd;
 	return 0;
 }

@@ -312,6 +312,13 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 		return nb_fail(err, 0, "--allow-userns and --disable-userns contradict each other");
 	if (spec->priv.disable_userns && spec->life.as_pid1)
 		return nb_fail_hint(err, 0, "drop --as-pid-1", "--disable-userns needs nestbox's init");
+	/* A terminal is never forced on a pipe: auto needs both ends to be
+	 * terminals. It is the payload's session, so it needs a new one. */
+	if (spec->proc.tty == NB_TTY_ALWAYS && !spec->proc.new_session)
+		return nb_fail_hint(err, 0, "drop --no-new-session: the sandbox's terminal belongs to a session of its own",
+				    "--tty=always and --no-new-session contradict each other");
+	spec->proc.use_tty = spec->proc.tty == NB_TTY_ALWAYS ||
+			     (spec->proc.tty == NB_TTY_AUTO && spec->proc.new_session && isatty(0) && isatty(1));
 	if (spec->view.read_only && !spec->view.rootfs)
 		return nb_fail_hint(err, 0, "the default view is read-only already; use --remount-ro for other paths",
 				    "--read-only needs --rootfs");

@@ -158,6 +158,9 @@ struct nb_privileges {
 };
 
 /* The payload process (payload.c). */
+/* --tty: a pseudo-terminal of the sandbox's own. */
+enum nb_tty_mode { NB_TTY_AUTO, NB_TTY_ALWAYS, NB_TTY_NEVER };
+
 struct nb_process {
 	char **argv; /* NULL-terminated, borrowed from main's argv */
 	char *argv0;
@@ -166,6 +169,8 @@ struct nb_process {
 	struct nb_envop *env;
 	size_t n_env;
 	bool new_session;
+	enum nb_tty_mode tty;
+	bool use_tty;     /* nb_spec_finish's decision for --tty */
 	int *pass_fds;
 	size_t n_pass_fds;
 };
@@ -274,6 +279,8 @@ int nb_set_dns(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_disable_dns(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_allow_host_loopback(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_net_lost(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_tty(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_tty_always(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_publish(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_json_status_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_info_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
