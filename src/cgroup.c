@@ -27,7 +27,7 @@
 
 #define DELEGATE_HINT                                                                                  \
 	"run nestbox in a delegated scope, e.g. 'systemd-run --user --scope -p Delegate=yes nestbox ...', " \
-	"or ask an admin to install contrib/systemd/delegate.conf; or drop the limits (--cgroup=try runs without them)"
+	"or ask an admin to install contrib/systemd/delegate.conf; or drop the limits (--cgroup=try runs without them); 'nestbox doctor' checks this machine"
 
 static bool wants_leaf(const struct nb_limits *l)
 {
@@ -257,7 +257,7 @@ static int find_own(const struct nb_limits *l, size_t *mnt_len, char **own_out, 
 	const char *missing;
 
 	if (!mnt)
-		return nb_fail_hint(err, 0, "boot with systemd.unified_cgroup_hierarchy=1 to get cgroup v2; or drop the limits",
+		return nb_fail_hint(err, 0, "boot with systemd.unified_cgroup_hierarchy=1 to get cgroup v2; or drop the limits; 'nestbox doctor' checks this machine",
 				    "cannot enforce cgroup limits: this host has no cgroup v2 hierarchy (cgroup v1 only)");
 	if (!rel)
 		return nb_fail(err, 0, "cannot enforce cgroup limits: /proc/self/cgroup has no cgroup v2 line");
@@ -269,7 +269,7 @@ static int find_own(const struct nb_limits *l, size_t *mnt_len, char **own_out, 
 		char root[512] = "";
 		read_in(mnt, "cgroup.controllers", root, sizeof root);
 		if (!has_word(root, missing))
-			return nb_fail_hint(err, 0, "boot with systemd.unified_cgroup_hierarchy=1 (pure cgroup v2), or drop the limits",
+			return nb_fail_hint(err, 0, "boot with systemd.unified_cgroup_hierarchy=1 (pure cgroup v2), or drop the limits; 'nestbox doctor' checks this machine",
 					    "cannot enforce the %s limit: this host's cgroups are hybrid; cgroup v2 (at %s) has only '%s', and nestbox does not use v1", missing, mnt, root);
 	}
 	if (!delegated(own)) {

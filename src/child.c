@@ -18,8 +18,8 @@
 #include "payload.h"
 #include "util.h"
 
-/* The host name inside, unless --hostname names one: the sandbox's own,
- * never the host's. */
+/* The host name inside, unless --hostname names one: the sandbox's name
+ * (--name), else this; never the host's. */
 #define DEFAULT_HOSTNAME "nestbox"
 
 static _Noreturn void fail(const struct nb_child *c, const struct nb_err *err)
@@ -51,7 +51,7 @@ static int build_sandbox(const struct nb_child *c, char **home, struct nb_err *e
 	const struct nb_spec *s = c->spec;
 
 	if (!(s->ns.shared & NB_NS_UTS)) {
-		const char *name = s->ns.hostname ? s->ns.hostname : DEFAULT_HOSTNAME;
+		const char *name = s->ns.hostname ? s->ns.hostname : s->name ? s->name : DEFAULT_HOSTNAME;
 		if (sethostname(name, strlen(name)) < 0)
 			return nb_fail(err, errno, "cannot set the host name to '%s'", name);
 	}

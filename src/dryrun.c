@@ -22,7 +22,7 @@ static const struct {
 	{ "uid", "your own" },
 	{ "gid", "your own" },
 	{ "share", "none: every namespace private" },
-	{ "hostname", "nestbox" },
+	{ "hostname", "the --name, else nestbox" },
 	{ "rootfs", "the host's system, read-only" },
 	{ "cgroup", "auto" },
 	{ "net", "none" },

@@ -213,7 +213,7 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 	if (!plan->newuidmap || !plan->newgidmap) {
 		const char *missing = plan->newuidmap ? "newgidmap" : "newuidmap";
 		if (plan->custom)
-			return nb_fail_hint(err, 0, "install the 'uidmap' package",
+			return nb_fail_hint(err, 0, "install the 'uidmap' package; 'nestbox doctor' checks this machine",
 					    "--uid-map/--gid-map need %s, which is not in PATH", missing);
 		plan->fallback_why = nb_xasprintf("%s is not installed (package 'uidmap')", missing);
 		plan_single(plan);
@@ -493,7 +493,7 @@ static int write_host_ids(pid_t pid, struct nb_err *err)
 int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 {
 	if (plan->need_full && plan->fallback_why)
-		return nb_fail_hint(err, 0, "ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER'",
+		return nb_fail_hint(err, 0, "ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER'; 'nestbox doctor' checks this machine",
 				    "this needs your whole subordinate id range, but %s", plan->fallback_why);
 	if (plan->helper) {
 		/* Both helpers at once: each writes its own map file of the
@@ -538,7 +538,7 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 	if (plan->fallback_why) {
 		struct nb_err w;
 
-		nb_fail_hint(&w, 0, "ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER', or pass --map=single to silence this",
+		nb_fail_hint(&w, 0, "ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER', or pass --map=single to silence this; 'nestbox doctor' checks this machine",
 			     "using a single-id map because %s: only uid %u and gid %u exist inside, setgroups is denied, and tools that change user (apt, su, tar keeping owners) will fail",
 			     plan->fallback_why, plan->in_uid, plan->in_gid);
 		nb_warn_err(NULL, &w);
@@ -555,13 +555,13 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 int nb_userns_diagnose(int errnum, const char *what, struct nb_err *err)
 {
 	if (sysctl_is("/proc/sys/user/max_user_namespaces", "0"))
-		return nb_fail_hint(err, errnum, "an admin can run 'sysctl -w user.max_user_namespaces=15000'; inside a sandbox that forbids nesting, run nestbox outside it",
+		return nb_fail_hint(err, errnum, "an admin can run 'sysctl -w user.max_user_namespaces=15000'; inside a sandbox that forbids nesting, run nestbox outside it; 'nestbox doctor' checks this machine",
 				    "%s: user namespaces are disabled (sysctl user.max_user_namespaces=0)", what);
 	if (sysctl_is("/proc/sys/kernel/unprivileged_userns_clone", "0"))
-		return nb_fail_hint(err, errnum, "an admin can run 'sysctl -w kernel.unprivileged_userns_clone=1'",
+		return nb_fail_hint(err, errnum, "an admin can run 'sysctl -w kernel.unprivileged_userns_clone=1'; 'nestbox doctor' checks this machine",
 				    "%s: unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone=0)", what);
 	if (sysctl_is(AA_SYSCTL, "1"))
-		return nb_fail_hint(err, errnum, "an admin can install contrib/apparmor/nestbox (a profile with 'userns,') into /etc/apparmor.d and reload it, or set that sysctl to 0",
+		return nb_fail_hint(err, errnum, "an admin can install contrib/apparmor/nestbox (a profile with 'userns,') into /etc/apparmor.d and reload it, or set that sysctl to 0; 'nestbox doctor' checks this machine",
 				    "%s: AppArmor restricts unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns=1)", what);
 	if (errnum == ENOSPC)
 		return nb_fail_hint(err, errnum, "see /proc/sys/user/max_user_namespaces",

@@ -13,6 +13,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "child.h"
@@ -21,10 +22,13 @@
 #include "status.h"
 #include "util.h"
 
-static void sandbox_release(struct nb_sandbox *sb)
+void nb_sandbox_release(struct nb_sandbox *sb)
 {
 	/* First: the caller's terminal as it was, before any message. */
 	nb_tty_release(&sb->tty);
+	nb_state_release(&sb->state);
+	for (size_t k = 0; k < NB_STATE_NS; k++)
+		nb_closep(&sb->ns_fds[k]);
 	nb_slirp_release(&sb->slirp);
 	/* Reached with a live child only on a failure: nothing must stay. */
 	if (sb->pid > 0) {
@@ -57,7 +61,7 @@ static void sandbox_release(struct nb_sandbox *sb)
 
 /* Blocked from here on, these signals queue in sigfd until supervise()
  * passes them on; the child inherits the mask and so loses none either. */
-static int block_signals(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
+int nb_block_signals(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
 {
 	sigset_t mask;
 
@@ -225,7 +229,7 @@ static bool net_lost(const struct nb_spec *spec, struct nb_sandbox *sb)
 
 /* Waits for the child while passing signals on to it. The error pipe gives
  * the child's own failure message, or EOF once the payload has exec'd. */
-static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
+int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
 {
 	struct nb_err child_err;
 	size_t got = 0;
@@ -289,6 +293,45 @@ static int supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 	return nb_exit_code(status);
 }
 
+/* The record ps, exec and stop read, once the sandbox runs: who it is,
+ * what it runs, and what exec needs to give a command the same rights. */
+static int publish(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
+{
+	static const char *const nets[] = { [NB_NET_NONE] = "none", [NB_NET_HOST] = "host", [NB_NET_SLIRP] = "slirp" };
+	struct nb_state_info i = {
+		.name = spec->name, .supervisor = getpid(), .supervisor_start = nb_proc_start(getpid()),
+		.init = sb->pid, .init_start = nb_proc_start(sb->pid), .created = (long long)time(NULL),
+		.command = spec->proc.argv, .net = (char *)nets[spec->net.mode], .cgroup = sb->cg.active ? sb->cg.leaf : NULL,
+		.uid = spec->id.uid, .gid = spec->id.gid,
+		.start_dir = spec->proc.chdir ? spec->proc.chdir : spec->view.cwd,
+		.own_env = spec->id.uid == 0 || spec->view.rootfs,
+		.dies_with_supervisor = spec->life.die_with_parent,
+	};
+	_cleanup_free_ char *data = NULL;
+	char **ports = NULL, **env = NULL;
+	size_t np = 0, ne = 0, len;
+	int rc;
+
+	memcpy(i.id, sb->state.id, sizeof i.id);
+	memcpy(i.ns_fds, sb->ns_fds, sizeof i.ns_fds);
+	for (size_t k = 0; k < spec->net.n_publish; k++) {
+		const struct nb_publish *p = &spec->net.publish[k];
+		nb_strv_push(&ports, &np, nb_xasprintf("%s:%u->%u/%s", p->host_addr[0] ? p->host_addr : "127.0.0.1",
+						       (unsigned)sb->slirp.ports[k], (unsigned)p->guest_port, p->udp ? "udp" : "tcp"));
+	}
+	if (spec->proc.clearenv)
+		nb_strv_push(&env, &ne, nb_xstrdup("clearenv="));
+	for (size_t k = 0; k < spec->proc.n_env; k++)
+		nb_strv_push(&env, &ne, nb_xasprintf("%s=%s", spec->proc.env[k].op == NB_ENV_SET ? "env" : "unsetenv",
+						     spec->proc.env[k].arg));
+	i.ports = ports, i.env_ops = env;
+	nb_state_exec_pack(&sb->caps, sb->filter, &data, &len);
+	rc = nb_state_publish(&sb->state, &i, data, len, err);
+	nb_strv_free(ports);
+	nb_strv_free(env);
+	return rc;
+}
+
 /* The capability sets as capsh --print would show them, on request. */
 static void print_caps(const struct nb_capset *caps, uint32_t uid)
 {
@@ -325,7 +368,7 @@ static void report_exit(const struct nb_spec *spec, int rc, const struct nb_cgro
 
 int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 {
-	_cleanup_(sandbox_release) struct nb_sandbox sb = NB_SANDBOX_INIT;
+	_cleanup_(nb_sandbox_release) struct nb_sandbox sb = NB_SANDBOX_INIT;
 	bool want_ns = spec->report.info_fd >= 0 || spec->report.json_status_fd >= 0;
 	struct nb_cgroup_stats stats;
 	struct nb_status status;
@@ -346,9 +389,10 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(nb_cgroup_prepare(&spec->limits, &sb.cg, err)); /* leaf + limits, before the child exists */
 	if (spec->net.mode == NB_NET_HOST)
 		nb_warn("with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)");
+	TRY(nb_state_reserve(&sb.state, spec->name, err)); /* an id, and the name if free */
 	if (spec->proc.use_tty)
 		TRY(nb_tty_prepare(&sb.tty, err));     /* the caller's terminal, as it is */
-	TRY(block_signals(spec, &sb, err));                  /* nothing is lost before supervise() */
+	TRY(nb_block_signals(spec, &sb, err));                  /* nothing is lost before supervise() */
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(watchdog_start(spec, &sb, err));           /* kills the sandbox if we die */
 	TRY(nb_idmap_apply(&sb.plan, sb.pid, err));    /* child waits meanwhile */
@@ -356,16 +400,18 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
+	nb_state_open_ns(sb.pid, sb.ns_fds);           /* and for exec, likewise */
 	TRY(child_release(&sb, spec->net.mode != NB_NET_SLIRP, err)); /* child: view, while slirp starts */
 	if (spec->net.mode == NB_NET_SLIRP) {
 		TRY(nb_slirp_ready(&spec->net, &sb.slirp, err)); /* network up, ports published */
 		TRY(child_release(&sb, true, err));    /* child: init, identity, exec */
 	}
+	TRY(publish(spec, &sb, err));                  /* for ps, exec and stop */
 	if (spec->report.info_fd >= 0)
 		nb_status_info(&status, &spec->net, sb.slirp.ports, spec->report.info_fd, true);
 	if (spec->report.json_status_fd >= 0)
 		nb_status_info(&status, &spec->net, sb.slirp.ports, spec->report.json_status_fd, false);
-	rc = supervise(spec, &sb, err);                /* forward signals, collect the status */
+	rc = nb_supervise(spec, &sb, err);                /* forward signals, collect the status */
 	nb_cgroup_finish(&spec->limits, &sb.cg, rc, spec->limits.stats || spec->report.json_status_fd >= 0,
 			 &stats);                      /* kill the rest, count */
 	report_exit(spec, rc, &stats);

@@ -14,6 +14,7 @@
 #include "seccomp.h"
 #include "slirp.h"
 #include "spec.h"
+#include "state.h"
 #include "tty.h"
 
 struct nb_sandbox {
@@ -35,17 +36,29 @@ struct nb_sandbox {
 	int kill_fd;            /* the leaf's cgroup.kill, for the watchdog */
 	struct nb_watchdog watchdog;
 	struct nb_tty tty;      /* --tty: the relay */
+	struct nb_state state;  /* its record, for ps, exec and stop */
+	int ns_fds[NB_STATE_NS]; /* its namespaces, held for exec */
 };
 
 #define NB_SANDBOX_INIT                                                        \
 	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1,     \
 	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL, .slirp = NB_SLIRP_INIT, .cg = NB_CGROUP_INIT,   \
-	  .pidfd = -1, .kill_fd = -1, .watchdog = NB_WATCHDOG_INIT, .tty = NB_TTY_INIT }
+	  .pidfd = -1, .kill_fd = -1, .watchdog = NB_WATCHDOG_INIT, .tty = NB_TTY_INIT, .state = NB_STATE_INIT, .ns_fds = { -1, -1, -1, -1, -1, -1, -1 } }
 
 /* Runs the sandbox to completion. Returns the exit status to report (the
  * payload's, or 128+signal), or -1 with err filled (err->status says
  * 125, 126 or 127). */
 int nb_launch(const struct nb_spec *spec, struct nb_err *err);
+
+/* The pieces nestbox exec shares with run: */
+/* Blocks the forwarded signals (and, with a tty, the relay's) into sigfd. */
+int nb_block_signals(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err);
+/* Relays the terminal and passes signals on until sb->pid ends; its status,
+ * or -1 with the error the child sent over sb->err_r. */
+int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err);
+/* Releases everything sb holds, the caller's terminal first; kills a child
+ * that is still there. */
+void nb_sandbox_release(struct nb_sandbox *sb);
 
 /* slirp4netns needs a root inside to confine itself: with a single-id
  * map the payload must be root (--root). Checked before the child exists,

@@ -5,7 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "control.h"
+#include "doctor.h"
 #include "dryrun.h"
+#include "exec.h"
 #include "import.h"
 #include "launch.h"
 #include "lifetime.h"
@@ -26,6 +29,11 @@ static void usage(FILE *out)
 	      "and cgroup namespaces, without setuid and without a daemon.\n\n"
 	      "Commands:\n"
 	      "  run [OPTIONS] [--] CMD [ARGS...]  run CMD in a new sandbox\n"
+	      "  ps [--json] [--all]               list your running sandboxes\n"
+	      "  exec [-t] NAME|ID -- CMD...       run CMD in a running sandbox\n"
+	      "  stop [--time S] NAME|ID...        end sandboxes: SIGTERM, then SIGKILL\n"
+	      "  kill [--signal SIG] NAME|ID       send a signal to a sandbox\n"
+	      "  doctor [--json]                   check this machine for nestbox\n"
 	      "  import IMAGE|- DIR                unpack a rootfs tarball, keeping owners\n"
 	      "  profiles                          list the profiles --profile finds\n"
 	      "  help [COMMAND]                    print help, or a command's options\n"
@@ -120,6 +128,21 @@ static int cmd_profiles(int argc, char **argv)
 	return 0;
 }
 
+/* The commands whose module takes (argc, argv, err). */
+#define MODULE_COMMAND(fn, impl)                                                                   \
+	static int fn(int argc, char **argv)                                                         \
+	{                                                                                            \
+		struct nb_err err = { 0 };                                                           \
+		int rc = impl(argc, argv, &err);                                                     \
+                                                                                                     \
+		return rc < 0 ? report(&err) : rc;                                                   \
+	}
+MODULE_COMMAND(cmd_ps, nb_cmd_ps)
+MODULE_COMMAND(cmd_exec, nb_cmd_exec)
+MODULE_COMMAND(cmd_stop, nb_cmd_stop)
+MODULE_COMMAND(cmd_kill, nb_cmd_kill)
+MODULE_COMMAND(cmd_doctor, nb_doctor)
+
 static int cmd_help(int argc, char **argv);
 
 static const struct command {
@@ -127,6 +150,11 @@ static const struct command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
 } commands[] = {
 	{ "run", cmd_run },
+	{ "ps", cmd_ps },
+	{ "exec", cmd_exec },
+	{ "stop", cmd_stop },
+	{ "kill", cmd_kill },
+	{ "doctor", cmd_doctor },
 	{ "import", cmd_import },
 	{ "profiles", cmd_profiles },
 	{ "help", cmd_help },

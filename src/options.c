@@ -27,6 +27,8 @@ static int profile_seen(struct nb_spec *s, const char *arg, struct nb_err *err)
 }
 
 const struct nb_option nb_options[] = {
+	{ "name", 0, "NAME", nb_set_name, false, GEN,
+	  "name the sandbox, for ps, exec and stop (unique among yours); also its host name" },
 	{ "profile", 0, "NAME|FILE", profile_seen, true, GEN,
 	  "apply an INI profile first; its keys are these long option names (PROFILES in nestbox(1))" },
 	{ "map", 0, "MODE", nb_set_map, false, ID,

@@ -133,3 +133,57 @@ void nb_seccomp_free(struct nb_seccomp *f)
 	}
 	free(f);
 }
+
+void nb_seccomp_save(const struct nb_seccomp *f, char **data, size_t *len)
+{
+	uint32_t n = f ? (uint32_t)f->n : 0;
+	size_t at = sizeof n;
+
+	*len = sizeof n;
+	for (uint32_t i = 0; i < n; i++)
+		*len += sizeof(uint32_t) + f->prog[i].len * sizeof(struct sock_filter);
+	*data = nb_xmalloc(*len);
+	memcpy(*data, &n, sizeof n);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t l = f->prog[i].len;
+
+		memcpy(*data + at, &l, sizeof l);
+		at += sizeof l;
+		memcpy(*data + at, f->prog[i].filter, l * sizeof(struct sock_filter));
+		at += l * sizeof(struct sock_filter);
+	}
+}
+
+int nb_seccomp_restore(const char *data, size_t len, struct nb_seccomp **out, size_t *used, struct nb_err *err)
+{
+	struct nb_seccomp *f;
+	uint32_t n;
+	size_t at = sizeof n;
+
+	*out = NULL;
+	if (len < sizeof n || (memcpy(&n, data, sizeof n), n > MAX_FILTERS))
+		return nb_fail(err, EINVAL, "the sandbox's seccomp programs are damaged");
+	f = nb_xmalloc(sizeof *f);
+	memset(f, 0, sizeof *f);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t l;
+
+		if (len - at < sizeof l || (memcpy(&l, data + at, sizeof l), l == 0 || l > BPF_MAXINSNS) ||
+		    len - at - sizeof l < l * sizeof(struct sock_filter)) {
+			nb_seccomp_free(f);
+			return nb_fail(err, EINVAL, "the sandbox's seccomp programs are damaged");
+		}
+		at += sizeof l;
+		f->prog[i].len = (unsigned short)l;
+		f->prog[i].filter = nb_xmalloc(l * sizeof(struct sock_filter));
+		memcpy(f->prog[i].filter, data + at, l * sizeof(struct sock_filter));
+		at += l * sizeof(struct sock_filter);
+		f->n = i + 1;
+	}
+	*used = at;
+	if (n == 0)
+		nb_seccomp_free(f);
+	else
+		*out = f;
+	return 0;
+}

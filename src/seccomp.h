@@ -41,6 +41,13 @@ int nb_seccomp_load_init(struct nb_err *err);
 
 void nb_seccomp_free(struct nb_seccomp *f);
 
+/* The finished programs as bytes and back, for nestbox exec, which loads
+ * exactly what the sandbox's payload got: a count, then each program's
+ * length and instructions. f may be NULL (no filter). */
+void nb_seccomp_save(const struct nb_seccomp *f, char **data, size_t *len);
+/* Reads what nb_seccomp_save wrote at data; *used: the bytes it took. */
+int nb_seccomp_restore(const char *data, size_t len, struct nb_seccomp **out, size_t *used, struct nb_err *err);
+
 
 /* The built-in policy, compiled at build time (src/gen/seccomp-bpf.c) for
  * each combination of log and allow_userns, so that the default costs no

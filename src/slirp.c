@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "state.h"
 #include "util.h"
 
 extern char **environ;
@@ -109,12 +110,13 @@ int nb_slirp_prepare(const struct nb_network *net, struct nb_slirp *s, struct nb
 		return 0;
 	s->path = nb_find_in_path("slirp4netns");
 	if (!s->path)
-		return nb_fail_hint(err, 0, "install the 'slirp4netns' package, or use --net=none or --net=host",
+		return nb_fail_hint(err, 0, "install the 'slirp4netns' package, or use --net=none or --net=host; 'nestbox doctor' checks this machine",
 				    "--net=slirp needs slirp4netns, which is not in PATH");
 	if (access("/dev/net/tun", R_OK | W_OK) < 0) {
 		nb_fail(err, errno, "--net=slirp: slirp4netns cannot open /dev/net/tun");
-		return nb_hint(err, errno == ENOENT ? "load the tun module: 'modprobe tun'"
-						    : "an admin can make it usable as distributions ship it: 'chmod 0666 /dev/net/tun'");
+		return nb_hint(err, "%s; 'nestbox doctor' checks this machine",
+			       errno == ENOENT ? "load the tun module: 'modprobe tun'"
+					       : "an admin can make it usable as distributions ship it: 'chmod 0666 /dev/net/tun'");
 	}
 	s->ports = nb_xmalloc((net->n_publish + 1) * sizeof *s->ports);
 	for (size_t i = 0; i < net->n_publish; i++)
@@ -151,16 +153,9 @@ static void remove_stale(const char *base)
 
 static int make_sock_dir(struct nb_slirp *s, struct nb_err *err)
 {
-	const char *rt = getenv("XDG_RUNTIME_DIR");
-	_cleanup_free_ char *base = rt && *rt == '/' ? nb_xasprintf("%s/nestbox", rt)
-						     : nb_xasprintf("/tmp/nestbox-%u", (unsigned)getuid());
-	struct stat st;
+	_cleanup_free_ char *base = NULL;
 
-	if (mkdir(base, 0700) < 0 && errno != EEXIST)
-		return nb_fail(err, errno, "cannot create %s", base);
-	if (lstat(base, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077))
-		return nb_fail_hint(err, EPERM, "remove it, or set XDG_RUNTIME_DIR",
-				    "%s is not a private directory of yours", base);
+	TRY(nb_state_base(&base, err));
 	remove_stale(base);
 	/* The pid, for remove_stale(), and a random part: a dead run's
 	 * directory can never be taken for ours. */

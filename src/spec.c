@@ -4,6 +4,7 @@
  * Option names in messages are the long names users typed. */
 #include "spec.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -38,6 +39,7 @@ void nb_spec_release(struct nb_spec *spec)
 	free(spec->id.gid_map);
 	free(spec->proc.pass_fds);
 	free(spec->ns.hostname);
+	free(spec->name);
 	free(spec->proc.argv0);
 	free(spec->proc.chdir);
 	for (size_t i = 0; i < spec->view.n_mounts; i++) {
@@ -176,6 +178,21 @@ int nb_set_hostname(struct nb_spec *s, const char *arg, struct nb_err *err)
 		return nb_fail(err, 0, "--hostname: '%s' must be 1 to 64 characters", arg);
 	free(s->ns.hostname);
 	s->ns.hostname = nb_xstrdup(arg);
+	return 0;
+}
+
+/* Names go into file names and the host name: letters, digits and
+ * '_.-', starting with a letter or digit, as podman's. */
+int nb_set_name(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	size_t n = strlen(arg);
+
+	if (n == 0 || n > 64 || !isalnum((unsigned char)arg[0]) ||
+	    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n)
+		return nb_fail_hint(err, 0, "1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit",
+				    "--name: '%s' is not a valid name", arg);
+	free(s->name);
+	s->name = nb_xstrdup(arg);
 	return 0;
 }
 

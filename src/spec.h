@@ -199,6 +199,7 @@ struct nb_spec {
 	struct nb_process proc;
 	struct nb_lifetime life;
 	struct nb_report report;
+	char *name;                /* --name, for ps, exec and stop; or NULL */
 	/* The front end's, not the sandbox's: */
 	bool print_help;
 	bool dry_run;              /* --dry-run: say what would be made, make nothing */
@@ -228,6 +229,7 @@ int nb_set_gid(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_root(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_share(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_hostname(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_name(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_chdir(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_env(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_unsetenv(struct nb_spec *s, const char *arg, struct nb_err *err);

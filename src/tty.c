@@ -12,7 +12,7 @@
 
 /* Big enough that a fast payload costs few system calls per MiB; the pty
  * itself hands over at most a few KiB per read. */
-#define RELAY_BUF (64 * 1024)
+#define RELAY_BUF ((size_t)64 * 1024)
 
 int nb_tty_prepare(struct nb_tty *t, struct nb_err *err)
 {

@@ -1,0 +1,494 @@
+/* state.c: see state.h. */
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Records are small; a bigger file is not one of ours. */
+#define RECORD_MAX ((size_t)1 << 20)
+#define EXEC_MAX ((size_t)4 << 20)
+
+const char *const nb_state_ns_names[NB_STATE_NS] = { "user", "mnt", "pid", "net", "ipc", "uts", "cgroup" };
+
+void nb_state_open_ns(pid_t child, int *fds)
+{
+	for (size_t k = 0; k < NB_STATE_NS; k++) {
+		char theirs[64], ours[64];
+		struct stat a, b;
+
+		snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int)child, nb_state_ns_names[k]);
+		snprintf(ours, sizeof ours, "/proc/self/ns/%s", nb_state_ns_names[k]);
+		fds[k] = -1;
+		if (stat(theirs, &a) == 0 && stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			continue;
+		fds[k] = open(theirs, O_RDONLY | O_CLOEXEC);
+	}
+}
+
+unsigned long long nb_proc_start(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	struct nb_err ignore;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (pid <= 0 || nb_read_small(path, buf, sizeof buf, &ignore) < 0)
+		return 0;
+	/* comm may hold spaces and parentheses: count from the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &start) != 1)
+		return 0;
+	return start;
+}
+
+bool nb_proc_same(pid_t pid, unsigned long long start)
+{
+	return start && nb_proc_start(pid) == start;
+}
+
+int nb_pidfd_same(pid_t pid, unsigned long long start)
+{
+	int fd;
+
+	if (pid <= 0 || !start)
+		return -1;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* Checked after the pidfd exists: it then names that process for
+	 * good, even if the pid is reused later. */
+	if (fd >= 0 && !nb_proc_same(pid, start)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int private_dir(const char *path, struct nb_err *err)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return nb_fail(err, errno, "cannot create %s", path);
+	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077))
+		return nb_fail_hint(err, EPERM, "remove it, or set XDG_RUNTIME_DIR to a directory of yours (see 'nestbox doctor')",
+				    "%s is not a private directory of yours", path);
+	return 0;
+}
+
+int nb_state_base(char **base, struct nb_err *err)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+
+	/* A runtime directory that is not there (a session without
+	 * pam_systemd, su) is as good as none; one that is there but not
+	 * private is an error below. */
+	if (rt && (*rt != '/' || stat(rt, &st) < 0 || !S_ISDIR(st.st_mode)))
+		rt = NULL;
+	*base = rt ? nb_xasprintf("%s/nestbox", rt) : nb_xasprintf("/tmp/nestbox-%u", (unsigned)getuid());
+	if (private_dir(*base, err) < 0) {
+		nb_freep(base);
+		return -1;
+	}
+	return 0;
+}
+
+int nb_state_dir(char **dir, struct nb_err *err)
+{
+	_cleanup_free_ char *base = NULL;
+
+	TRY(nb_state_base(&base, err));
+	*dir = nb_xasprintf("%s/sandboxes", base);
+	if (private_dir(*dir, err) < 0) {
+		nb_freep(dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* A name link's target: the id, the supervisor's pid and start time, so
+ * that a name left by a killed run is known to be free. */
+static bool name_alive(int dir, const char *link, char *id_out)
+{
+	char target[128];
+	unsigned long long start;
+	ssize_t n = readlinkat(dir, link, target, sizeof target - 1);
+	char id[NB_STATE_ID_LEN + 1];
+	int pid;
+
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	if (sscanf(target, "%12[0-9a-f].%d.%llu", id, &pid, &start) != 3)
+		return false;
+	if (id_out)
+		memcpy(id_out, id, sizeof id);
+	return nb_proc_same(pid, start);
+}
+
+static int hold_name(struct nb_state *s, struct nb_err *err)
+{
+	_cleanup_close_ int dir = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ char *link = nb_xasprintf("name.%s", s->name);
+	_cleanup_free_ char *target = nb_xasprintf("%s.%d.%llu", s->id, (int)getpid(), nb_proc_start(getpid()));
+
+	for (int tries = 0; tries < 3; tries++) {
+		char other[NB_STATE_ID_LEN + 1] = "";
+
+		if (symlinkat(target, dir, link) == 0) {
+			s->name_held = true;
+			return 0;
+		}
+		if (errno != EEXIST)
+			return nb_fail(err, errno, "--name %s: cannot record the name in %s", s->name, s->dir);
+		if (name_alive(dir, link, other)) {
+			nb_fail(err, 0, "--name %s: a sandbox of that name runs already (id %s)", s->name, other);
+			return nb_hint(err, "pick another name, or end that one: nestbox stop %s", s->name);
+		}
+		/* Its run is gone: the name is free. */
+		unlinkat(dir, link, 0);
+	}
+	return nb_fail(err, EEXIST, "--name %s: the name keeps being taken", s->name);
+}
+
+int nb_state_reserve(struct nb_state *s, const char *name, struct nb_err *err)
+{
+	unsigned char r[NB_STATE_ID_LEN / 2];
+
+	TRY(nb_state_dir(&s->dir, err));
+	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+		return nb_fail(err, errno, "cannot make a sandbox id");
+	for (size_t i = 0; i < sizeof r; i++)
+		snprintf(s->id + 2 * i, 3, "%02x", r[i]);
+	if (!name)
+		return 0;
+	s->name = nb_xstrdup(name);
+	return hold_name(s, err);
+}
+
+static json_t *strv_json(char *const *v)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; v && v[i]; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *record_json(const struct nb_state_info *i)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_string(i->id));
+	json_object_set_new(o, "name", i->name ? json_string(i->name) : json_null());
+	json_object_set_new(o, "supervisor-pid", json_integer(i->supervisor));
+	json_object_set_new(o, "supervisor-start", json_integer((json_int_t)i->supervisor_start));
+	json_object_set_new(o, "init-pid", json_integer(i->init));
+	json_object_set_new(o, "init-start", json_integer((json_int_t)i->init_start));
+	json_object_set_new(o, "created", json_integer(i->created));
+	json_object_set_new(o, "command", strv_json(i->command));
+	json_object_set_new(o, "net", json_string(i->net ? i->net : "none"));
+	json_object_set_new(o, "ports", strv_json(i->ports));
+	json_object_set_new(o, "cgroup", i->cgroup ? json_string(i->cgroup) : json_null());
+	json_object_set_new(o, "uid", json_integer(i->uid));
+	json_object_set_new(o, "gid", json_integer(i->gid));
+	json_object_set_new(o, "env-ops", strv_json(i->env_ops));
+	json_object_set_new(o, "start-dir", i->start_dir ? json_string(i->start_dir) : json_null());
+	json_object_set_new(o, "own-env", json_boolean(i->own_env));
+	json_object_set_new(o, "die-with-parent", json_boolean(i->dies_with_supervisor));
+	{
+		json_t *ns = json_object();
+		for (size_t k = 0; k < NB_STATE_NS; k++)
+			json_object_set_new(ns, nb_state_ns_names[k], json_integer(i->ns_fds[k]));
+		json_object_set_new(o, "ns-fds", ns);
+	}
+	return o;
+}
+
+/* dir/name, written whole under a temporary name and renamed: a reader
+ * sees the old file or the new one, never half of one. */
+static int write_atomic(const char *dir, const char *name, const void *data, size_t len, struct nb_err *err)
+{
+	_cleanup_free_ char *tmp = nb_xasprintf("%s/.%s.tmp", dir, name);
+	_cleanup_free_ char *path = nb_xasprintf("%s/%s", dir, name);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return nb_fail(err, errno, "cannot write %s", tmp);
+	if (nb_write_all(fd, data, len) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		nb_fail(err, errno, "cannot write %s", path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int nb_state_publish(struct nb_state *s, const struct nb_state_info *info, const void *exec_data, size_t exec_len,
+		     struct nb_err *err)
+{
+	json_t *o = record_json(info);
+	_cleanup_free_ char *text = json_dumps(o, JSON_COMPACT);
+	_cleanup_free_ char *rec = nb_xasprintf("%s.json", s->id), *ex = nb_xasprintf("%s.exec", s->id);
+
+	json_decref(o);
+	if (!text)
+		return nb_fail(err, ENOMEM, "cannot write the sandbox's record");
+	/* The exec file first: a record that exists can always be exec'd. */
+	TRY(write_atomic(s->dir, ex, exec_data, exec_len, err));
+	s->published = true;
+	return write_atomic(s->dir, rec, text, strlen(text), err);
+}
+
+static void remove_record(const char *dir, const char *id)
+{
+	_cleanup_free_ char *rec = nb_xasprintf("%s/%s.json", dir, id), *ex = nb_xasprintf("%s/%s.exec", dir, id);
+
+	unlink(rec);
+	unlink(ex);
+}
+
+void nb_state_release(struct nb_state *s)
+{
+	if (s->published)
+		remove_record(s->dir, s->id);
+	if (s->name_held) {
+		_cleanup_close_ int dir = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		_cleanup_free_ char *link = nb_xasprintf("name.%s", s->name);
+		char id[NB_STATE_ID_LEN + 1] = "";
+
+		/* Only our own: a later run may hold the name by now. */
+		name_alive(dir, link, id);
+		if (strcmp(id, s->id) == 0)
+			unlinkat(dir, link, 0);
+	}
+	free(s->dir);
+	free(s->name);
+	*s = (struct nb_state)NB_STATE_INIT;
+}
+
+static char **json_strv(const json_t *a)
+{
+	size_t n = 0, i;
+	char **v = NULL;
+	json_t *e;
+
+	nb_strv_push(&v, &n, NULL);
+	n = 0;
+	json_array_foreach(a, i, e)
+		if (json_is_string(e))
+			nb_strv_push(&v, &n, nb_xstrdup(json_string_value(e)));
+	return v;
+}
+
+static char *json_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? nb_xstrdup(s) : NULL;
+}
+
+static int parse_record(const char *text, size_t len, struct nb_state_info *i)
+{
+	json_t *o = json_loadb(text, len, 0, NULL);
+	const char *id;
+
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return -1;
+	}
+	id = json_string_value(json_object_get(o, "id"));
+	memset(i, 0, sizeof *i);
+	if (id && strlen(id) == NB_STATE_ID_LEN)
+		memcpy(i->id, id, NB_STATE_ID_LEN + 1);
+	i->name = json_str(o, "name");
+	i->supervisor = (pid_t)json_integer_value(json_object_get(o, "supervisor-pid"));
+	i->supervisor_start = (unsigned long long)json_integer_value(json_object_get(o, "supervisor-start"));
+	i->init = (pid_t)json_integer_value(json_object_get(o, "init-pid"));
+	i->init_start = (unsigned long long)json_integer_value(json_object_get(o, "init-start"));
+	i->created = json_integer_value(json_object_get(o, "created"));
+	i->command = json_strv(json_object_get(o, "command"));
+	i->net = json_str(o, "net");
+	i->ports = json_strv(json_object_get(o, "ports"));
+	i->cgroup = json_str(o, "cgroup");
+	i->uid = (uint32_t)json_integer_value(json_object_get(o, "uid"));
+	i->gid = (uint32_t)json_integer_value(json_object_get(o, "gid"));
+	i->env_ops = json_strv(json_object_get(o, "env-ops"));
+	i->start_dir = json_str(o, "start-dir");
+	i->own_env = json_is_true(json_object_get(o, "own-env"));
+	i->dies_with_supervisor = json_is_true(json_object_get(o, "die-with-parent"));
+	for (size_t k = 0; k < NB_STATE_NS; k++) {
+		json_t *v = json_object_get(json_object_get(o, "ns-fds"), nb_state_ns_names[k]);
+		i->ns_fds[k] = json_is_integer(v) ? (int)json_integer_value(v) : -1;
+	}
+	json_decref(o);
+	return i->id[0] ? 0 : -1;
+}
+
+void nb_state_info_free(struct nb_state_info *i)
+{
+	free(i->name);
+	nb_strv_free(i->command);
+	free(i->net);
+	nb_strv_free(i->ports);
+	free(i->cgroup);
+	nb_strv_free(i->env_ops);
+	free(i->start_dir);
+	memset(i, 0, sizeof *i);
+}
+
+void nb_state_list_free(struct nb_state_info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		nb_state_info_free(&v[i]);
+	free(v);
+}
+
+/* A sandbox runs while its supervisor does. Without --die-with-parent its
+ * init may outlive a killed nestbox, and the sandbox runs on; with it, the
+ * kernel is killing what is left, so it is gone already. */
+static bool running(const struct nb_state_info *i)
+{
+	if (nb_proc_same(i->supervisor, i->supervisor_start))
+		return true;
+	return !i->dies_with_supervisor && nb_proc_same(i->init, i->init_start);
+}
+
+static int read_record(const char *dir, const char *file, struct nb_state_info *out)
+{
+	_cleanup_free_ char *path = nb_xasprintf("%s/%s", dir, file);
+	_cleanup_free_ char *text = NULL;
+	struct nb_err ignore;
+	size_t len;
+
+	if (nb_read_file_regular(path, RECORD_MAX, &text, &len, &ignore) < 0)
+		return -1;
+	return parse_record(text, len, out);
+}
+
+/* Names whose run died before it wrote a record. */
+static void remove_stale_names(const char *dir_path)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir_path);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strncmp(e->d_name, "name.", 5) == 0 && !name_alive(dirfd(d), e->d_name, NULL))
+			unlinkat(dirfd(d), e->d_name, 0);
+}
+
+int nb_state_list(bool want_gone, struct nb_state_info **out, size_t *n, struct nb_err *err)
+{
+	_cleanup_free_ char *dir = NULL;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *e;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	TRY(nb_state_dir(&dir, err));
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		struct nb_state_info i;
+
+		if (e->d_name[0] == '.' || l < 6 || strcmp(e->d_name + l - 5, ".json") != 0 ||
+		    read_record(dir, e->d_name, &i) < 0)
+			continue;
+		if (!running(&i)) {
+			remove_record(dir, i.id);
+			i.gone = true;
+			if (!want_gone) {
+				nb_state_info_free(&i);
+				continue;
+			}
+		}
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			*out = nb_xrealloc(*out, cap * sizeof **out);
+		}
+		(*out)[(*n)++] = i;
+	}
+	remove_stale_names(dir);
+	return 0;
+}
+
+int nb_state_find(const char *what, struct nb_state_info *out, struct nb_err *err)
+{
+	struct nb_state_info *v;
+	size_t n, hit = 0, hits = 0;
+
+	TRY(nb_state_list(false, &v, &n, err));
+	for (size_t i = 0; i < n; i++)
+		if (v[i].name && strcmp(v[i].name, what) == 0) {
+			hit = i, hits = 1;
+			break;
+		} else if (strncmp(v[i].id, what, strlen(what)) == 0 && *what) {
+			hit = i, hits++;
+		}
+	if (hits == 1) {
+		*out = v[hit];
+		memset(&v[hit], 0, sizeof v[hit]);
+	}
+	nb_state_list_free(v, n);
+	if (hits == 1)
+		return 0;
+	if (hits > 1)
+		return nb_fail_hint(err, 0, "give more of the id, or the name ('nestbox ps' lists them)",
+				    "'%s' is the start of more than one sandbox's id", what);
+	return nb_fail_hint(err, 0, "'nestbox ps' lists your sandboxes", "no sandbox of yours is named '%s' or has that id", what);
+}
+
+int nb_state_exec_data(const struct nb_state_info *i, char **data, size_t *len, struct nb_err *err)
+{
+	_cleanup_free_ char *dir = NULL, *path = NULL;
+
+	TRY(nb_state_dir(&dir, err));
+	path = nb_xasprintf("%s/%s.exec", dir, i->id);
+	return nb_read_file_regular(path, EXEC_MAX, data, len, err);
+}
+
+static const char exec_magic[8] = "NBEXEC1";
+
+void nb_state_exec_pack(const struct nb_capset *caps, const struct nb_seccomp *f, char **data, size_t *len)
+{
+	_cleanup_free_ char *progs = NULL;
+	size_t plen;
+
+	nb_seccomp_save(f, &progs, &plen);
+	*len = sizeof exec_magic + sizeof *caps + plen;
+	*data = nb_xmalloc(*len);
+	memcpy(*data, exec_magic, sizeof exec_magic);
+	memcpy(*data + sizeof exec_magic, caps, sizeof *caps);
+	memcpy(*data + sizeof exec_magic + sizeof *caps, progs, plen);
+}
+
+int nb_state_exec_unpack(const char *data, size_t len, struct nb_capset *caps, struct nb_seccomp **f,
+			 struct nb_err *err)
+{
+	size_t head = sizeof exec_magic + sizeof *caps, used;
+
+	/* Written by this very version: another one's layout may differ. */
+	if (len < head || memcmp(data, exec_magic, sizeof exec_magic) != 0)
+		return nb_fail_hint(err, EINVAL, "was it started by another version of nestbox?",
+				    "the sandbox's exec file is not one this nestbox can read");
+	memcpy(caps, data + sizeof exec_magic, sizeof *caps);
+	TRY(nb_seccomp_restore(data + head, len - head, f, &used, err));
+	if (head + used != len) {
+		nb_seccomp_free(*f);
+		*f = NULL;
+		return nb_fail(err, EINVAL, "the sandbox's exec file is damaged");
+	}
+	return 0;
+}
