@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
-#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,8 +12,11 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
+#include "init.h"
 #include "launch.h"
 #include "payload.h"
 #include "report.h"
@@ -182,60 +184,114 @@ static const char *start_dir(const struct exec_args *a, const struct nb_state_in
 	return "/";
 }
 
-/* The child: born in the leaf (clone3) when the sandbox has one, since a
- * limit the sandbox was given must hold for exec'd commands too. */
-static pid_t spawn_child(int leaf_fd)
+/* Into the sandbox's leaf first, while our cgroup namespace still sees
+ * both cgroups (a move needs their common ancestor in it): a limit the
+ * sandbox was given holds for exec'd commands too. */
+static int join_leaf(int leaf_fd, struct nb_err *err)
 {
-	struct clone_args ca = { .exit_signal = SIGCHLD };
+	_cleanup_close_ int procs = -1;
 
 	if (leaf_fd < 0)
-		return fork();
-	ca.flags = CLONE_INTO_CGROUP;
-	ca.cgroup = (uint64_t)leaf_fd;
-	return (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+		return 0;
+	procs = openat(leaf_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	if (procs < 0 || nb_write_all(procs, "0", 1) < 0)
+		return nb_fail_hint(err, errno, "see 'nestbox doctor'", "exec: cannot join the sandbox's cgroup leaf");
+	return 0;
 }
 
 struct run_ctx {
+	const struct exec_args *a;
 	const struct nb_state_info *info;
 	const struct nb_capset *caps;
 	const struct nb_seccomp *filter;
 	int leaf_fd;
+	int err_w, pid_w; /* the command's error, and its pid, to nestbox exec */
 };
 
-static int start(const struct exec_args *a, const struct run_ctx *r, struct nb_spec *spec, struct nb_sandbox *sb,
-		 struct nb_err *err)
+/* Waits for the command and ends as it did, so that nestbox exec, which
+ * waits for the joiner, reports the command's own status. */
+static _Noreturn void pass_on_status(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			_exit(NB_EXIT_FAIL);
+	_exit(nb_exit_code(st));
+}
+
+/* The joiner: a child of nestbox exec that enters the sandbox, where it
+ * holds every capability, so it is never dumpable; it starts the command
+ * there, gives up every capability, and waits for it. nestbox exec itself
+ * stays outside. */
+static _Noreturn void joiner(const struct run_ctx *r, struct nb_spec *spec, struct nb_sandbox *sb)
 {
 	struct nb_payload p = { .proc = &spec->proc, .uid = r->info->uid, .gid = r->info->gid, .die_with_parent = true,
 				.caps = r->caps, .filter = r->filter, .tty = -1 };
+	struct nb_err err = { 0 };
 	struct nb_exec ex;
-	int pipefd[2];
+	pid_t pid;
 
-	TRY(join(r->info, err));
-	spec->proc.chdir = nb_xstrdup(start_dir(a, r->info));
+	if (prctl(PR_SET_DUMPABLE, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		nb_payload_fail(r->err_w, (nb_fail(&err, errno, "exec: cannot prepare to join the sandbox"), &err));
+	if (join_leaf(r->leaf_fd, &err) < 0 || join(r->info, &err) < 0)
+		nb_payload_fail(r->err_w, &err);
+	spec->proc.chdir = nb_xstrdup(start_dir(r->a, r->info));
 	p.setgroups_ok = setgroups_allowed();
 	if (spec->proc.use_tty) {
-		p.tty = nb_tty_open(sb->tty.sock[1], &sb->tty, r->info->uid, r->info->gid, err);
+		p.tty = nb_tty_open(sb->tty.sock[1], &sb->tty, r->info->uid, r->info->gid, &err);
 		if (p.tty < 0)
-			return -1;
+			nb_payload_fail(r->err_w, &err);
 	}
-	TRY(nb_payload_prepare(&spec->proc, spec->proc.chdir, r->info->uid == 0 ? "/root" : NULL, r->info->own_env,
-			       &ex, err));
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return nb_fail(err, errno, "exec: cannot create the error pipe");
-	sb->err_r = pipefd[0];
+	if (nb_payload_prepare(&spec->proc, spec->proc.chdir, r->info->uid == 0 ? "/root" : NULL, r->info->own_env,
+			       &ex, &err) < 0)
+		nb_payload_fail(r->err_w, &err);
 	p.exec = &ex;
-	p.chan = (struct nb_payload_chan){ .err_w = pipefd[1], .ready_w = -1, .go_r = -1, .nest_w = -1, .nest_r = -1,
+	/* Its parent, the joiner, is outside its PID namespace: arm the
+	 * parent-death signal again after the identity change, no check. */
+	p.chan = (struct nb_payload_chan){ .err_w = r->err_w, .ready_w = -1, .go_r = -1, .nest_w = -1, .nest_r = -1,
 					   .parent = 0 };
-	sb->pid = spawn_child(r->leaf_fd);
-	if (sb->pid == 0)
+	pid = fork();
+	if (pid == 0)
 		nb_payload_run(&p);
-	close(pipefd[1]);
+	if (pid < 0)
+		nb_payload_fail(r->err_w, (nb_fail(&err, errno, "exec: cannot start the command"), &err));
 	if (p.tty >= 0)
 		close(p.tty);
+	close(r->err_w);
+	if (nb_caps_drop_all(&err) < 0 || nb_write_all(r->pid_w, &pid, sizeof pid) < 0) {
+		kill(pid, SIGKILL);
+		_exit(NB_EXIT_FAIL);
+	}
+	close(r->pid_w);
+	pass_on_status(pid);
+}
+
+static int start(struct run_ctx *r, struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
+{
+	int errp[2], pidp[2];
+	pid_t pid;
+
+	if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(pidp, O_CLOEXEC) < 0)
+		return nb_fail(err, errno, "exec: cannot create its pipes");
+	sb->err_r = errp[0];
+	r->err_w = errp[1], r->pid_w = pidp[1];
+	sb->pid = fork();
+	if (sb->pid == 0)
+		joiner(r, spec, sb);
+	close(errp[1]);
+	close(pidp[1]);
 	nb_closep(&sb->tty.sock[1]);
-	nb_payload_release(&ex);
-	if (sb->pid < 0)
-		return nb_fail(err, errno, "exec: cannot start the command%s", r->leaf_fd >= 0 ? " in the sandbox's cgroup leaf" : "");
+	if (sb->pid < 0) {
+		close(pidp[0]);
+		return nb_fail(err, errno, "exec: cannot start");
+	}
+	/* Signals go to the command itself (the joiner only waits); EOF
+	 * instead of its pid: the joiner failed, and nb_supervise() reads
+	 * why from the error pipe. */
+	if (nb_read_all(pidp[0], &pid, sizeof pid) == (ssize_t)sizeof pid)
+		sb->fwd_pid = pid;
+	close(pidp[0]);
 	return 0;
 }
 
@@ -258,11 +314,7 @@ int nb_cmd_exec(int argc, char **argv, struct nb_err *err)
 		return rc < 0 ? -1 : 0;
 	}
 	nb_spec_init(&spec);
-	/* Nothing in the sandbox may read or trace this process while it
-	 * holds the sandbox's capabilities: it is never dumpable. */
-	rc = prctl(PR_SET_DUMPABLE, 0) < 0 ? nb_fail(err, errno, "exec: cannot make itself non-dumpable") : 0;
-	if (rc == 0)
-		rc = nb_state_find(a.target, &info, err);
+	rc = nb_state_find(a.target, &info, err);
 	if (rc == 0) {
 		rc = fill_spec(&a, &info, &spec, err);
 		if (rc == 0)
@@ -279,7 +331,7 @@ int nb_cmd_exec(int argc, char **argv, struct nb_err *err)
 		if (rc == 0)
 			rc = nb_block_signals(&spec, &sb, err);
 		if (rc == 0)
-			rc = start(&a, &(struct run_ctx){ &info, &caps, filter, leaf_fd }, &spec, &sb, err);
+			rc = start(&(struct run_ctx){ &a, &info, &caps, filter, leaf_fd, -1, -1 }, &spec, &sb, err);
 		if (rc == 0)
 			rc = nb_supervise(&spec, &sb, err);
 		nb_state_info_free(&info);

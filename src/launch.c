@@ -273,7 +273,7 @@ int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_er
 		/* Without a new session the terminal's signals reached the whole
 		 * process group already; pass on only those sent to nestbox. */
 		if (spec->proc.new_session || si.ssi_code != SI_KERNEL)
-			kill(sb->pid, (int)si.ssi_signo);
+			kill(sb->fwd_pid > 0 ? sb->fwd_pid : sb->pid, (int)si.ssi_signo);
 	}
 	nb_tty_drain(&sb->tty);
 	/* Every writer is gone now, so this read cannot block. */
@@ -291,6 +291,21 @@ int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_er
 		return nb_fail_hint(err, 0, "--net-lost=warn lets it run on without a network",
 				    "the sandbox was stopped: slirp4netns exited, and it lost its network (--net-lost=kill)");
 	return nb_exit_code(status);
+}
+
+/* An id and a record for ps, exec and stop. Without a usable state
+ * directory (another user made /tmp/nestbox-UID first) a sandbox still
+ * runs, unseen, and says so; one that must be found by --name cannot. */
+static int reserve(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
+{
+	if (nb_state_reserve(&sb->state, spec->name, err) == 0)
+		return 0;
+	nb_state_release(&sb->state);
+	if (spec->name)
+		return -1;
+	nb_warn_err("ps, exec and stop will not see this sandbox", err);
+	*err = (struct nb_err){ 0 };
+	return 0;
 }
 
 /* The record ps, exec and stop read, once the sandbox runs: who it is,
@@ -389,7 +404,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(nb_cgroup_prepare(&spec->limits, &sb.cg, err)); /* leaf + limits, before the child exists */
 	if (spec->net.mode == NB_NET_HOST)
 		nb_warn("with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)");
-	TRY(nb_state_reserve(&sb.state, spec->name, err)); /* an id, and the name if free */
+	TRY(reserve(spec, &sb, err));                  /* an id, and the name if free */
 	if (spec->proc.use_tty)
 		TRY(nb_tty_prepare(&sb.tty, err));     /* the caller's terminal, as it is */
 	TRY(nb_block_signals(spec, &sb, err));                  /* nothing is lost before supervise() */
@@ -406,7 +421,8 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 		TRY(nb_slirp_ready(&spec->net, &sb.slirp, err)); /* network up, ports published */
 		TRY(child_release(&sb, true, err));    /* child: init, identity, exec */
 	}
-	TRY(publish(spec, &sb, err));                  /* for ps, exec and stop */
+	if (sb.state.dir)
+		TRY(publish(spec, &sb, err));          /* for ps, exec and stop */
 	if (spec->report.info_fd >= 0)
 		nb_status_info(&status, &spec->net, sb.slirp.ports, spec->report.info_fd, true);
 	if (spec->report.json_status_fd >= 0)

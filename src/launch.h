@@ -38,6 +38,7 @@ struct nb_sandbox {
 	struct nb_tty tty;      /* --tty: the relay */
 	struct nb_state state;  /* its record, for ps, exec and stop */
 	int ns_fds[NB_STATE_NS]; /* its namespaces, held for exec */
+	pid_t fwd_pid;          /* where signals go, if not to pid (nestbox exec) */
 };
 
 #define NB_SANDBOX_INIT                                                        \

@@ -87,6 +87,26 @@ static int private_dir(const char *path, struct nb_err *err)
 	return 0;
 }
 
+/* Our uid as the parent user namespace sees it: nestbox run under
+ * 'unshare -r' is uid 0 here, and must not take /tmp/nestbox-0, which is
+ * real root's. */
+static unsigned host_uid(void)
+{
+	char map[4096], *save = NULL;
+	unsigned uid = (unsigned)getuid();
+	struct nb_err ignore;
+
+	if (nb_read_small("/proc/self/uid_map", map, sizeof map, &ignore) < 0)
+		return uid;
+	for (char *l = strtok_r(map, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		unsigned long in, out, count;
+
+		if (sscanf(l, "%lu %lu %lu", &in, &out, &count) == 3 && uid >= in && uid - in < count)
+			return (unsigned)(out + (uid - in));
+	}
+	return uid;
+}
+
 int nb_state_base(char **base, struct nb_err *err)
 {
 	const char *rt = getenv("XDG_RUNTIME_DIR");
@@ -97,9 +117,10 @@ int nb_state_base(char **base, struct nb_err *err)
 	 * private is an error below. */
 	if (rt && (*rt != '/' || stat(rt, &st) < 0 || !S_ISDIR(st.st_mode)))
 		rt = NULL;
-	*base = rt ? nb_xasprintf("%s/nestbox", rt) : nb_xasprintf("/tmp/nestbox-%u", (unsigned)getuid());
+	*base = rt ? nb_xasprintf("%s/nestbox", rt) : nb_xasprintf("/tmp/nestbox-%u", host_uid());
 	if (private_dir(*base, err) < 0) {
-		nb_freep(base);
+		free(*base);
+		*base = NULL;
 		return -1;
 	}
 	return 0;
@@ -112,7 +133,8 @@ int nb_state_dir(char **dir, struct nb_err *err)
 	TRY(nb_state_base(&base, err));
 	*dir = nb_xasprintf("%s/sandboxes", base);
 	if (private_dir(*dir, err) < 0) {
-		nb_freep(dir);
+		free(*dir);
+		*dir = NULL;
 		return -1;
 	}
 	return 0;

@@ -32,6 +32,30 @@ is "$(comp 'nestbox run --hostn')" "--hostname" "options complete"
 is "$(comp 'nestbox run --root -- ech')" "echo" "after --, the command"
 like "$(comp 'nestbox run --memory 1G ech')" "echo" "after the options, the command"
 is "$(comp 'nestbox run --cap-add net_ra')" "net_raw" "capabilities complete"
+is "$(comp 'nestbox run --tty ')" "always auto never" "--tty <Tab> offers its modes"
+is "$(comp 'nestbox st')" "stop" "the sandbox commands complete"
+
+# Running sandboxes' names and ids (issue 13), for exec, stop and kill.
+if [ "$(id -u)" != 0 ]; then
+	name=t225-$$
+	"$NESTBOX" run --name "$name" -- sleep 600 >/dev/null 2>&1 &
+	bg=$!
+	i=0
+	until "$NESTBOX" ps | grep -q " $name "; do
+		[ $i -lt 600 ] || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	id=$("$NESTBOX" ps | awk -v n="$name" '$2 == n { print $1 }')
+	is "$(comp "nestbox exec t225-$$")" "$name" "exec <Tab> offers the sandboxes' names"
+	is "$(comp "nestbox stop $(echo "$id" | cut -c1-4)")" "$id" "stop <Tab> offers their ids"
+	is "$(comp "nestbox kill --signal US")" "USR1 USR2" "kill --signal <Tab> offers signals"
+	like "$(comp "nestbox exec $name -- ech")" "echo" "after the sandbox, exec completes the command"
+	"$NESTBOX" stop --time 5 "$name" >/dev/null
+	wait $bg
+else
+	skip "the sandbox name tests run as the test account"
+fi
 
 if command -v zsh >/dev/null; then
 	out=$(zsh -fc "fpath=($top/contrib/zsh \$fpath); autoload -Uz compinit; compinit -u -d $T_TMP/zcompdump; print \${_comps[nestbox]}" 2>&1)
