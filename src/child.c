@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "landlock.h"
 #include "mounts.h"
 #include "nested.h"
 #include "net.h"
@@ -144,6 +145,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	in.nested = s->priv.disable_userns;
 	in.payload.caps = c->caps;
 	in.payload.filter = c->filter;
+	in.payload.landlock = nb_landlock_mode(&s->priv, c->caps);
 	in.payload.exec = &exec;
 	in.payload.chan = (struct nb_payload_chan){ .err_w = c->err_w, .ready_w = -1, .go_r = -1,
 						    .nest_w = -1, .nest_r = -1, .parent = -1 };

@@ -669,9 +669,9 @@ static void check_landlock(struct doctor *d)
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 
 	if (abi >= 0)
-		say(d, ST_OK, "landlock", NULL, "ABI %ld (for information: nestbox does not use Landlock yet)", abi);
+		say(d, ST_OK, "landlock", NULL, "ABI %ld: sandboxes are confined to their view by Landlock too", abi);
 	else
-		say(d, ST_WARN, "landlock", "nothing to do: nestbox does not use Landlock yet (a kernel with it needs lsm=...,landlock at boot)",
+		say(d, ST_WARN, "landlock", "a kernel with it needs lsm=...,landlock at boot; without it the view rests on the mount namespace alone",
 		    "not available: %s", errno == EOPNOTSUPP ? "built in but not enabled at boot" : strerror(errno));
 }
 

@@ -30,6 +30,8 @@ static const struct {
 	{ "cidr", "10.0.2.0/24" },
 	{ "net-lost", "warn" },
 	{ "tty", "auto: when stdin and stdout are terminals" },
+	{ "display", "none" },
+	{ "landlock", "auto: where the kernel has it" },
 	{ "new-session", "on" },
 	{ "die-with-parent", "on" },
 	{ "seccomp", "default" },

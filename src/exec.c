@@ -227,7 +227,7 @@ static _Noreturn void pass_on_status(pid_t pid)
 static _Noreturn void joiner(const struct run_ctx *r, struct nb_spec *spec, struct nb_sandbox *sb)
 {
 	struct nb_payload p = { .proc = &spec->proc, .uid = r->info->uid, .gid = r->info->gid, .die_with_parent = true,
-				.caps = r->caps, .filter = r->filter, .tty = -1 };
+				.caps = r->caps, .filter = r->filter, .tty = -1, .landlock = r->info->landlock };
 	struct nb_err err = { 0 };
 	struct nb_exec ex;
 	pid_t pid;

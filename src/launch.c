@@ -18,6 +18,7 @@
 
 #include "child.h"
 #include "init.h"
+#include "landlock.h"
 #include "report.h"
 #include "status.h"
 #include "util.h"
@@ -321,6 +322,7 @@ static int publish(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_
 		.start_dir = spec->proc.chdir ? spec->proc.chdir : spec->view.cwd,
 		.own_env = spec->id.uid == 0 || spec->view.rootfs,
 		.dies_with_supervisor = spec->life.die_with_parent,
+		.landlock = nb_landlock_mode(&spec->priv, &sb->caps),
 	};
 	_cleanup_free_ char *data = NULL;
 	char **ports = NULL, **env = NULL;

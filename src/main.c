@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "desktop.h"
 #include "doctor.h"
 #include "dryrun.h"
 #include "exec.h"
@@ -81,6 +82,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	nb_report_set_quiet(spec.report.quiet);
 	rc = nb_spec_finish(&spec, &err);
+	if (rc == 0)
+		rc = nb_desktop_resolve(&spec, &err);
 	/* bubblewrap's meaning: the sandbox dies when its caller does. */
 	if (rc == 0 && spec.dry_run) {
 		rc = nb_dry_run(&spec, stdout, &err);

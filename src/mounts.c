@@ -469,6 +469,20 @@ static int copy_file(struct view *v, const struct nb_mount *m)
 	return mnt_bind_at(v, out, dest, m->dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, m->opt);
 }
 
+/* A file nestbox generated, new in a tmpfs of the sandbox's, the payload's
+ * and readable by it alone. */
+static int write_data(struct view *v, const struct nb_mount *m)
+{
+	_cleanup_close_ int dir = -1, out = -1;
+	const char *name;
+
+	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
+	out = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0 || nb_write_all(out, m->data, m->data_len) < 0 || fchown(out, v->env->uid, v->env->gid) < 0)
+		return nb_fail(v->err, errno, "%s: cannot write %s in the sandbox", m->opt, m->dest);
+	return 0;
+}
+
 /* The real path of a host directory, as the kernel's overlay options want
  * a path: resolved in the host's root, then named from the staging root.
  * NULL with v->err filled on failure. */
@@ -572,6 +586,8 @@ int mnt_apply(struct view *v, const struct nb_mount *m)
 		return mask(v, m->dest, true, m->opt);
 	case NB_MNT_OVERLAY:
 		return make_overlay(v, m);
+	case NB_MNT_DATA:
+		return write_data(v, m);
 	}
 	return nb_fail(v->err, EINVAL, "unknown mount kind %d", (int)m->kind);
 }

@@ -17,6 +17,7 @@
 #define NET "Networking"
 #define PRIV "Privileges (capability names: CAP_X, x or ALL)"
 #define GEN "General"
+#define DESK "Desktop"
 
 /* Profiles are applied in a first pass (nb_options_parse), before any
  * other option, so the command line adds to them and overrides them. */
@@ -97,6 +98,15 @@ const struct nb_option nb_options[] = {
 	{ "clearenv", 0, NULL, nb_set_clearenv, false, PROC,
 	  "start from an empty environment; PATH and TERM are kept unless unset too" },
 	{ "argv0", 0, "NAME", nb_set_argv0, false, PROC, "argv[0] given to the command" },
+	{ "display", 0, "MODE", nb_set_display, false, DESK,
+	  "pass the display: auto (Wayland if its socket is there, else X11), x11, wayland, both, none" },
+	{ "x11", 0, NULL, nb_set_x11, false, DESK, "pass $DISPLAY's X11 socket, with a cookie for it alone" },
+	{ "wayland", 0, NULL, nb_set_wayland, false, DESK, "pass $WAYLAND_DISPLAY's socket (default wayland-0)" },
+	{ "sound", 0, NULL, nb_set_sound, false, DESK, "pass the PulseAudio and PipeWire sockets" },
+	{ "gpu", 0, NULL, nb_set_gpu, false, DESK, "pass /dev/dri and the NVIDIA devices" },
+	{ "app-id", 0, "ID", nb_set_app_id, false, DESK,
+	  "a persistent home of the app's own, ~/.local/share/nestbox/apps/ID/home" },
+	{ "reset-home", 0, NULL, nb_set_reset_home, false, DESK, "empty --app-id's home first" },
 	{ "tty", 't', "WHEN", nb_set_tty, false, PROC,
 	  "a terminal of the sandbox's own: auto (default: when stdin and stdout are terminals), always (-t), or never" },
 	{ "new-session", 0, NULL, nb_set_new_session, false, PROC,
@@ -111,6 +121,8 @@ const struct nb_option nb_options[] = {
 	  "run the command itself as pid 1, without nestbox's init" },
 	{ "pass-fd", 0, "FD", nb_set_pass_fd, true, PROC,
 	  "keep this open file descriptor in the command; all others are closed" },
+	{ "landlock", 0, "MODE", nb_set_landlock, false, PRIV,
+	  "Landlock confines file access to the view: auto (default, where the kernel has it), on, off" },
 	{ "cap-add", 0, "CAP,...", nb_set_cap_add, true, PRIV,
 	  "add to the bounding set (and, for root, the effective and permitted sets)" },
 	{ "cap-drop", 0, "CAP,...", nb_set_cap_drop, true, PRIV, "drop from every set; ALL drops all but --cap-add" },

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "nested.h"
 #include "tty.h"
 #include "util.h"
@@ -260,6 +261,10 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 		if (c->parent > 0 && getppid() != c->parent)
 			_exit(NB_EXIT_FAIL);
 	}
+	/* 3b. Landlock: files only beneath this root, from now on. While
+	 * CAP_SYS_ADMIN is held, so that no_new_privs need not come first. */
+	if (p->landlock && nb_landlock_apply(p->landlock, &err) < 0)
+		nb_payload_fail(c->err_w, &err);
 	/* 4. Without no_new_privs the kernel takes a filter only from a holder
 	 * of CAP_SYS_ADMIN, which is still effective here and gone after. */
 	if (!p->caps->nnp && nb_seccomp_load(p->filter, &err) < 0)

@@ -44,6 +44,7 @@ struct nb_payload {
 	const struct nb_exec *exec;
 	bool setgroups_ok;  /* the map allows clearing supplementary groups */
 	int tty;            /* --tty: the pty's slave, to lead; or -1 */
+	int landlock;       /* 0 off, -1 where the kernel has it, 1 required */
 	struct nb_payload_chan chan;
 };
 

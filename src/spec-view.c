@@ -64,7 +64,7 @@ char *nb_abs_src(const char *src)
 	return r;
 }
 
-static struct nb_mount *add_mount(struct nb_spec *s, enum nb_mnt_kind kind, const char *opt)
+struct nb_mount *nb_spec_add_mount(struct nb_spec *s, enum nb_mnt_kind kind, const char *opt)
 {
 	struct nb_mount *m;
 
@@ -97,7 +97,7 @@ static int add_bind(struct nb_spec *s, const char *arg, enum nb_mnt_kind kind, b
 		return nb_fail_hint(err, 0, "to use a directory as the whole root, give it as --rootfs DIR (with --read-only for a read-only one)",
 				    "%s %s: a bind cannot replace the sandbox's root", opt, arg);
 	}
-	m = add_mount(s, kind, opt);
+	m = nb_spec_add_mount(s, kind, opt);
 	m->try_ = try_;
 	m->src = nb_abs_src(src);
 	m->dest = dest;
@@ -155,7 +155,7 @@ static int add_simple(struct nb_spec *s, const char *arg, enum nb_mnt_kind kind,
 	char *dest = NULL;
 
 	TRY(clean_dest(opt, arg, &dest, err));
-	add_mount(s, kind, opt)->dest = dest;
+	nb_spec_add_mount(s, kind, opt)->dest = dest;
 	return 0;
 }
 
@@ -202,7 +202,7 @@ int nb_set_tmpfs(struct nb_spec *s, const char *arg, struct nb_err *err)
 		}
 	}
 	TRY(clean_dest("--tmpfs", d, &dest, err));
-	m = add_mount(s, NB_MNT_TMPFS, "--tmpfs");
+	m = nb_spec_add_mount(s, NB_MNT_TMPFS, "--tmpfs");
 	m->dest = dest;
 	m->size = nb_steal(&size);
 	m->mode = mode;
@@ -219,7 +219,7 @@ int nb_set_dir(struct nb_spec *s, const char *arg, struct nb_err *err)
 	if (colon)
 		TRY(parse_mode("--dir", colon + 1, &mode, err));
 	TRY(clean_dest("--dir", d, &dest, err));
-	add_mount(s, NB_MNT_DIR, "--dir")->dest = dest;
+	nb_spec_add_mount(s, NB_MNT_DIR, "--dir")->dest = dest;
 	s->view.mounts[s->view.n_mounts - 1].mode = mode;
 	return 0;
 }
@@ -234,7 +234,7 @@ int nb_set_symlink(struct nb_spec *s, const char *arg, struct nb_err *err)
 		return nb_fail_hint(err, 0, "the form is TARGET:LINK",
 				    "--symlink: cannot parse '%s'", arg);
 	TRY(clean_dest("--symlink", colon + 1, &dest, err));
-	m = add_mount(s, NB_MNT_SYMLINK, "--symlink");
+	m = nb_spec_add_mount(s, NB_MNT_SYMLINK, "--symlink");
 	m->src = nb_xstrndup(arg, (size_t)(colon - arg));
 	m->dest = dest;
 	return 0;
@@ -250,7 +250,7 @@ int nb_set_overlay(struct nb_spec *s, const char *arg, struct nb_err *err)
 	if (!colon || !*lowers)
 		return nb_fail_hint(err, 0, "the form is LOWER[:LOWER2...]:DEST", "--overlay: cannot parse '%s'", arg);
 	TRY(clean_dest("--overlay", colon + 1, &dest, err));
-	m = add_mount(s, NB_MNT_OVERLAY, "--overlay");
+	m = nb_spec_add_mount(s, NB_MNT_OVERLAY, "--overlay");
 	m->dest = dest;
 	/* Each lower is a host path, made absolute. */
 	for (char *l = strtok_r(lowers, ":", &save); l; l = strtok_r(NULL, ":", &save))

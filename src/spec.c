@@ -18,6 +18,7 @@ void nb_spec_init(struct nb_spec *spec)
 	memset(spec, 0, sizeof *spec);
 	spec->id.map_mode = NB_MAP_AUTO;
 	spec->proc.new_session = true;
+	spec->priv.landlock = -1;
 	spec->life.die_with_parent = true;
 	spec->priv.secbits = -1;
 	spec->report.info_fd = -1;
@@ -49,7 +50,11 @@ void nb_spec_release(struct nb_spec *spec)
 		free(spec->view.mounts[i].size);
 		free(spec->view.mounts[i].upper);
 		free(spec->view.mounts[i].work);
+		free(spec->view.mounts[i].data);
 	}
+	free(spec->view.runtime_dir);
+	free(spec->view.app_home);
+	free(spec->desktop.app_id);
 	free(spec->view.mounts);
 	free(spec->view.rootfs);
 	free(spec->view.cwd);
@@ -178,6 +183,61 @@ int nb_set_hostname(struct nb_spec *s, const char *arg, struct nb_err *err)
 		return nb_fail(err, 0, "--hostname: '%s' must be 1 to 64 characters", arg);
 	free(s->ns.hostname);
 	s->ns.hostname = nb_xstrdup(arg);
+	return 0;
+}
+
+int nb_set_x11(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	(void)arg, (void)err;
+	s->desktop.display = s->desktop.display == NB_DISPLAY_WAYLAND ? NB_DISPLAY_BOTH : NB_DISPLAY_X11;
+	return 0;
+}
+
+int nb_set_wayland(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	(void)arg, (void)err;
+	s->desktop.display = s->desktop.display == NB_DISPLAY_X11 ? NB_DISPLAY_BOTH : NB_DISPLAY_WAYLAND;
+	return 0;
+}
+
+int nb_set_display(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	static const char *const modes[] = { "none", "auto", "x11", "wayland", "both" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
+		if (strcmp(arg, modes[i]) == 0) {
+			s->desktop.display = (enum nb_display)i;
+			return 0;
+		}
+	return nb_fail_hint(err, 0, "use --display=auto, x11, wayland, both or none", "--display: unknown mode '%s'", arg);
+}
+
+FLAG_SETTER(nb_set_sound, desktop.sound, true)
+FLAG_SETTER(nb_set_gpu, desktop.gpu, true)
+FLAG_SETTER(nb_set_reset_home, desktop.reset_home, true)
+
+/* Reverse-DNS names, as Flatpak's: they become a directory's name. */
+int nb_set_app_id(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	size_t n = strlen(arg);
+
+	if (n == 0 || n > 255 || !isalnum((unsigned char)arg[0]) || strstr(arg, "..") ||
+	    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n)
+		return nb_fail_hint(err, 0, "a name such as org.example.App: letters, digits, '_', '.' and '-'",
+				    "--app-id: '%s' is not a valid application id", arg);
+	free(s->desktop.app_id);
+	s->desktop.app_id = nb_xstrdup(arg);
+	return 0;
+}
+
+int nb_set_landlock(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	if (strcmp(arg, "on") == 0 || strcmp(arg, "auto") == 0)
+		s->priv.landlock = strcmp(arg, "on") == 0 ? 1 : -1;
+	else if (strcmp(arg, "off") == 0)
+		s->priv.landlock = 0;
+	else
+		return nb_fail_hint(err, 0, "use --landlock=auto (the default), on or off", "--landlock: unknown mode '%s'", arg);
 	return 0;
 }
 

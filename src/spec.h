@@ -68,6 +68,7 @@ enum nb_mnt_kind {
 	NB_MNT_REMOUNT_RO, /* --remount-ro DEST */
 	NB_MNT_MASK,      /* --mask PATH */
 	NB_MNT_OVERLAY,   /* --overlay LOWER[:LOWER...]:DEST */
+	NB_MNT_DATA,      /* a file nestbox generated (the X11 cookie), the payload's, 0600 */
 };
 
 struct nb_mount {
@@ -81,6 +82,8 @@ struct nb_mount {
 	char *size;        /* tmpfs size, or NULL */
 	unsigned mode;     /* tmpfs/dir mode; 0 for the default */
 	char *upper, *work; /* overlay: NULL for a tmpfs upper */
+	char *data;        /* NB_MNT_DATA's content */
+	size_t data_len;
 };
 
 /* The parts of a sandbox; each module is handed only the one it owns. */
@@ -109,6 +112,17 @@ struct nb_view {
 	struct nb_mount *mounts;
 	size_t n_mounts;
 	char *cwd;        /* the caller's cwd, for --bind-cwd and the start dir */
+	char *runtime_dir; /* $XDG_RUNTIME_DIR: a private tmpfs of the payload's inside */
+	char *app_home;   /* --app-id: the host directory bound as $HOME */
+};
+
+/* Desktop integration (desktop.c turns these into mounts and variables). */
+enum nb_display { NB_DISPLAY_NONE, NB_DISPLAY_AUTO, NB_DISPLAY_X11, NB_DISPLAY_WAYLAND, NB_DISPLAY_BOTH };
+struct nb_desktop {
+	enum nb_display display;
+	bool sound, gpu;
+	char *app_id;      /* --app-id: a persistent home of the app's own */
+	bool reset_home;
 };
 
 /* Networking (net.c, slirp.c). */
@@ -155,6 +169,7 @@ struct nb_privileges {
 	bool seccomp_log;
 	bool allow_userns;  /* nested user namespaces allowed */
 	bool disable_userns; /* nested user namespaces impossible, not only filtered */
+	int landlock;       /* -1 where the kernel has it (default), 0 off, 1 required */
 };
 
 /* The payload process (payload.c). */
@@ -200,6 +215,7 @@ struct nb_spec {
 	struct nb_lifetime life;
 	struct nb_report report;
 	char *name;                /* --name, for ps, exec and stop; or NULL */
+	struct nb_desktop desktop;
 	/* The front end's, not the sandbox's: */
 	bool print_help;
 	bool dry_run;              /* --dry-run: say what would be made, make nothing */
@@ -230,6 +246,16 @@ int nb_set_root(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_share(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_hostname(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_name(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_x11(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_wayland(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_display(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_sound(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_gpu(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_app_id(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_reset_home(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_landlock(struct nb_spec *s, const char *arg, struct nb_err *err);
+/* A mount of the given kind at the end of the view, for front ends. */
+struct nb_mount *nb_spec_add_mount(struct nb_spec *s, enum nb_mnt_kind kind, const char *opt);
 int nb_set_chdir(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_env(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_unsetenv(struct nb_spec *s, const char *arg, struct nb_err *err);

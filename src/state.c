@@ -230,6 +230,7 @@ static json_t *record_json(const struct nb_state_info *i)
 	json_object_set_new(o, "start-dir", i->start_dir ? json_string(i->start_dir) : json_null());
 	json_object_set_new(o, "own-env", json_boolean(i->own_env));
 	json_object_set_new(o, "die-with-parent", json_boolean(i->dies_with_supervisor));
+	json_object_set_new(o, "landlock", json_integer(i->landlock));
 	{
 		json_t *ns = json_object();
 		for (size_t k = 0; k < NB_STATE_NS; k++)
@@ -350,6 +351,7 @@ static int parse_record(const char *text, size_t len, struct nb_state_info *i)
 	i->start_dir = json_str(o, "start-dir");
 	i->own_env = json_is_true(json_object_get(o, "own-env"));
 	i->dies_with_supervisor = json_is_true(json_object_get(o, "die-with-parent"));
+	i->landlock = (int)json_integer_value(json_object_get(o, "landlock"));
 	for (size_t k = 0; k < NB_STATE_NS; k++) {
 		json_t *v = json_object_get(json_object_get(o, "ns-fds"), nb_state_ns_names[k]);
 		i->ns_fds[k] = json_is_integer(v) ? (int)json_integer_value(v) : -1;

@@ -48,6 +48,7 @@ struct nb_state_info {
 	char *start_dir;                 /* where run started the payload (or the caller's cwd) */
 	bool own_env;                    /* PATH (and root's HOME) are the sandbox's own */
 	bool dies_with_supervisor;       /* --die-with-parent: gone once its nestbox is */
+	int landlock;                    /* the payload's Landlock mode, for exec */
 	/* The supervisor's descriptors of the sandbox's namespaces (-1: it
 	 * shares ours), which exec opens through /proc/SUPERVISOR/fd: init
 	 * is not dumpable, so its own /proc/PID/ns are closed to us. */

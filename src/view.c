@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "mounts-int.h"
+#include "report.h"
 #include "util.h"
 
 /* --- identity files ----------------------------------------------------- */
@@ -226,6 +227,41 @@ static int default_view(struct view *v)
 	return mnt_sys(v);
 }
 
+/* A tmpfs of the payload's own, 0700. */
+static int private_tmpfs(struct view *v, int destfd, const char *dest, const char *opt)
+{
+	char uid[16], gid[16];
+	const char *o[] = { "mode", "0700", "uid", uid, "gid", gid, NULL };
+
+	snprintf(uid, sizeof uid, "%u", v->env->uid);
+	snprintf(gid, sizeof gid, "%u", v->env->gid);
+	return mnt_mount_at(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, destfd, dest, opt);
+}
+
+/* $XDG_RUNTIME_DIR, private to the payload and empty but for the sockets
+ * passed in later; and --app-id's home over $HOME. In a --rootfs the
+ * runtime dir is made only where the rootfs has it: nestbox never adds
+ * directories to a rootfs on its own. */
+static int desktop_dirs(struct view *v)
+{
+	const char *rt = v->spec->runtime_dir;
+
+	if (rt) {
+		_cleanup_close_ int fd = -1;
+		struct nb_err quiet;
+		struct view probe = *v;
+
+		probe.err = &quiet;
+		if (mnt_open_dest(&probe, rt, false, !v->spec->rootfs, "$XDG_RUNTIME_DIR", &fd) == 0)
+			TRY(private_tmpfs(v, fd, rt, "$XDG_RUNTIME_DIR"));
+		else
+			nb_verbose("no $XDG_RUNTIME_DIR (%s) inside: %s", rt, quiet.msg);
+	}
+	if (v->spec->app_home)
+		TRY(mnt_bind_host(v, v->spec->app_home, v->home, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false, "--app-id"));
+	return 0;
+}
+
 static int rootfs_view(struct view *v)
 {
 	const char *opt = "--rootfs";
@@ -329,6 +365,8 @@ int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *e
 	/* slirp's resolver (or --dns), never by touching the host's file. */
 	if (env->resolv_conf &&
 	    bind_generated(&v, "/etc/resolv.conf", env->resolv_conf, strlen(env->resolv_conf), "--net=slirp") < 0)
+		goto out;
+	if (desktop_dirs(&v) < 0)
 		goto out;
 	if (spec->bind_cwd && mnt_bind_host(&v, spec->cwd, spec->cwd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false,
 				       "--bind-cwd") < 0)
