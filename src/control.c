@@ -273,29 +273,51 @@ static void ps_json(const struct nb_state_info *v, size_t n)
 	printf("%s\n", text ? text : "[]");
 }
 
+struct ps_row {
+	char *name, *net, *cmd;
+	char age[32], mem[32], pids[32];
+};
+
+/* Columns as wide as their widest value, so that names and ports never
+ * push the rest out of line. */
 static void ps_table(const struct nb_state_info *v, size_t n)
 {
-	printf("%-12s  %-16s  %-8s  %-5s  %-9s  %-9s  %-5s  %s\n", "ID", "NAME", "PID", "AGE", "NET", "MEMORY", "PIDS",
-	       "COMMAND");
+	struct ps_row *r = nb_xmalloc((n ? n : 1) * sizeof *r);
+	int wn = 4, wt = 3;
+
 	for (size_t k = 0; k < n; k++) {
 		const struct nb_state_info *i = &v[k];
-		_cleanup_free_ char *cmd = joined(i->command, " "), *ports = joined(i->ports, ",");
-		char a[32], mem[32] = "-", pids[32] = "-", line[512], net[256];
+		_cleanup_free_ char *ports = joined(i->ports, ",");
 		long long m = leaf_value(i, "memory.current"), p = leaf_value(i, "pids.current");
 
+		r[k].name = nb_xstrdup(i->name ? i->name : "-");
+		r[k].net = nb_xasprintf("%s%s%s", i->net ? i->net : "none", *ports ? " " : "", ports);
+		r[k].cmd = joined(i->command, " ");
+		age(i->created, r[k].age, sizeof r[k].age);
+		strcpy(r[k].mem, "-");
+		strcpy(r[k].pids, "-");
 		if (m >= 0)
-			snprintf(mem, sizeof mem, "%.1fMiB", (double)m / 1048576.0);
+			snprintf(r[k].mem, sizeof r[k].mem, "%.1fMiB", (double)m / 1048576.0);
 		if (p >= 0)
-			snprintf(pids, sizeof pids, "%lld", p);
-		snprintf(net, sizeof net, "%s%s%s", i->net ? i->net : "none", *ports ? " " : "", ports);
-		snprintf(line, sizeof line, "%-12s  %-16s  %-8d  %-5s  %-9s  %-9s  %-5s  %s%s", i->id, i->name ? i->name : "-",
-			 (int)i->init, age(i->created, a, sizeof a), net, mem, pids, cmd, i->gone ? " (gone)" : "");
-		{
-			char quoted[sizeof line * 4];
-			nb_quote_controls(line, quoted, sizeof quoted);
-			printf("%s\n", quoted);
-		}
+			snprintf(r[k].pids, sizeof r[k].pids, "%lld", p);
+		wn = (int)strlen(r[k].name) > wn ? (int)strlen(r[k].name) : wn;
+		wt = (int)strlen(r[k].net) > wt ? (int)strlen(r[k].net) : wt;
 	}
+	printf("%-12s  %-*s  %-8s  %-5s  %-*s  %-9s  %-5s  %s\n", "ID", wn, "NAME", "PID", "AGE", wt, "NET", "MEMORY", "PIDS",
+	       "COMMAND");
+	for (size_t k = 0; k < n; k++) {
+		_cleanup_free_ char *line = nb_xasprintf("%-12s  %-*s  %-8d  %-5s  %-*s  %-9s  %-5s  %s%s", v[k].id, wn, r[k].name,
+							 (int)v[k].init, r[k].age, wt, r[k].net, r[k].mem, r[k].pids, r[k].cmd,
+							 v[k].gone ? " (gone)" : "");
+		_cleanup_free_ char *quoted = nb_xmalloc(strlen(line) * 4 + 1);
+
+		nb_quote_controls(line, quoted, strlen(line) * 4 + 1);
+		printf("%s\n", quoted);
+		free(r[k].name);
+		free(r[k].net);
+		free(r[k].cmd);
+	}
+	free(r);
 }
 
 int nb_cmd_ps(int argc, char **argv, struct nb_err *err)
