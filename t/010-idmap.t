@@ -23,7 +23,7 @@ is "$(echo "$OUT" | tail -n 1)" 65534 "single map: host root shows as the overfl
 
 dir1=$T_TMP/single
 mkdir "$dir1"
-run_nb run --map=single --root --pass-fd 3 -- touch /proc/self/fd/3/f 3<"$dir1"
+run_nb run --map=single --root --bind "$dir1:/out" -- touch /out/f
 is "$(stat -c '%u:%g' "$dir1/f")" "$me:$mygid" "single map: root's files inside are the caller's outside"
 
 if ! have_subids; then
@@ -57,13 +57,12 @@ is "$OUT" "allow" "auto map: setgroups is allowed"
 # Files made inside belong outside to the mapped host ids.
 dir=$T_TMP/own
 mkdir "$dir" && chmod 1777 "$dir"
-run_nb run --pass-fd 3 -- touch /proc/self/fd/3/mine 3<"$dir"
+run_nb run --bind "$dir:/out" -- touch /out/mine
 is "$(stat -c '%u:%g' "$dir/mine")" "$me:$mygid" "a file made by the caller inside is the caller's outside"
-run_nb run --root --pass-fd 3 -- sh -c 'touch /proc/self/fd/3/root; chown 1000:1000 /proc/self/fd/3/root' 3<"$dir"
+run_nb run --root --bind "$dir:/out" -- sh -c 'touch /out/root; chown 1000:1000 /out/root'
 exit_is 0 "root inside can chown to a mapped id"
 is "$(stat -c '%u:%g' "$dir/root")" "$((sub + 999)):$((sub + 999))" "inside 1000 is host $sub+999"
-run_nb run --root --pass-fd 3 -- setpriv --reuid=1000 --regid=1000 --clear-groups \
-	touch /proc/self/fd/3/u1000 3<"$dir"
+run_nb run --root --bind "$dir:/out" -- setpriv --reuid=1000 --regid=1000 --clear-groups touch /out/u1000
 exit_is 0 "root inside can become uid 1000"
 is "$(stat -c %u "$dir/u1000")" "$((sub + 999))" "a file made by inside uid 1000 is owned by host $sub+999"
 

@@ -30,7 +30,7 @@ like "$ERR" "^nestbox: --chdir /no/such/dir: No such file or directory" "naming 
 # A script without #! runs with sh, as in a shell.
 printf 'echo from-script\n' >"$T_TMP/plain"
 chmod +x "$T_TMP/plain"
-run_nb run --pass-fd 3 -- /proc/self/fd/3/plain 3<"$T_TMP"
+run_nb run --ro-bind "$T_TMP:/t" -- /t/plain
 is "$OUT" from-script "a script without #! runs with /bin/sh"
 
 done_testing
