@@ -98,6 +98,27 @@ fi
 run_nb run --wayland -- true
 like "$RC:$ERR" "^125:nestbox: --wayland: no socket $rt/wayland-0" "--wayland without a compositor: 125, naming the socket"
 
+# --- sound and GPU ----------------------------------------------------------------
+# No sound server here: a listening socket of our own stands in for
+# PulseAudio's; what is checked is that --sound passes it, and only it.
+mkdir -p "$rt/pulse"
+python3 -c 'import socket, sys, time; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); time.sleep(600)' "$rt/pulse/native" &
+pids="$pids $!"
+i=0
+while [ ! -S "$rt/pulse/native" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+run_nb run --sound -- sh -c 'find "$XDG_RUNTIME_DIR" -mindepth 1 | sed "s|$XDG_RUNTIME_DIR/||"; python3 -c "import socket, os; s = socket.socket(socket.AF_UNIX); s.connect(os.environ[\"XDG_RUNTIME_DIR\"] + \"/pulse/native\"); print(\"connected\")"'
+is "$OUT" "pulse
+pulse/native
+connected" "--sound passes the PulseAudio socket (a stand-in server here), and nothing else"
+run_nb run -- sh -c 'ls -A "$XDG_RUNTIME_DIR"'
+is "$OUT" "" "without --sound it is not there"
+if [ -e /dev/dri ]; then
+	run_nb run --gpu -- ls /dev/dri
+	is "$RC:$OUT" "0:$(ls /dev/dri)" "--gpu passes /dev/dri"
+else
+	skip "this machine has no GPU (/dev/dri)"
+fi
+
 # --- the app's home ------------------------------------------------------------
 app=org.nestbox.t234-$$
 run_nb run --app-id "$app" -- sh -c 'echo kept >~/f'
