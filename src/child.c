@@ -66,7 +66,9 @@ static int build_sandbox(const struct nb_child *c, char **home, struct nb_err *e
 	return nb_mounts_setup(&(struct nb_view_env){ .view = &s->view, .shared = s->ns.shared,
 						      .allow_userns = s->priv.allow_userns, .uid = s->id.uid,
 						      .gid = s->id.gid, .user_name = c->user_name,
-						      .home = wanted_home(s), .resolv_conf = c->resolv_conf },
+						      .home = wanted_home(s), .resolv_conf = c->resolv_conf,
+						      .bus_src = { c->bus_src[0], c->bus_src[1] },
+						      .bus_dest = { s->desktop.dbus_dest, s->desktop.dbus_system_dest } },
 			       home, err);
 }
 

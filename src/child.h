@@ -21,12 +21,13 @@ struct nb_child {
 	const struct nb_seccomp *filter;  /* compiled before the clone */
 	const char *user_name;            /* the caller's name, for /etc/passwd */
 	const char *resolv_conf;          /* --net=slirp's, or NULL */
+	const char *bus_src[2];           /* the session and system bus sockets to bind, or NULL */
 	pid_t parent;                     /* the supervisor */
 	int sync_r;     /* a byte once the maps are written; with --net=slirp a
 			 * second once the network is up; EOF if the supervisor died */
 	int err_w;      /* a struct nb_err on failure; close-on-exec */
 	const struct nb_tty *tty;         /* --tty: its socket and the caller's settings */
-	int close_fds[6]; /* the supervisor's own descriptors (-1: none) */
+	int close_fds[7]; /* the supervisor's own descriptors (-1: none) */
 	bool late_cgroupns; /* moved into the leaf after clone: unshare then */
 };
 

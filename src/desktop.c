@@ -310,6 +310,30 @@ static int app_home(struct nb_spec *s, struct nb_err *err)
 	return 0;
 }
 
+/* Where the buses are inside, and the variables that say so. The
+ * sockets themselves are bound by the view once the proxy runs. */
+static int dbus(struct nb_spec *s, struct nb_err *err)
+{
+	struct nb_desktop *d = &s->desktop;
+
+	if (d->n_dbus_rules && d->dbus != NB_DBUS_FILTERED)
+		return nb_fail_hint(err, 0, "add --dbus=filtered", "the --dbus-talk/-own/-see/-call/-broadcast rules need --dbus=filtered");
+	if (d->n_dbus_system_rules && d->dbus_system != NB_DBUS_FILTERED)
+		return nb_fail_hint(err, 0, "add --dbus-system=filtered", "--dbus-system-talk needs --dbus-system=filtered");
+	if (d->dbus != NB_DBUS_NONE) {
+		_cleanup_free_ char *e = NULL;
+
+		d->dbus_dest = s->view.runtime_dir ? nb_xasprintf("%s/bus", s->view.runtime_dir) : nb_xstrdup("/run/nestbox-dbus/bus");
+		e = nb_xasprintf("DBUS_SESSION_BUS_ADDRESS=unix:path=%s", d->dbus_dest);
+		TRY(nb_set_env(s, e, err));
+	}
+	if (d->dbus_system == NB_DBUS_FILTERED) {
+		d->dbus_system_dest = nb_xstrdup("/run/dbus/system_bus_socket");
+		TRY(nb_set_env(s, "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/dbus/system_bus_socket", err));
+	}
+	return 0;
+}
+
 int nb_desktop_resolve(struct nb_spec *spec, struct nb_err *err)
 {
 	const char *rt = getenv("XDG_RUNTIME_DIR");
@@ -322,6 +346,7 @@ int nb_desktop_resolve(struct nb_spec *spec, struct nb_err *err)
 		spec->view.runtime_dir = nb_xstrdup(rt);
 	}
 	TRY(display(spec, err));
+	TRY(dbus(spec, err));
 	sound(spec);
 	gpu(spec);
 	return app_home(spec, err);

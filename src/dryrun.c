@@ -31,6 +31,8 @@ static const struct {
 	{ "net-lost", "warn" },
 	{ "tty", "auto: when stdin and stdout are terminals" },
 	{ "display", "none" },
+	{ "dbus", "none" },
+	{ "dbus-system", "none" },
 	{ "landlock", "auto: where the kernel has it" },
 	{ "new-session", "on" },
 	{ "die-with-parent", "on" },

@@ -28,6 +28,7 @@ void nb_sandbox_release(struct nb_sandbox *sb)
 	/* First: the caller's terminal as it was, before any message. */
 	nb_tty_release(&sb->tty);
 	nb_state_release(&sb->state);
+	nb_dbus_release(&sb->dbus);
 	for (size_t k = 0; k < NB_STATE_NS; k++)
 		nb_closep(&sb->ns_fds[k]);
 	nb_slirp_release(&sb->slirp);
@@ -108,8 +109,9 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 		.spec = spec, .caps = &sb->caps, .filter = sb->filter, .user_name = sb->plan.user_name,
 		.resolv_conf = spec->net.mode == NB_NET_SLIRP ? nb_slirp_resolv_conf(&spec->net) : NULL,
 		.parent = sb->parent, .sync_r = sb->sync_r, .err_w = sb->err_w, .tty = spec->proc.use_tty ? &sb->tty : NULL,
+		.bus_src = { sb->dbus.session, sb->dbus.system },
 		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd,
-			       sb->tty.sock[0] },
+			       sb->tty.sock[0], sb->dbus.sync },
 		.late_cgroupns = sb->late_cgroupns,
 	};
 
@@ -406,6 +408,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(nb_cgroup_prepare(&spec->limits, &sb.cg, err)); /* leaf + limits, before the child exists */
 	if (spec->net.mode == NB_NET_HOST)
 		nb_warn("with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)");
+	TRY(nb_dbus_start(&spec->desktop, &sb.dbus, err)); /* xdg-dbus-proxy, ready */
 	TRY(reserve(spec, &sb, err));                  /* an id, and the name if free */
 	if (spec->proc.use_tty)
 		TRY(nb_tty_prepare(&sb.tty, err));     /* the caller's terminal, as it is */

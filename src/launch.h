@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "caps.h"
+#include "dbus.h"
 #include "cgroup.h"
 #include "idmap.h"
 #include "lifetime.h"
@@ -39,12 +40,13 @@ struct nb_sandbox {
 	struct nb_state state;  /* its record, for ps, exec and stop */
 	int ns_fds[NB_STATE_NS]; /* its namespaces, held for exec */
 	pid_t fwd_pid;          /* where signals go, if not to pid (nestbox exec) */
+	struct nb_dbus dbus;    /* --dbus=filtered: xdg-dbus-proxy */
 };
 
 #define NB_SANDBOX_INIT                                                        \
 	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1,     \
 	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL, .slirp = NB_SLIRP_INIT, .cg = NB_CGROUP_INIT,   \
-	  .pidfd = -1, .kill_fd = -1, .watchdog = NB_WATCHDOG_INIT, .tty = NB_TTY_INIT, .state = NB_STATE_INIT, .ns_fds = { -1, -1, -1, -1, -1, -1, -1 } }
+	  .pidfd = -1, .kill_fd = -1, .watchdog = NB_WATCHDOG_INIT, .tty = NB_TTY_INIT, .state = NB_STATE_INIT, .ns_fds = { -1, -1, -1, -1, -1, -1, -1 }, .dbus = NB_DBUS_INIT }
 
 /* Runs the sandbox to completion. Returns the exit status to report (the
  * payload's, or 128+signal), or -1 with err filled (err->status says

@@ -20,6 +20,8 @@ struct nb_view_env {
 	const char *home;         /* the home an added passwd entry names, made
 				   * empty and writable in the default view */
 	const char *resolv_conf;  /* bound over /etc/resolv.conf, or NULL */
+	const char *bus_src[2];   /* session and system bus sockets (the proxy's), or NULL */
+	const char *bus_dest[2];  /* where they go inside */
 };
 
 /* Builds the view and pivots into it; the cwd is then inside the new root.

@@ -55,6 +55,10 @@ void nb_spec_release(struct nb_spec *spec)
 	free(spec->view.runtime_dir);
 	free(spec->view.app_home);
 	free(spec->desktop.app_id);
+	nb_strv_free(spec->desktop.dbus_rules);
+	nb_strv_free(spec->desktop.dbus_system_rules);
+	free(spec->desktop.dbus_dest);
+	free(spec->desktop.dbus_system_dest);
 	free(spec->view.mounts);
 	free(spec->view.rootfs);
 	free(spec->view.cwd);
@@ -240,6 +244,55 @@ int nb_set_landlock(struct nb_spec *s, const char *arg, struct nb_err *err)
 		return nb_fail_hint(err, 0, "use --landlock=auto (the default), on or off", "--landlock: unknown mode '%s'", arg);
 	return 0;
 }
+
+static int dbus_mode(const char *opt, const char *arg, bool full_ok, enum nb_dbus_mode *out, struct nb_err *err)
+{
+	if (strcmp(arg, "none") == 0)
+		*out = NB_DBUS_NONE;
+	else if (strcmp(arg, "filtered") == 0)
+		*out = NB_DBUS_FILTERED;
+	else if (full_ok && strcmp(arg, "full") == 0)
+		*out = NB_DBUS_FULL;
+	else
+		return nb_fail_hint(err, 0, full_ok ? "use none, filtered or full" : "use none or filtered", "%s: unknown mode '%s'", opt, arg);
+	return 0;
+}
+
+int nb_set_dbus(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return dbus_mode("--dbus", arg, true, &s->desktop.dbus, err);
+}
+
+int nb_set_dbus_system(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return dbus_mode("--dbus-system", arg, false, &s->desktop.dbus_system, err);
+}
+
+/* A bus name, or a prefix with ".*", as xdg-dbus-proxy takes them; the
+ * rule's text after '=' for --dbus-call and --dbus-broadcast. */
+static int dbus_rule(struct nb_spec *s, bool system, const char *kind, const char *arg, bool with_rule, struct nb_err *err)
+{
+	const char *eq = strchr(arg, '=');
+	size_t name = with_rule ? (eq ? (size_t)(eq - arg) : 0) : strlen(arg);
+
+	if (name == 0 || name > 255 || strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-*:") < name ||
+	    (!with_rule && eq) || strpbrk(arg, " \n"))
+		return nb_fail_hint(err, 0, with_rule ? "NAME=RULE, e.g. org.example.App=org.example.App.Method@/path"
+						      : "a bus name such as org.freedesktop.Notifications, or a prefix such as org.example.*",
+				    "--dbus-%s%s: '%s' is not a bus name%s", system ? "system-" : "", kind, arg, with_rule ? " and rule" : "");
+	if (system)
+		nb_strv_push(&s->desktop.dbus_system_rules, &s->desktop.n_dbus_system_rules, nb_xasprintf("--%s=%s", kind, arg));
+	else
+		nb_strv_push(&s->desktop.dbus_rules, &s->desktop.n_dbus_rules, nb_xasprintf("--%s=%s", kind, arg));
+	return 0;
+}
+
+int nb_set_dbus_talk(struct nb_spec *s, const char *arg, struct nb_err *err) { return dbus_rule(s, false, "talk", arg, false, err); }
+int nb_set_dbus_own(struct nb_spec *s, const char *arg, struct nb_err *err) { return dbus_rule(s, false, "own", arg, false, err); }
+int nb_set_dbus_see(struct nb_spec *s, const char *arg, struct nb_err *err) { return dbus_rule(s, false, "see", arg, false, err); }
+int nb_set_dbus_call(struct nb_spec *s, const char *arg, struct nb_err *err) { return dbus_rule(s, false, "call", arg, true, err); }
+int nb_set_dbus_broadcast(struct nb_spec *s, const char *arg, struct nb_err *err) { return dbus_rule(s, false, "broadcast", arg, true, err); }
+int nb_set_dbus_system_talk(struct nb_spec *s, const char *arg, struct nb_err *err) { return dbus_rule(s, true, "talk", arg, false, err); }
 
 /* Names go into file names and the host name: letters, digits and
  * '_.-', starting with a letter or digit, as podman's. */

@@ -118,7 +118,14 @@ struct nb_view {
 
 /* Desktop integration (desktop.c turns these into mounts and variables). */
 enum nb_display { NB_DISPLAY_NONE, NB_DISPLAY_AUTO, NB_DISPLAY_X11, NB_DISPLAY_WAYLAND, NB_DISPLAY_BOTH };
+enum nb_dbus_mode { NB_DBUS_NONE, NB_DBUS_FILTERED, NB_DBUS_FULL };
 struct nb_desktop {
+	enum nb_dbus_mode dbus, dbus_system;
+	char **dbus_rules;        /* xdg-dbus-proxy's --talk=NAME and the rest, in order */
+	size_t n_dbus_rules;
+	char **dbus_system_rules;
+	size_t n_dbus_system_rules;
+	char *dbus_dest, *dbus_system_dest; /* where the buses are inside */
 	enum nb_display display;
 	bool sound, gpu;
 	char *app_id;      /* --app-id: a persistent home of the app's own */
@@ -254,6 +261,14 @@ int nb_set_gpu(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_app_id(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_reset_home(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_landlock(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dbus(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dbus_system(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dbus_talk(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dbus_own(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dbus_see(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dbus_call(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dbus_broadcast(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_dbus_system_talk(struct nb_spec *s, const char *arg, struct nb_err *err);
 /* A mount of the given kind at the end of the view, for front ends. */
 struct nb_mount *nb_spec_add_mount(struct nb_spec *s, enum nb_mnt_kind kind, const char *opt);
 int nb_set_chdir(struct nb_spec *s, const char *arg, struct nb_err *err);

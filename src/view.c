@@ -259,6 +259,10 @@ static int desktop_dirs(struct view *v)
 	}
 	if (v->spec->app_home)
 		TRY(mnt_bind_host(v, v->spec->app_home, v->home, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false, "--app-id"));
+	for (size_t i = 0; i < 2; i++)
+		if (v->env->bus_src[i] && v->env->bus_dest[i])
+			TRY(mnt_bind_host(v, v->env->bus_src[i], v->env->bus_dest[i],
+					  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false, i ? "--dbus-system" : "--dbus"));
 	return 0;
 }
 

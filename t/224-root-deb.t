@@ -25,7 +25,7 @@ deb=$(ls "$top"/build/deb/nestbox_*_*.deb 2>/dev/null | grep -v dbgsym | head -n
 deps=$(dpkg-deb -f "$deb" Depends)
 like "$deps" "uidmap" "it depends on uidmap"
 like "$deps" "libseccomp2.*" "and on the libraries it links" 
-is "$(dpkg-deb -f "$deb" Recommends)" slirp4netns "it recommends slirp4netns"
+is "$(dpkg-deb -f "$deb" Recommends)" "slirp4netns, xdg-dbus-proxy" "it recommends slirp4netns and xdg-dbus-proxy"
 
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$T_TMP/apt" 2>&1
 is "$?" 0 "apt-get installs it" "$(tail -n 5 "$T_TMP/apt")"
