@@ -148,6 +148,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	in.payload.caps = c->caps;
 	in.payload.filter = c->filter;
 	in.payload.landlock = nb_landlock_mode(&s->priv, c->caps);
+	in.payload.tcp = &s->priv.tcp;
 	in.payload.exec = &exec;
 	in.payload.chan = (struct nb_payload_chan){ .err_w = c->err_w, .ready_w = -1, .go_r = -1,
 						    .nest_w = -1, .nest_r = -1, .parent = -1 };

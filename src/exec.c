@@ -203,6 +203,7 @@ struct run_ctx {
 	const struct exec_args *a;
 	const struct nb_state_info *info;
 	const struct nb_capset *caps;
+	const struct nb_tcp_rules *tcp;
 	const struct nb_seccomp *filter;
 	int leaf_fd;
 	int err_w, pid_w; /* the command's error, and its pid, to nestbox exec */
@@ -227,7 +228,8 @@ static _Noreturn void pass_on_status(pid_t pid)
 static _Noreturn void joiner(const struct run_ctx *r, struct nb_spec *spec, struct nb_sandbox *sb)
 {
 	struct nb_payload p = { .proc = &spec->proc, .uid = r->info->uid, .gid = r->info->gid, .die_with_parent = true,
-				.caps = r->caps, .filter = r->filter, .tty = -1, .landlock = r->info->landlock };
+				.caps = r->caps, .filter = r->filter, .tty = -1, .landlock = r->info->landlock,
+				.tcp = r->tcp };
 	struct nb_err err = { 0 };
 	struct nb_exec ex;
 	pid_t pid;
@@ -302,6 +304,7 @@ int nb_cmd_exec(int argc, char **argv, struct nb_err *err)
 	struct nb_state_info info;
 	struct nb_spec spec;
 	struct nb_capset caps;
+	struct nb_tcp_rules tcp;
 	struct nb_seccomp *filter = NULL;
 	_cleanup_free_ char *data = NULL;
 	_cleanup_close_ int leaf_fd = -1;
@@ -320,7 +323,7 @@ int nb_cmd_exec(int argc, char **argv, struct nb_err *err)
 		if (rc == 0)
 			rc = nb_state_exec_data(&info, &data, &len, err);
 		if (rc == 0)
-			rc = nb_state_exec_unpack(data, len, &caps, &filter, err);
+			rc = nb_state_exec_unpack(data, len, &caps, &tcp, &filter, err);
 		if (rc == 0 && info.cgroup) {
 			leaf_fd = open(info.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
 			if (leaf_fd < 0)
@@ -331,7 +334,7 @@ int nb_cmd_exec(int argc, char **argv, struct nb_err *err)
 		if (rc == 0)
 			rc = nb_block_signals(&spec, &sb, err);
 		if (rc == 0)
-			rc = start(&(struct run_ctx){ &a, &info, &caps, filter, leaf_fd, -1, -1 }, &spec, &sb, err);
+			rc = start(&(struct run_ctx){ &a, &info, &caps, &tcp, filter, leaf_fd, -1, -1 }, &spec, &sb, err);
 		if (rc == 0)
 			rc = nb_supervise(&spec, &sb, err);
 		nb_state_info_free(&info);

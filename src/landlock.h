@@ -6,6 +6,8 @@
 #ifndef NB_LANDLOCK_H
 #define NB_LANDLOCK_H
 
+#include <stdbool.h>
+
 #include "caps.h"
 #include "err.h"
 #include "spec.h"
@@ -18,7 +20,11 @@ int nb_landlock_abi(void);
  * Landlock domain forbids. */
 int nb_landlock_mode(const struct nb_privileges *p, const struct nb_capset *caps);
 
-/* mode: -1 where the kernel has it, 1 required (an error without it). */
-int nb_landlock_apply(int mode, struct nb_err *err);
+/* mode (for files): 0 off, -1 where the kernel has it, 1 required (an
+ * error without it). tcp: the ports the payload may bind and connect to,
+ * or NULL; asked-for rules need ABI 4, else it is an error. */
+int nb_landlock_apply(int mode, const struct nb_tcp_rules *tcp, struct nb_err *err);
+/* Whether tcp asks for anything. */
+bool nb_landlock_tcp_wanted(const struct nb_tcp_rules *tcp);
 
 #endif

@@ -344,7 +344,7 @@ static int publish(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_
 		nb_strv_push(&env, &ne, nb_xasprintf("%s=%s", spec->proc.env[k].op == NB_ENV_SET ? "env" : "unsetenv",
 						     spec->proc.env[k].arg));
 	i.ports = ports, i.env_ops = env;
-	nb_state_exec_pack(&sb->caps, sb->filter, &data, &len);
+	nb_state_exec_pack(&sb->caps, &spec->priv.tcp, sb->filter, &data, &len);
 	rc = nb_state_publish(&sb->state, &i, data, len, err);
 	nb_strv_free(ports);
 	nb_strv_free(env);

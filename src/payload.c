@@ -263,7 +263,7 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 	}
 	/* 3b. Landlock: files only beneath this root, from now on. While
 	 * CAP_SYS_ADMIN is held, so that no_new_privs need not come first. */
-	if (p->landlock && nb_landlock_apply(p->landlock, &err) < 0)
+	if ((p->landlock || nb_landlock_tcp_wanted(p->tcp)) && nb_landlock_apply(p->landlock, p->tcp, &err) < 0)
 		nb_payload_fail(c->err_w, &err);
 	/* 4. Without no_new_privs the kernel takes a filter only from a holder
 	 * of CAP_SYS_ADMIN, which is still effective here and gone after. */

@@ -45,6 +45,7 @@ struct nb_payload {
 	bool setgroups_ok;  /* the map allows clearing supplementary groups */
 	int tty;            /* --tty: the pty's slave, to lead; or -1 */
 	int landlock;       /* 0 off, -1 where the kernel has it, 1 required */
+	const struct nb_tcp_rules *tcp; /* --tcp-bind, --tcp-connect, or NULL */
 	struct nb_payload_chan chan;
 };
 

@@ -245,6 +245,36 @@ int nb_set_landlock(struct nb_spec *s, const char *arg, struct nb_err *err)
 	return 0;
 }
 
+/* PORT[,PORT...], each 1-65535, added to the list. */
+static int tcp_ports(const char *opt, const char *arg, uint16_t *list, uint32_t *n, struct nb_err *err)
+{
+	_cleanup_free_ char *copy = nb_xstrdup(arg);
+	char *save = NULL;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		uint32_t port;
+
+		if (nb_parse_u32(t, 65535, &port) < 0 || port == 0)
+			return nb_fail_hint(err, 0, "ports from 1 to 65535, e.g. 80,443", "%s: '%s' is not a port", opt, t);
+		if (*n >= NB_TCP_PORTS_MAX)
+			return nb_fail(err, 0, "%s: more than %d ports", opt, NB_TCP_PORTS_MAX);
+		list[(*n)++] = (uint16_t)port;
+	}
+	return 0;
+}
+
+int nb_set_tcp_bind(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	s->priv.tcp.bind_set = true;
+	return tcp_ports("--tcp-bind", arg, s->priv.tcp.bind, &s->priv.tcp.n_bind, err);
+}
+
+int nb_set_tcp_connect(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	s->priv.tcp.connect_set = true;
+	return tcp_ports("--tcp-connect", arg, s->priv.tcp.connect, &s->priv.tcp.n_connect, err);
+}
+
 static int dbus_mode(const char *opt, const char *arg, bool full_ok, enum nb_dbus_mode *out, struct nb_err *err)
 {
 	if (strcmp(arg, "none") == 0)
@@ -449,6 +479,10 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 				    "--tty=always and --no-new-session contradict each other");
 	spec->proc.use_tty = spec->proc.tty == NB_TTY_ALWAYS ||
 			     (spec->proc.tty == NB_TTY_AUTO && spec->proc.new_session && isatty(0) && isatty(1));
+	/* What is published must be bindable inside. */
+	for (size_t i = 0; spec->priv.tcp.bind_set && i < spec->net.n_publish; i++)
+		if (!spec->net.publish[i].udp && spec->priv.tcp.n_bind < NB_TCP_PORTS_MAX)
+			spec->priv.tcp.bind[spec->priv.tcp.n_bind++] = spec->net.publish[i].guest_port;
 	if (spec->view.read_only && !spec->view.rootfs)
 		return nb_fail_hint(err, 0, "the default view is read-only already; use --remount-ro for other paths",
 				    "--read-only needs --rootfs");

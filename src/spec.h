@@ -161,6 +161,15 @@ struct nb_limits {
 };
 
 /* Privileges (caps.c, seccomp), applied to the payload just before exec. */
+/* TCP ports the payload may bind or connect to, through Landlock (ABI 4):
+ * none unless asked for. Plain data, copied into exec's record. */
+#define NB_TCP_PORTS_MAX 64
+struct nb_tcp_rules {
+	bool bind_set, connect_set;
+	uint16_t bind[NB_TCP_PORTS_MAX], connect[NB_TCP_PORTS_MAX];
+	uint32_t n_bind, n_connect;
+};
+
 struct nb_privileges {
 	uint64_t cap_add, cap_drop;
 	bool cap_drop_all;
@@ -177,6 +186,7 @@ struct nb_privileges {
 	bool allow_userns;  /* nested user namespaces allowed */
 	bool disable_userns; /* nested user namespaces impossible, not only filtered */
 	int landlock;       /* -1 where the kernel has it (default), 0 off, 1 required */
+	struct nb_tcp_rules tcp; /* --tcp-bind, --tcp-connect */
 };
 
 /* The payload process (payload.c). */
@@ -261,6 +271,8 @@ int nb_set_gpu(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_app_id(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_reset_home(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_landlock(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_tcp_bind(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_tcp_connect(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_dbus(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_dbus_system(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_dbus_talk(struct nb_spec *s, const char *arg, struct nb_err *err);

@@ -483,31 +483,39 @@ int nb_state_exec_data(const struct nb_state_info *i, char **data, size_t *len, 
 	return nb_read_file_regular(path, EXEC_MAX, data, len, err);
 }
 
-static const char exec_magic[8] = "NBEXEC1";
+static const char exec_magic[8] = "NBEXEC2";
 
-void nb_state_exec_pack(const struct nb_capset *caps, const struct nb_seccomp *f, char **data, size_t *len)
+void nb_state_exec_pack(const struct nb_capset *caps, const struct nb_tcp_rules *tcp, const struct nb_seccomp *f,
+			char **data, size_t *len)
 {
 	_cleanup_free_ char *progs = NULL;
-	size_t plen;
+	size_t plen, at = 0;
 
 	nb_seccomp_save(f, &progs, &plen);
-	*len = sizeof exec_magic + sizeof *caps + plen;
+	*len = sizeof exec_magic + sizeof *caps + sizeof *tcp + plen;
 	*data = nb_xmalloc(*len);
-	memcpy(*data, exec_magic, sizeof exec_magic);
-	memcpy(*data + sizeof exec_magic, caps, sizeof *caps);
-	memcpy(*data + sizeof exec_magic + sizeof *caps, progs, plen);
+	memcpy(*data + at, exec_magic, sizeof exec_magic);
+	at += sizeof exec_magic;
+	memcpy(*data + at, caps, sizeof *caps);
+	at += sizeof *caps;
+	memcpy(*data + at, tcp, sizeof *tcp);
+	at += sizeof *tcp;
+	memcpy(*data + at, progs, plen);
 }
 
-int nb_state_exec_unpack(const char *data, size_t len, struct nb_capset *caps, struct nb_seccomp **f,
-			 struct nb_err *err)
+int nb_state_exec_unpack(const char *data, size_t len, struct nb_capset *caps, struct nb_tcp_rules *tcp,
+			 struct nb_seccomp **f, struct nb_err *err)
 {
-	size_t head = sizeof exec_magic + sizeof *caps, used;
+	size_t head = sizeof exec_magic + sizeof *caps + sizeof *tcp, used;
 
 	/* Written by this very version: another one's layout may differ. */
 	if (len < head || memcmp(data, exec_magic, sizeof exec_magic) != 0)
 		return nb_fail_hint(err, EINVAL, "was it started by another version of nestbox?",
 				    "the sandbox's exec file is not one this nestbox can read");
 	memcpy(caps, data + sizeof exec_magic, sizeof *caps);
+	memcpy(tcp, data + sizeof exec_magic + sizeof *caps, sizeof *tcp);
+	if (tcp->n_bind > NB_TCP_PORTS_MAX || tcp->n_connect > NB_TCP_PORTS_MAX)
+		return nb_fail(err, EINVAL, "the sandbox's exec file is damaged");
 	TRY(nb_seccomp_restore(data + head, len - head, f, &used, err));
 	if (head + used != len) {
 		nb_seccomp_free(*f);

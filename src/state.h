@@ -86,21 +86,12 @@ void nb_state_list_free(struct nb_state_info *v, size_t n);
  * be read, for exec; -1 for each namespace it shares with us. */
 void nb_state_open_ns(pid_t child, int *fds);
 
-/* The exec file's contents: the payload's capability sets and seccomp
- * programs, so that nestbox exec gives a command exactly those. */
-void nb_state_exec_pack(const struct nb_capset *caps, const struct nb_seccomp *f, char **data, size_t *len);
-int nb_state_exec_unpack(const char *data, size_t len, struct nb_capset *caps, struct nb_seccomp **f,
-			 struct nb_err *err);
-
-/* Opens /proc/PID/ns/... of a sandbox's first process, while they can still
- * be read, for exec; -1 for each namespace it shares with us. */
-void nb_state_open_ns(pid_t child, int *fds);
-
-/* The exec file's contents: the payload's capability sets and seccomp
- * programs, so that nestbox exec gives a command exactly those. */
-void nb_state_exec_pack(const struct nb_capset *caps, const struct nb_seccomp *f, char **data, size_t *len);
-int nb_state_exec_unpack(const char *data, size_t len, struct nb_capset *caps, struct nb_seccomp **f,
-			 struct nb_err *err);
+/* The exec file's contents: the payload's capability sets, TCP rules and
+ * seccomp programs, so that nestbox exec gives a command exactly those. */
+void nb_state_exec_pack(const struct nb_capset *caps, const struct nb_tcp_rules *tcp, const struct nb_seccomp *f,
+			char **data, size_t *len);
+int nb_state_exec_unpack(const char *data, size_t len, struct nb_capset *caps, struct nb_tcp_rules *tcp,
+			 struct nb_seccomp **f, struct nb_err *err);
 
 /* /proc/PID/stat's starttime, or 0 if the process is gone. */
 unsigned long long nb_proc_start(pid_t pid);

@@ -141,11 +141,59 @@ if [ -n "$abi" ]; then
 	OUT=$("$NESTBOX" run --pass-fd 3 -- sh -c 'cat /proc/self/fd/3/f 2>&1; ls /proc/self/fd/3 >/dev/null 2>&1 || echo no-listing' 3<"$T_TMP/outside")
 	like "$OUT" "Permission denied
 no-listing" "Landlock (ABI $abi): a directory passed in cannot be read through it"
-	OUT=$("$NESTBOX" run --landlock=off --pass-fd 3 -- cat /proc/self/fd/3/f 3<"$T_TMP/outside" 2>&1)
-	is "$OUT" secret "with --landlock=off it can"
+	openat='import os
+try:
+    print(os.read(os.open("f", os.O_RDONLY, dir_fd=3), 100).decode().strip())
+except OSError as e:
+    print("openat:", e.strerror)'
+	OUT=$("$NESTBOX" run --pass-fd 3 -- python3 -c "$openat" 3<"$T_TMP/outside")
+	is "$OUT" "openat: Permission denied" "openat() on that descriptor is refused too"
+	OUT=$("$NESTBOX" run --landlock=off --pass-fd 3 -- python3 -c "$openat" 3<"$T_TMP/outside")
+	is "$OUT" secret "with --landlock=off it can be read"
 	run_nb run -- sh -c 'echo x >/tmp/a && mv /tmp/a /tmp/b && cat /tmp/b'
 	is "$OUT" x "inside the view, files work as before"
 else
-	skip "this kernel has no Landlock (nestbox doctor says why)" 3
+	skip "this kernel has no Landlock (nestbox doctor says why)" 4
 fi
+
+# --- Landlock's network rules ----------------------------------------------------
+tcp='import socket, errno
+keep = []
+def bind(p):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); s.listen(1); keep.append(s); return "ok"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+def connect(p):
+    c = socket.socket()
+    try:
+        c.connect(("127.0.0.1", p)); return "ok"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+print("bind", bind(8080), bind(9090), "connect", connect(8080), connect(9090))'
+if [ "${abi:-0}" -ge 4 ]; then
+	run_nb run --tcp-bind 8080 --tcp-connect 8080 -- python3 -c "$tcp"
+	is "$OUT" "bind ok EACCES connect ok EACCES" "--tcp-bind and --tcp-connect (Landlock ABI $abi): only the ports given"
+	run_nb run -- python3 -c "$tcp"
+	is "$OUT" "bind ok ok connect ok ok" "without them, TCP is as before"
+	run_nb run --net=slirp -p 127.0.0.1:0:9090 --tcp-bind 8080 -- python3 -c "$tcp"
+	is "$OUT" "bind ok ok connect ok ok" "a published port can be bound too"
+	name=t234-tcp-$$
+	"$NESTBOX" run --name "$name" --tcp-connect 8080 -- sleep 600 >/dev/null 2>&1 &
+	bg=$!
+	i=0
+	until "$NESTBOX" ps | grep -q " $name "; do [ $i -lt 600 ] || break; sleep 0.1; i=$((i + 1)); done
+	run_nb exec "$name" -- python3 -c "$tcp"
+	is "$OUT" "bind ok ok connect ok EACCES" "exec'd commands get the same rules"
+	"$NESTBOX" stop "$name" >/dev/null
+	wait $bg
+else
+	run_nb run --tcp-connect 443 -- true
+	like "$RC:$ERR" "^125:nestbox: --tcp-bind/--tcp-connect: Landlock's network rules need its ABI 4" \
+		"on a kernel without Landlock's network rules, asking for them is an error"
+	skip "Landlock ABI ${abi:-0} has no network rules (6.7 or newer)" 3
+fi
+run_nb run --tcp-connect 0 -- true
+like "$RC:$ERR" "^125:nestbox: --tcp-connect: '0' is not a port" "a bad port is refused"
 done_testing
