@@ -40,12 +40,7 @@ if [ "$(id -u)" != 0 ]; then
 	name=t225-$$
 	"$NESTBOX" run --name "$name" -- sleep 600 >/dev/null 2>&1 &
 	bg=$!
-	i=0
-	until "$NESTBOX" ps | grep -q " $name "; do
-		[ $i -lt 600 ] || break
-		sleep 0.1
-		i=$((i + 1))
-	done
+	until_listed "$name"
 	id=$("$NESTBOX" ps | awk -v n="$name" '$2 == n { print $1 }')
 	is "$(comp "nestbox exec t225-$$")" "$name" "exec <Tab> offers the sandboxes' names"
 	is "$(comp "nestbox stop $(echo "$id" | cut -c1-4)")" "$id" "stop <Tab> offers their ids"

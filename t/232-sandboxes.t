@@ -7,16 +7,6 @@
 require_user
 tag=t232-$$
 ps_names() { "$NESTBOX" ps 2>/dev/null | awk -v t="$tag" 'index($2, t) == 1 { print $2 }' | sort | tr '\n' ' '; }
-# until_listed NAME: waits (60 s at most, for a hung run) for ps to list it.
-until_listed() {
-	i=0
-	while [ $i -lt 600 ]; do
-		"$NESTBOX" ps | awk -v n="$1" '$2 == n { f = 1 } END { exit !f }' && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 # start NAME OPTIONS... -- CMD...: a sandbox in the background; $bg is its nestbox.
 start() {
 	n=$1

@@ -182,8 +182,7 @@ if [ "${abi:-0}" -ge 4 ]; then
 	name=t234-tcp-$$
 	"$NESTBOX" run --name "$name" --tcp-connect 8080 -- sleep 600 >/dev/null 2>&1 &
 	bg=$!
-	i=0
-	until "$NESTBOX" ps | grep -q " $name "; do [ $i -lt 600 ] || break; sleep 0.1; i=$((i + 1)); done
+	until_listed "$name"
 	run_nb exec "$name" -- python3 -c "$tcp"
 	is "$OUT" "bind ok ok connect ok EACCES" "exec'd commands get the same rules"
 	"$NESTBOX" stop "$name" >/dev/null

@@ -98,6 +98,18 @@ wait_for() {
 	return 1
 }
 
+# until_listed NAME: waits until `nestbox ps` lists the sandbox NAME (60 s
+# at most: that is a hung run, not a slow one). Fails if it never does.
+until_listed() {
+	_i=0
+	while [ $_i -lt 600 ]; do
+		"$NESTBOX" ps 2>/dev/null | awk -v n="$1" '$2 == n { f = 1 } END { exit !f }' && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
 # live_inits: pids of the caller's nestbox-init processes that still run
 # (a zombie whose parent was SIGKILLed waits for the host's pid 1; it runs
 # nothing and holds nothing).

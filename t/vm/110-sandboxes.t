@@ -13,12 +13,7 @@ name=vm110-$$
 sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$SCOPE" \
 	"$NESTBOX" run --name "$name" --pids 16 --memory 256M -- sleep 600 >"$T_TMP/out" 2>&1 </dev/null &
 bg=$!
-i=0
-until "$NESTBOX" ps | grep -q " $name "; do
-	[ $i -lt 600 ] || break
-	sleep 0.1
-	i=$((i + 1))
-done
+until_listed "$name"
 
 OUT=$("$NESTBOX" ps --json)
 is "$(printf '%s' "$OUT" | python3 -c "
