@@ -261,7 +261,9 @@ static _Noreturn void joiner(const struct run_ctx *r, struct nb_spec *spec, stru
 	if (p.tty >= 0)
 		close(p.tty);
 	close(r->err_w);
-	if (nb_caps_drop_all(&err) < 0 || nb_write_all(r->pid_w, &pid, sizeof pid) < 0) {
+	/* Off the caller's terminal too, like init: a command that can see
+	 * it (--share=pid) finds nothing of the caller's here. */
+	if (nb_tty_detach() < 0 || nb_caps_drop_all(&err) < 0 || nb_write_all(r->pid_w, &pid, sizeof pid) < 0) {
 		kill(pid, SIGKILL);
 		_exit(NB_EXIT_FAIL);
 	}

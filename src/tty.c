@@ -95,6 +95,19 @@ int nb_tty_attach(int slave)
 	return 0;
 }
 
+int nb_tty_detach(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0 || setsid() < 0)
+		return -1;
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(null, fd) < 0)
+			return -1;
+	close(null);
+	return 0;
+}
+
 /* The master has arrived: relay from now on, the caller's terminal raw so
  * that every key (^C, ^Z, ^D) goes to the sandbox's terminal, which acts
  * on it for the job in its foreground. */

@@ -42,6 +42,9 @@ int nb_tty_open(int sock, const struct nb_tty *t, uint32_t uid, uint32_t gid, st
  * System calls only (it may run in init's memory). */
 int nb_tty_attach(int slave);
 
+/* A new session with /dev/null on 0-2: off the caller's terminal. */
+int nb_tty_detach(void);
+
 /* Supervisor: the descriptors to poll (3 entries: socket, stdin, master)
  * and what to do when they are ready. */
 void nb_tty_poll_fds(const struct nb_tty *t, struct pollfd *pfd);
