@@ -18,7 +18,6 @@
 
 /* Records are small; a bigger file is not one of ours. */
 #define RECORD_MAX ((size_t)1 << 20)
-#define EXEC_MAX ((size_t)4 << 20)
 
 const char *const nb_state_ns_names[NB_STATE_NS] = { "user", "mnt", "pid", "net", "ipc", "uts", "cgroup" };
 
@@ -244,7 +243,9 @@ static json_t *record_json(const struct nb_state_info *i)
  * sees the old file or the new one, never half of one. */
 static int write_atomic(const char *dir, const char *name, const void *data, size_t len, struct nb_err *err)
 {
-	_cleanup_free_ char *tmp = nb_xasprintf("%s/.%s.tmp", dir, name);
+	/* The writer's pid in the name: a run killed before the rename leaves
+	 * a file the next reader knows to be stale. */
+	_cleanup_free_ char *tmp = nb_xasprintf("%s/.%s.%d.tmp", dir, name, (int)getpid());
 	_cleanup_free_ char *path = nb_xasprintf("%s/%s", dir, name);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 
@@ -262,24 +263,28 @@ int nb_state_publish(struct nb_state *s, const struct nb_state_info *info, const
 		     struct nb_err *err)
 {
 	json_t *o = record_json(info);
-	_cleanup_free_ char *text = json_dumps(o, JSON_COMPACT);
-	_cleanup_free_ char *rec = nb_xasprintf("%s.json", s->id), *ex = nb_xasprintf("%s.exec", s->id);
+	_cleanup_free_ char *text = NULL, *rec = nb_xasprintf("%s.json", s->id);
+	_cleanup_free_ char *hex = nb_xmalloc(2 * exec_len + 1);
 
+	/* What exec needs travels in the record itself: one file, written at
+	 * once, so that no half of a sandbox's state can be left alone. */
+	for (size_t i = 0; i < exec_len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", ((const unsigned char *)exec_data)[i]);
+	hex[2 * exec_len] = '\0';
+	json_object_set_new(o, "exec", json_string(hex));
+	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!text)
 		return nb_fail(err, ENOMEM, "cannot write the sandbox's record");
-	/* The exec file first: a record that exists can always be exec'd. */
-	TRY(write_atomic(s->dir, ex, exec_data, exec_len, err));
 	s->published = true;
 	return write_atomic(s->dir, rec, text, strlen(text), err);
 }
 
 static void remove_record(const char *dir, const char *id)
 {
-	_cleanup_free_ char *rec = nb_xasprintf("%s/%s.json", dir, id), *ex = nb_xasprintf("%s/%s.exec", dir, id);
+	_cleanup_free_ char *rec = nb_xasprintf("%s/%s.json", dir, id);
 
 	unlink(rec);
-	unlink(ex);
 }
 
 void nb_state_release(struct nb_state *s)
@@ -401,15 +406,27 @@ static int read_record(const char *dir, const char *file, struct nb_state_info *
 	return parse_record(text, len, out);
 }
 
-/* Names whose run died before it wrote a record. */
+/* Names whose run died before it wrote a record, and records half
+ * written by a run killed before its rename (".ID.json.PID.tmp"). */
 static void remove_stale_names(const char *dir_path)
 {
 	_cleanup_closedir_ DIR *d = opendir(dir_path);
 	struct dirent *e;
 
-	while (d && (e = readdir(d)))
+	while (d && (e = readdir(d))) {
+		const char *tmp = strstr(e->d_name, ".tmp");
+		const char *dot = NULL;
+
 		if (strncmp(e->d_name, "name.", 5) == 0 && !name_alive(dirfd(d), e->d_name, NULL))
 			unlinkat(dirfd(d), e->d_name, 0);
+		if (e->d_name[0] != '.' || !tmp || tmp[4] != '\0')
+			continue;
+		for (const char *c = e->d_name; c < tmp; c++)
+			if (*c == '.')
+				dot = c;
+		if (dot && strtol(dot + 1, NULL, 10) > 0 && nb_pid_gone(strtol(dot + 1, NULL, 10)))
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
 }
 
 int nb_state_list(bool want_gone, struct nb_state_info **out, size_t *n, struct nb_err *err)
@@ -476,11 +493,30 @@ int nb_state_find(const char *what, struct nb_state_info *out, struct nb_err *er
 
 int nb_state_exec_data(const struct nb_state_info *i, char **data, size_t *len, struct nb_err *err)
 {
-	_cleanup_free_ char *dir = NULL, *path = NULL;
+	_cleanup_free_ char *dir = NULL, *path = NULL, *text = NULL;
+	const char *hex;
+	size_t tlen, n;
+	json_t *o;
 
 	TRY(nb_state_dir(&dir, err));
-	path = nb_xasprintf("%s/%s.exec", dir, i->id);
-	return nb_read_file_regular(path, EXEC_MAX, data, len, err);
+	path = nb_xasprintf("%s/%s.json", dir, i->id);
+	TRY(nb_read_file_regular(path, RECORD_MAX, &text, &tlen, err));
+	o = json_loadb(text, tlen, 0, NULL);
+	hex = json_string_value(json_object_get(o, "exec"));
+	n = hex ? strlen(hex) : 0;
+	if (!hex || n % 2 || strspn(hex, "0123456789abcdef") != n) {
+		json_decref(o);
+		return nb_fail(err, EINVAL, "the sandbox's record %s has no exec data", path);
+	}
+	*len = n / 2;
+	*data = nb_xmalloc(*len + 1);
+	for (size_t k = 0; k < *len; k++) {
+		unsigned v;
+		sscanf(hex + 2 * k, "%2x", &v);
+		(*data)[k] = (char)v;
+	}
+	json_decref(o);
+	return 0;
 }
 
 static const char exec_magic[8] = "NBEXEC2";

@@ -64,7 +64,7 @@ int nb_state_dir(char **dir, struct nb_err *err);
 /* Before any process exists: a new id, and the name, which must not be
  * taken by a sandbox that still runs. */
 int nb_state_reserve(struct nb_state *s, const char *name, struct nb_err *err);
-/* Once the sandbox runs: the record, and the file nb_exec reads (the
+/* Once the sandbox runs: the record, holding what nb_exec reads (the
  * payload's capability sets and seccomp programs, opaque here). */
 int nb_state_publish(struct nb_state *s, const struct nb_state_info *info, const void *exec_data, size_t exec_len,
 		     struct nb_err *err);
@@ -77,7 +77,7 @@ int nb_state_list(bool want_gone, struct nb_state_info **out, size_t *n, struct 
 /* The running sandbox named, or whose id starts with, what. 125 with one
  * line when there is none, or more than one. */
 int nb_state_find(const char *what, struct nb_state_info *out, struct nb_err *err);
-/* The exec file of a record, read whole. */
+/* The exec data of a record (stored in it, hex-encoded), decoded. */
 int nb_state_exec_data(const struct nb_state_info *i, char **data, size_t *len, struct nb_err *err);
 void nb_state_info_free(struct nb_state_info *i);
 void nb_state_list_free(struct nb_state_info *v, size_t n);

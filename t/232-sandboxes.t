@@ -98,6 +98,13 @@ dir=${dir:-/tmp/nestbox-$(id -u)}/sandboxes
 is "$(ls -A "$dir" | grep -c "$tag" ; grep -l "$tag" "$dir"/*.json 2>/dev/null | wc -l)" "0
 0" "and its record and name are removed"
 is "$(stat -c %a "$dir")" 700 "the state directory is private"
+# A record half written by a run killed before its rename is named with
+# the writer's pid: gone once that pid is, kept while it lives.
+: >"$dir/.0123456789ab.json.2147483646.tmp"
+: >"$dir/.0123456789ab.json.$$.tmp"
+"$NESTBOX" ps >/dev/null
+is "$(ls -A "$dir" | grep -c '^\.0123456789ab')" 1 "a dead writer's temporary record is removed, a live one's kept"
+rm -f "$dir/.0123456789ab.json.$$.tmp"
 
 # --- rootfs -------------------------------------------------------------------
 root=$T_TMP/rootfs
