@@ -76,11 +76,8 @@ static int parse(int argc, char **argv, struct exec_args *a, struct nb_err *err)
 			if (*v != '/')
 				return nb_fail(err, 0, "exec: --chdir '%s' is not an absolute path", v);
 			a->chdir = v;
-		} else {
-			a->tty = strcmp(v, "auto") == 0 ? NB_TTY_AUTO : strcmp(v, "always") == 0 ? NB_TTY_ALWAYS :
-				 strcmp(v, "never") == 0 ? NB_TTY_NEVER : (enum nb_tty_mode)-1;
-			if ((int)a->tty < 0)
-				return nb_fail_hint(err, 0, "use --tty=auto, always or never", "exec: --tty: unknown mode '%s'", v);
+		} else if (nb_parse_tty_mode(v, &a->tty, err) < 0) {
+			return -1;
 		}
 	}
 	if (i >= argc)

@@ -148,16 +148,21 @@ int nb_set_net_lost(struct nb_spec *s, const char *arg, struct nb_err *err)
 	return nb_fail_hint(err, 0, "use --net-lost=warn, ignore or kill", "--net-lost: unknown mode '%s'", arg);
 }
 
-int nb_set_tty(struct nb_spec *s, const char *arg, struct nb_err *err)
+int nb_parse_tty_mode(const char *arg, enum nb_tty_mode *out, struct nb_err *err)
 {
 	static const char *const modes[] = { "auto", "always", "never" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
 		if (strcmp(arg, modes[i]) == 0) {
-			s->proc.tty = (enum nb_tty_mode)i;
+			*out = (enum nb_tty_mode)i;
 			return 0;
 		}
 	return nb_fail_hint(err, 0, "use --tty=auto, always or never (-t is always)", "--tty: unknown mode '%s'", arg);
+}
+
+int nb_set_tty(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	return nb_parse_tty_mode(arg, &s->proc.tty, err);
 }
 
 int nb_set_tty_always(struct nb_spec *s, const char *arg, struct nb_err *err)

@@ -335,6 +335,8 @@ int nb_set_disable_dns(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_allow_host_loopback(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_net_lost(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_tty(struct nb_spec *s, const char *arg, struct nb_err *err);
+/* --tty's WHEN, for run and exec alike. */
+int nb_parse_tty_mode(const char *arg, enum nb_tty_mode *out, struct nb_err *err);
 int nb_set_tty_always(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_publish(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_json_status_fd(struct nb_spec *s, const char *arg, struct nb_err *err);
