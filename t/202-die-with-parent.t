@@ -12,18 +12,21 @@ marker=4321$$
 # A payload that leaves a background child and waits.
 payload="sleep $marker & exec sleep $marker"
 # The sandbox's processes that still run: nestbox, its init and the
-# payload's sleeps all carry the marker in their arguments.
+# payload's sleeps all end their arguments with the marker, which is new
+# for every run, so that one leak is counted once.
 # They run as you or, with a map that changes the uid, as one of your
 # subordinate ids: count those too.
 subs=$(grep -E "^($(id -un)|$(id -u)):" /etc/subuid 2>/dev/null | cut -d: -f2,3 | tr '\n' ' ')
-survivors() {
-	ps -e -o uid=,stat=,comm=,args= |
+left_pids() {
+	ps -e -o pid=,uid=,stat=,comm=,args= |
 		awk -v m="$marker" -v me="$(id -u)" -v subs="$subs" '
 			BEGIN { n = split(subs, r, " ") }
 			function ours(u,   i, a) { if (u == me) return 1; for (i = 1; i <= n; i++) { split(r[i], a, ":"); if (u >= a[1] && u < a[1] + a[2]) return 1 } return 0 }
-			$2 !~ /^Z/ && ($3 == "sleep" || $3 == "nestbox" || $3 == "nestbox-init") && index($0, m) && ours($1) { c++ }
-			END { print c + 0 }'
+			$3 !~ /^Z/ && ($4 == "sleep" || $4 == "nestbox" || $4 == "nestbox-init") && $NF == m && ours($2) { print $1 }'
 }
+survivors() { left_pids | wc -l; }
+# What a failed run left is ended, so that it cannot count again.
+reap() { for p in $(left_pids); do kill -9 "$p" 2>/dev/null; done; }
 # Waits up to 10 s for the sandbox to be gone; prints what is left.
 settle() {
 	i=0
@@ -34,10 +37,12 @@ settle() {
 delay() { echo "0.$(od -An -N1 -tu1 /dev/urandom | awk '{ printf "%02d", $1 % 30 }')"; }
 
 # A caller that dies before nestbox's main() runs cannot be noticed by any
-# program (nestbox(1), --die-with-parent): about a millisecond to load
-# nestbox, but the sanitizer runtime of make check-asan makes it a tenth of
-# a second. There, caller kills wait until nestbox has made its first
-# child, so that they land where nestbox can act (up to 5 s).
+# program (nestbox(1), --die-with-parent): nestbox is reparented before it
+# can ask who its parent is. Loading takes about a millisecond, but a busy
+# machine or the sanitizer runtime of make check-asan stretches it to a
+# tenth of a second and more. So caller kills wait until nestbox has made
+# its first child, which it does only after arming the parent-death
+# signal, and the random delay counts from there (up to 5 s).
 past_main() {
 	j=0
 	while [ $j -lt 100 ]; do
@@ -56,7 +61,7 @@ kill_run() {
 		# '; :' keeps sh from exec'ing nestbox: sh stays its parent.
 		sh -c '"$0" run "$@"; :' "$NESTBOX" "$@" -- sh -c "$payload" </dev/null >/dev/null 2>&1 &
 		victim=$!
-		[ "${NB_SANITIZED:-0}" = 1 ] && past_main "$victim"
+		past_main "$victim"
 	else
 		"$NESTBOX" run "$@" -- sh -c "$payload" </dev/null >/dev/null 2>&1 &
 		victim=$!
@@ -65,6 +70,7 @@ kill_run() {
 	kill -9 "$victim" 2>/dev/null
 	wait "$victim" 2>/dev/null
 	settle
+	reap
 }
 
 # mode N ARGS...: in the background, with a marker of its own, writes
@@ -72,12 +78,13 @@ kill_run() {
 mode() {
 	k=$1; shift
 	(
-		marker=$marker$k
-		payload="sleep $marker & exec sleep $marker"
+		base=$marker$k
 		for who in caller nestbox; do
 			left=0 bad=0 i=0
 			while [ $i -lt "$runs" ]; do
 				i=$((i + 1))
+				marker=$base$((${#who} + 1))$(printf %03d $i)
+				payload="sleep $marker & exec sleep $marker"
 				n=$(kill_run "$who" "$@")
 				[ "$n" -eq 0 ] || { bad=$((bad + 1)); left=$((left + n)); }
 			done
@@ -110,11 +117,13 @@ for name; do
 done
 
 # The issue's own reproducer: the caller is a shell that is SIGKILLed.
+marker=${marker}9
 sh -c '"$0" run -- sleep '"$marker"'; :' "$NESTBOX" </dev/null >/dev/null 2>&1 &
 caller=$!
 sleep 1
 kill -9 "$caller"
 is "$(settle)" 0 "a shell running nestbox is SIGKILLed: nestbox and its sandbox go with it"
+reap
 
 # --no-die-with-parent: the sandbox may outlive its caller, as asked.
 sh -c '"$0" run --no-die-with-parent -- sleep 2; :' "$NESTBOX" </dev/null >/dev/null 2>&1 &
