@@ -47,7 +47,45 @@ static const char *wanted_home(const struct nb_spec *s)
 	return s->id.uid == 0 ? "/root" : getenv("HOME");
 }
 
-static int build_sandbox(const struct nb_child *c, char **home, struct nb_err *err)
+/* bwrap's --userns: enter the given user namespace, whose owner (the
+ * caller) holds every capability there, and make the sandbox's other
+ * namespaces in it; --pidns: the payload, made later, joins that one. */
+static int join_namespaces(const struct nb_spec *s, struct nb_err *err)
+{
+	int f = CLONE_NEWNS;
+
+	if (s->ns.userns_fd < 0)
+		return 0;
+	if (setns(s->ns.userns_fd, CLONE_NEWUSER) < 0)
+		return nb_fail(err, errno, "--userns: cannot join the user namespace");
+	f |= !(s->ns.shared & NB_NS_NET) ? CLONE_NEWNET : 0;
+	f |= !(s->ns.shared & NB_NS_IPC) ? CLONE_NEWIPC : 0;
+	f |= !(s->ns.shared & NB_NS_UTS) ? CLONE_NEWUTS : 0;
+	f |= !(s->ns.shared & NB_NS_CGROUP) ? CLONE_NEWCGROUP : 0;
+	if (unshare(f) < 0)
+		return nb_fail(err, errno, "--userns: cannot create the sandbox's namespaces in it");
+	if (s->ns.pidns_fd >= 0 && setns(s->ns.pidns_fd, CLONE_NEWPID) < 0)
+		return nb_fail(err, errno, "--pidns: cannot join the PID namespace");
+	close(s->ns.userns_fd);
+	if (s->ns.pidns_fd >= 0)
+		close(s->ns.pidns_fd);
+	return 0;
+}
+
+/* What init's 0-2 become. The host's /dev/null, unless the view it runs in
+ * (a nested sandbox's bind with nodev) forbids opening devices: then the
+ * read end of an emptied pipe, which reads EOF and takes no writes. */
+static int open_null(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC), p[2];
+
+	if (fd >= 0 || errno != EACCES || pipe2(p, O_CLOEXEC) < 0)
+		return fd;
+	close(p[1]);
+	return p[0];
+}
+
+static int build_sandbox(const struct nb_child *c, struct nb_init *in, char **home, struct nb_err *err)
 {
 	const struct nb_spec *s = c->spec;
 
@@ -68,7 +106,8 @@ static int build_sandbox(const struct nb_child *c, char **home, struct nb_err *e
 						      .gid = s->id.gid, .user_name = c->user_name,
 						      .home = wanted_home(s), .resolv_conf = c->resolv_conf,
 						      .bus_src = { c->bus_src[0], c->bus_src[1] },
-						      .bus_dest = { s->desktop.dbus_dest, s->desktop.dbus_system_dest } },
+						      .bus_dest = { s->desktop.dbus_dest, s->desktop.dbus_system_dest },
+						      .bwrap_words = s->bwrap_words, .locks = in->keep, .n_locks = &in->n_keep },
 			       home, err);
 }
 
@@ -81,7 +120,8 @@ static void prepare(const struct nb_child *c, const char *home, struct nb_exec *
 	const struct nb_spec *s = c->spec;
 	struct nb_err err = { 0 };
 	_cleanup_free_ char *cwd = getcwd(NULL, 0);
-	bool own = s->id.uid == 0 || s->view.rootfs;
+	/* bwrap leaves the environment as it was given. */
+	bool own = (s->id.uid == 0 || s->view.rootfs) && !s->view.empty_root;
 
 	if (nb_payload_prepare(&s->proc, cwd, own ? home : NULL, own, exec, &err) < 0)
 		fail(c, &err);
@@ -92,7 +132,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	const struct nb_spec *s = c->spec;
 	bool pid1 = !(s->ns.shared & NB_NS_PID);
 	struct nb_err err = { 0 };
-	struct nb_init in = { .err_w = c->err_w, .pid1 = pid1, .parent = c->parent };
+	struct nb_init in = { .err_w = c->err_w, .pid1 = pid1, .parent = c->parent, .announce_w = -1, .announce_go = -1 };
 	struct nb_exec exec;
 	char *home = NULL; /* the child's own memory, until exec */
 	char go;
@@ -101,6 +141,10 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	for (size_t i = 0; i < ARRAY_SIZE(c->close_fds); i++)
 		if (c->close_fds[i] > 2) /* --json-status-fd 1 is the payload's stdout too */
 			close(c->close_fds[i]);
+	/* 1b. bwrap's --userns: into it before anything else, since entering
+	 * it clears the parent-death signal. */
+	if (join_namespaces(s, &err) < 0)
+		fail(c, &err);
 	/* 2. Die with the supervisor. pid 1 simply dies, and the kernel ends
 	 * its namespace; a subreaper (--share=pid) takes a signal it can act
 	 * on, to kill what it inherited first. Had the supervisor died before
@@ -108,9 +152,11 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	 * maps are written, so no window is left. */
 	if (s->life.die_with_parent && prctl(PR_SET_PDEATHSIG, pid1 ? SIGKILL : SIGTERM) < 0)
 		fail(c, (nb_fail(&err, errno, "cannot set the parent-death signal"), &err));
-	/* 3. The maps. */
+	/* 3. The maps. bwrap's --userns-block-fd then waits for its caller. */
 	if (read(c->sync_r, &go, 1) != 1)
 		_exit(NB_EXIT_FAIL);
+	if (s->proc.userns_block_fd >= 0 && read(s->proc.userns_block_fd, &go, 1) < 0)
+		fail(c, (nb_fail(&err, errno, "--userns-block-fd: cannot read"), &err));
 	/* 4. Moved into the leaf by the supervisor (no clone3): root the
 	 * cgroup namespace there now. */
 	if (c->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
@@ -118,11 +164,18 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	/* 5. What the map allows, and the host's /dev/null for init, before
 	 * the view replaces /proc and /dev. */
 	in.payload.setgroups_ok = setgroups_allowed();
-	in.devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	in.devnull = open_null();
 	if (in.devnull < 0)
 		fail(c, (nb_fail(&err, errno, "cannot open /dev/null"), &err));
+	in.children = -1;
+	if (!pid1) {
+		char path[64];
+
+		snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+		in.children = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	/* 6. The sandbox itself. */
-	if (build_sandbox(c, &home, &err) < 0)
+	if (build_sandbox(c, &in, &home, &err) < 0)
 		fail(c, &err);
 	/* 6b. --tty: a pty of the sandbox's own devpts; the master goes to
 	 * the supervisor, the slave to the payload. */
@@ -137,18 +190,25 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	 * built while slirp4netns started. */
 	if (s->net.mode == NB_NET_SLIRP && read(c->sync_r, &go, 1) != 1)
 		_exit(NB_EXIT_FAIL);
-	close(c->sync_r);
+	/* init keeps it to wait for the supervisor's word after announcing. */
+	if (c->announce_w < 0)
+		close(c->sync_r);
+	in.announce_w = c->announce_w;
+	in.announce_go = c->announce_w >= 0 ? c->sync_r : -1;
 	/* 8. Everything the payload's process will need. */
 	prepare(c, home, &exec);
 	in.payload.proc = &s->proc;
 	in.payload.uid = s->id.uid;
 	in.payload.gid = s->id.gid;
 	in.payload.die_with_parent = s->life.die_with_parent;
+	if (s->proc.sync_fd >= 0 && in.n_keep < NB_MAX_LOCKS)
+		in.keep[in.n_keep++] = s->proc.sync_fd;
 	in.nested = s->priv.disable_userns;
 	in.payload.caps = c->caps;
 	in.payload.filter = c->filter;
 	in.payload.landlock = nb_landlock_mode(&s->priv, c->caps);
 	in.payload.tcp = &s->priv.tcp;
+	in.payload.assert_userns_disabled = s->priv.assert_userns_disabled;
 	in.payload.exec = &exec;
 	in.payload.chan = (struct nb_payload_chan){ .err_w = c->err_w, .ready_w = -1, .go_r = -1,
 						    .nest_w = -1, .nest_r = -1, .parent = -1 };
@@ -159,7 +219,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 		nb_payload_run(&in.payload);
 	}
 	/* Else its init; under a subreaper the payload checks its parent. */
-	if (!pid1)
+	if (!pid1 && s->ns.pidns_fd < 0)
 		in.payload.chan.parent = getpid();
 	nb_init_main(&in);
 }

@@ -58,6 +58,12 @@ static void setting(FILE *out, const char *name, const char *value, const char *
  * last of any other (saying what it overrode), or the default. */
 static void print_settings(const struct nb_spec *spec, FILE *out)
 {
+	if (spec->bwrap_words) {
+		fputs("Settings: bubblewrap's command line, with its defaults (nestbox-bwrap(1)): no default view,\n"
+		      "the host's namespaces but user and mount unless --unshare-*, one id, no seccomp filter,\n"
+		      "no capabilities unless --cap-add, inherited descriptors kept.\n", out);
+		return;
+	}
 	fputs("Settings (the value in force, and where it comes from):\n", out);
 	for (const struct nb_option *o = nb_options; o->name; o++) {
 		const struct nb_origin *last = NULL;
@@ -92,13 +98,6 @@ static void print_settings(const struct nb_spec *spec, FILE *out)
 	}
 }
 
-static const char *kind_name(enum nb_mnt_kind k)
-{
-	static const char *const names[] = { "bind", "ro-bind", "dev-bind", "tmpfs", "proc", "dev", "dir",
-					     "symlink", "file", "remount-ro", "mask", "overlay" };
-	return (size_t)k < ARRAY_SIZE(names) ? names[k] : "?";
-}
-
 static void print_view(const struct nb_spec *spec, FILE *out)
 {
 	const struct nb_view *v = &spec->view;
@@ -107,7 +106,9 @@ static void print_view(const struct nb_spec *spec, FILE *out)
 
 	fputs("\nThe filesystem view, in the order it is made:\n", out);
 	fprintf(out, "  %2d. a fresh tmpfs as the new root, on which the rest is built\n", n++);
-	if (v->rootfs) {
+	if (v->empty_root) {
+		/* bwrap's: nothing but what the options make. */
+	} else if (v->rootfs) {
 		fprintf(out, "  %2d. %s as the root, %s\n", n++, v->rootfs, v->read_only ? "read-only" : "read-write, nodev");
 		fprintf(out, "  %2d. tmpfs at /tmp; /proc, /dev and /sys as below\n", n++);
 	} else {
@@ -116,16 +117,18 @@ static void print_view(const struct nb_spec *spec, FILE *out)
 		if (home && home[0] == '/' && strcmp(home, "/") != 0)
 			fprintf(out, "  %2d. tmpfs at %s, empty, the command's own\n", n++, home);
 	}
-	fprintf(out, "  %2d. a fresh /proc%s, a minimal /dev, %s\n", n++,
-		spec->priv.allow_userns ? " (unmasked: --allow-userns)" : ", masked",
-		spec->ns.shared & NB_NS_NET ? "the host's /sys, read-only" : "a fresh /sys, read-only");
-	fprintf(out, "  %2d. /etc/passwd and /etc/group: a copy with your entry, if they lack one\n", n++);
+	if (!v->empty_root) {
+		fprintf(out, "  %2d. a fresh /proc%s, a minimal /dev, %s\n", n++,
+			spec->priv.allow_userns ? " (unmasked: --allow-userns)" : ", masked",
+			spec->ns.shared & NB_NS_NET ? "the host's /sys, read-only" : "a fresh /sys, read-only");
+		fprintf(out, "  %2d. /etc/passwd and /etc/group: a copy with your entry, if they lack one\n", n++);
+	}
 	if (v->bind_cwd)
 		fprintf(out, "  %2d. --bind-cwd %s, read-write\n", n++, v->cwd ? v->cwd : ".");
 	for (size_t i = 0; i < v->n_mounts; i++) {
 		const struct nb_mount *m = &v->mounts[i];
 
-		fprintf(out, "  %2d. --%s%s ", n++, kind_name(m->kind), m->try_ ? "-try" : "");
+		fprintf(out, "  %2d. %s ", n++, m->opt);
 		if (m->kind == NB_MNT_OVERLAY) {
 			for (size_t k = 0; k < m->n_lowers; k++)
 				fprintf(out, "%s%s", k ? ":" : "", m->lowers[k]);
@@ -136,7 +139,10 @@ static void print_view(const struct nb_spec *spec, FILE *out)
 			fprintf(out, "%s%s%s\n", m->dest, m->size ? ", size " : "", m->size ? m->size : "");
 		}
 	}
-	fprintf(out, "  %2d. the root made read-only%s; pivot_root into it\n", n, v->rootfs ? " (default view only)" : "");
+	if (v->empty_root)
+		fprintf(out, "  %2d. pivot_root into it (writable, as bwrap's)\n", n);
+	else
+		fprintf(out, "  %2d. the root made read-only%s; pivot_root into it\n", n, v->rootfs ? " (default view only)" : "");
 }
 
 static void print_map(const char *what, const struct nb_idmap *m, FILE *out)
@@ -200,7 +206,8 @@ int nb_dry_run(const struct nb_spec *spec, FILE *out, struct nb_err *err)
 	if (nb_caps_resolve(&spec->priv, spec->id.uid, &caps, err) < 0 ||
 	    nb_seccomp_prepare(&(struct nb_seccomp_opts){ .policy = spec->priv.seccomp,
 							  .log = spec->priv.seccomp_log,
-							  .allow_userns = spec->priv.allow_userns },
+							  .allow_userns = spec->priv.allow_userns,
+							  .bpf = spec->priv.bpf, .n_bpf = spec->priv.n_bpf },
 			       &filter, err) < 0 ||
 	    nb_slirp_prepare(&spec->net, &slirp, err) < 0 || nb_check_net_map(spec, &plan, err) < 0)
 		goto out;

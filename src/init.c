@@ -219,10 +219,7 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	if (sigfd < 0)
 		fail(in, payload, (nb_fail(&err, errno, "cannot create the init's signal fd"), &err));
 	if (!in->pid1) {
-		char path[64];
-
-		snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
-		children = open(path, O_RDONLY | O_CLOEXEC);
+		children = in->children;
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || children < 0)
 			fail(in, payload, (nb_fail_hint(&err, errno, "--share=pid needs /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN)",
 							"cannot watch the sandbox's processes"), &err));
@@ -242,6 +239,14 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	/* 4. EOF instead of "r": the payload failed and said why. */
 	if (nb_read_all(e.ready_r, &c, 1) != 1)
 		payload_failed(payload);
+	/* 4b. The supervisor names the payload to its caller (--info-fd)
+	 * before any payload code runs; EOF: it died. */
+	if (in->announce_w >= 0) {
+		if (nb_write_all(in->announce_w, "a", 1) < 0 || nb_read_all(in->announce_go, &c, 1) != 1)
+			fail(in, payload, (nb_fail(&err, EPIPE, "the supervisor went away"), &err));
+		close(in->announce_w);
+		close(in->announce_go);
+	}
 	/* 5. Locked down before any payload code runs. */
 	if (lock_down(in, &err) < 0)
 		fail(in, payload, &err);
@@ -251,6 +256,11 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	/* 7. Only the signal fd (and a subreaper's children file) stay: a
 	 * pipe passed to the payload must see EOF when the payload ends, and
 	 * the supervisor's error pipe EOF once the payload has exec'd. */
-	nb_close_all_but((const int[]){ 0, 1, 2, sigfd, children }, 5);
+	{
+		int keep[5 + ARRAY_SIZE(in->keep)] = { 0, 1, 2, sigfd, children };
+
+		memcpy(keep + 5, in->keep, in->n_keep * sizeof *keep);
+		nb_close_all_but(keep, 5 + in->n_keep);
+	}
 	reap(in, payload, sigfd, children);
 }

@@ -10,15 +10,20 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "mounts.h"
 #include "payload.h"
 
 struct nb_init {
 	struct nb_payload payload; /* what the payload's process runs; init fills .chan */
 	int err_w;      /* the error pipe, for init's own failures */
 	int devnull;    /* /dev/null, opened before the view hid the host's */
+	int children;   /* a subreaper's /proc/self/task/TID/children, opened likewise */
 	bool pid1;      /* false with --share=pid: a subreaper, not pid 1 */
 	bool nested;    /* --disable-userns: the payload enters a namespace init maps */
 	pid_t parent;   /* the supervisor, when it is visible (subreaper) */
+	int announce_w, announce_go; /* or -1: "payload made" to the supervisor, then wait for a byte */
+	int keep[NB_MAX_LOCKS + 1]; /* held open while the sandbox runs: --lock-file, --sync-fd */
+	size_t n_keep;
 };
 
 /* The signals the supervisor and init pass on to the payload (SIGINT,

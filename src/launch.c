@@ -45,6 +45,8 @@ void nb_sandbox_release(struct nb_sandbox *sb)
 	nb_closep(&sb->sync_w);
 	nb_closep(&sb->err_r);
 	nb_closep(&sb->err_w);
+	nb_closep(&sb->ann_r);
+	nb_closep(&sb->ann_w);
 	if (sb->sigfd >= 0) {
 		/* A signal for the payload that came after it ended must not
 		 * kill the caller once unblocked. */
@@ -90,6 +92,10 @@ static unsigned long clone_flags(const struct nb_spec *spec)
 	 * user namespace first, and it owns every other new namespace. */
 	unsigned long f = CLONE_NEWUSER | CLONE_NEWNS;
 
+	/* Joining a user namespace (bwrap's --userns): the child enters it
+	 * first and makes the others there (nb_child_main). */
+	if (spec->ns.userns_fd >= 0)
+		return 0;
 	if (!(spec->ns.shared & NB_NS_PID))
 		f |= CLONE_NEWPID;
 	if (!(spec->ns.shared & NB_NS_NET))
@@ -111,7 +117,8 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 		.parent = sb->parent, .sync_r = sb->sync_r, .err_w = sb->err_w, .tty = spec->proc.use_tty ? &sb->tty : NULL,
 		.bus_src = { sb->dbus.session, sb->dbus.system },
 		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd,
-			       sb->tty.sock[0], sb->dbus.sync },
+			       sb->tty.sock[0], sb->dbus.sync, sb->ann_r },
+		.announce_w = sb->ann_w,
 		.late_cgroupns = sb->late_cgroupns,
 	};
 
@@ -135,6 +142,13 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return nb_fail(err, errno, "cannot create the error pipe");
 	sb->err_r = p[0], sb->err_w = p[1];
+	/* --info-fd naming the payload: init says when it exists. */
+	if (spec->report.payload_pid && !spec->life.as_pid1 &&
+	    (spec->report.info_fd >= 0 || spec->report.json_status_fd >= 0)) {
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return nb_fail(err, errno, "cannot create the announce pipe");
+		sb->ann_r = p[0], sb->ann_w = p[1];
+	}
 
 	sb->parent = getpid();
 	fflush(NULL);
@@ -168,6 +182,7 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 		sb->pidfd = (int)syscall(SYS_pidfd_open, sb->pid, 0);
 	nb_closep(&sb->sync_r);
 	nb_closep(&sb->err_w);
+	nb_closep(&sb->ann_w);
 	nb_closep(&sb->tty.sock[1]);
 	if (sb->cg.active && !into_cgroup)
 		return nb_cgroup_enter(&sb->cg, sb->pid, err);
@@ -306,7 +321,9 @@ static int reserve(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_
 	nb_state_release(&sb->state);
 	if (spec->name)
 		return -1;
-	nb_warn_err("ps, exec and stop will not see this sandbox", err);
+	/* bwrap's callers (Flatpak) expect no word about what bwrap lacks. */
+	if (!spec->bwrap_words)
+		nb_warn_err("ps, exec and stop will not see this sandbox", err);
 	*err = (struct nb_err){ 0 };
 	return 0;
 }
@@ -366,6 +383,39 @@ static void print_caps(const struct nb_capset *caps, uint32_t uid)
 	free(text);
 }
 
+static void announce(const struct nb_spec *spec, struct nb_sandbox *sb, const struct nb_status *status)
+{
+	if (spec->report.info_fd >= 0)
+		nb_status_info(status, &spec->net, sb->slirp.ports, spec->report.info_fd, true);
+	if (spec->report.json_status_fd >= 0)
+		nb_status_info(status, &spec->net, sb->slirp.ports, spec->report.json_status_fd, false);
+	/* With the payload named, it may go on now. */
+	if (sb->ann_r >= 0) {
+		(void)!write(sb->sync_w, "1", 1);
+		nb_closep(&sb->sync_w);
+	}
+}
+
+/* init said the payload exists (EOF: it failed, and supervise says why):
+ * its pid in ours is init's one child. */
+static bool payload_made(struct nb_sandbox *sb, struct nb_status *status)
+{
+	char path[64], buf[32] = "";
+	struct nb_err ignore;
+	uint32_t pid;
+	char c;
+
+	if (nb_read_all(sb->ann_r, &c, 1) != 1)
+		return false;
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)sb->pid, (int)sb->pid);
+	if (nb_read_small(path, buf, sizeof buf, &ignore) < 0)
+		return false;
+	buf[strcspn(buf, " \n")] = '\0';
+	if (nb_parse_u32(buf, INT32_MAX, &pid) == 0)
+		nb_status_collect(status, (pid_t)pid);
+	return true;
+}
+
 /* --stats and --json-status-fd's last line, from the real status; as
  * bwrap, an exit code only for a command that ran. */
 static void report_exit(const struct nb_spec *spec, int rc, const struct nb_cgroup_stats *st)
@@ -401,12 +451,13 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 		print_caps(&sb.caps, spec->id.uid);
 	TRY(nb_seccomp_prepare(&(struct nb_seccomp_opts){ .policy = spec->priv.seccomp,
 							  .log = spec->priv.seccomp_log,
-							  .allow_userns = spec->priv.allow_userns },
+							  .allow_userns = spec->priv.allow_userns,
+							  .bpf = spec->priv.bpf, .n_bpf = spec->priv.n_bpf },
 			       &sb.filter, err));      /* a bad policy fails here, with file:line */
 	TRY(nb_slirp_prepare(&spec->net, &sb.slirp, err)); /* slirp4netns, tun and free ports */
 	TRY(nb_check_net_map(spec, &sb.plan, err));      /* once slirp4netns is known to be there */
 	TRY(nb_cgroup_prepare(&spec->limits, &sb.cg, err)); /* leaf + limits, before the child exists */
-	if (spec->net.mode == NB_NET_HOST)
+	if (spec->net.mode == NB_NET_HOST && !spec->net.host_by_default)
 		nb_warn("with the host's network the sandbox can reach the host's abstract unix sockets (X11, D-Bus, ...) (hint: --net=none or --net=slirp keep them out of reach)");
 	TRY(nb_dbus_start(&spec->desktop, &sb.dbus, err)); /* xdg-dbus-proxy, ready */
 	TRY(reserve(spec, &sb, err));                  /* an id, and the name if free */
@@ -415,23 +466,26 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(nb_block_signals(spec, &sb, err));                  /* nothing is lost before supervise() */
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(watchdog_start(spec, &sb, err));           /* kills the sandbox if we die */
-	TRY(nb_idmap_apply(&sb.plan, sb.pid, err));    /* child waits meanwhile */
+	if (spec->ns.userns_fd < 0)
+		TRY(nb_idmap_apply(&sb.plan, sb.pid, err)); /* child waits meanwhile */
 	TRY(nb_check_net_map(spec, &sb.plan, err));      /* after a fallback to the single map */
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
 	nb_state_open_ns(sb.pid, sb.ns_fds);           /* and for exec, likewise */
-	TRY(child_release(&sb, spec->net.mode != NB_NET_SLIRP, err)); /* child: view, while slirp starts */
 	if (spec->net.mode == NB_NET_SLIRP) {
+		TRY(child_release(&sb, false, err));   /* child: view, while slirp starts */
 		TRY(nb_slirp_ready(&spec->net, &sb.slirp, err)); /* network up, ports published */
-		TRY(child_release(&sb, true, err));    /* child: init, identity, exec */
 	}
+	/* The caller hears of the sandbox before its payload runs, as
+	 * bwrap's callers expect (they inspect /proc/PID/ns meanwhile). */
+	if (sb.ann_r < 0)
+		announce(spec, &sb, &status);
+	TRY(child_release(&sb, sb.ann_r < 0, err));   /* child: view or the rest, init, identity, exec */
+	if (sb.ann_r >= 0 && payload_made(&sb, &status))
+		announce(spec, &sb, &status);          /* then the payload may exec */
 	if (sb.state.dir)
 		TRY(publish(spec, &sb, err));          /* for ps, exec and stop */
-	if (spec->report.info_fd >= 0)
-		nb_status_info(&status, &spec->net, sb.slirp.ports, spec->report.info_fd, true);
-	if (spec->report.json_status_fd >= 0)
-		nb_status_info(&status, &spec->net, sb.slirp.ports, spec->report.json_status_fd, false);
 	rc = nb_supervise(spec, &sb, err);                /* forward signals, collect the status */
 	nb_cgroup_finish(&spec->limits, &sb.cg, rc, spec->limits.stats || spec->report.json_status_fd >= 0,
 			 &stats);                      /* kill the rest, count */

@@ -1,11 +1,12 @@
 /* mounts-int.h: what mounts.c (mount primitives and the user's mount
- * kinds) shares with view.c (the standard view and its order). Private to
- * the two. */
+ * kinds) shares with view.c (the standard view and its order) and
+ * mounts-bwrap.c (bubblewrap's extra kinds). Private to the three. */
 #ifndef NB_MOUNTS_INT_H
 #define NB_MOUNTS_INT_H
 
 #include <linux/openat2.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "mounts.h"
 
@@ -16,6 +17,11 @@ struct view {
 	int root;          /* O_PATH: the root being built, at /newroot */
 	unsigned n_staged; /* files and dirs made in the staging root */
 	char *home;        /* the payload's home (nb_mounts_setup) */
+	dev_t own[32];     /* the tmpfs this view made, and (below) the files and */
+	unsigned n_own;    /* directories it made: --chmod works only on those */
+	struct { dev_t dev; ino_t ino; } made[64];
+	unsigned n_made;
+	unsigned parent_mode; /* of missing parents made for a destination */
 	struct nb_err *err;
 };
 
@@ -46,8 +52,22 @@ int mnt_tmpfs(struct view *v, const char *dest, const char *mode, const char *si
 int mnt_proc(struct view *v, const char *dest, const char *opt);
 int mnt_dev(struct view *v, const char *dest, const char *opt);
 int mnt_sys(struct view *v);
+/* A path to our own descriptor, through the host's proc (40 bytes). */
+void mnt_fd_path(const struct view *v, int fd, char buf[static 40]);
+/* DEST's parent, opened (created as needed), and DEST's last name. */
+int mnt_open_parent(struct view *v, const char *dest, const char *opt, int *fd, const char **name);
+/* bwrap's kinds (mounts-bwrap.c): --file and --bind-data, --bind-fd,
+ * --chmod, --lock-file. */
+int mnt_data(struct view *v, const struct nb_mount *m);
+int mnt_bind_open_fd(struct view *v, const struct nb_mount *m);
+int mnt_chmod(struct view *v, const struct nb_mount *m);
+int mnt_lock(struct view *v, const struct nb_mount *m);
 /* One of the user's mounts (--bind ... --overlay). */
 int mnt_apply(struct view *v, const struct nb_mount *m);
+/* Notes that the filesystem at fd is one this view made. */
+void mnt_note_own(struct view *v, int fd);
+/* Notes that this view made the file or directory at fd. */
+void mnt_note_made(struct view *v, int fd);
 /* "A/B", or "/B" when A is "/" (malloc'd). */
 char *mnt_join(const char *a, const char *b);
 

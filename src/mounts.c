@@ -29,7 +29,7 @@ int mnt_openat2(int dirfd, const char *path, int flags, unsigned long long resol
 /* A path to our own descriptor, through the host's proc at /oldroot once
  * the staging root is in place: the new root's proc, which the payload
  * could have planted things in, is not mounted yet. */
-static void fd_path(const struct view *v, int fd, char buf[static 40])
+void mnt_fd_path(const struct view *v, int fd, char buf[static 40])
 {
 	snprintf(buf, 40, "%s/proc/self/fd/%d", v->host >= 0 ? "/oldroot" : "", fd);
 }
@@ -37,7 +37,14 @@ static void fd_path(const struct view *v, int fd, char buf[static 40])
 /* A host path, resolved as the host sees it (absolute symlinks included). */
 int mnt_open_src(struct view *v, const char *path, int flags, int *out)
 {
-	*out = mnt_openat2(v->host, path, flags, IN_ROOT);
+	/* A magic link is followed only where the user named one under the
+	 * host's /proc (/proc/self/ns/user, as Flatpak binds): a symlink
+	 * planted elsewhere cannot lead to nestbox's own descriptors. */
+	bool proc = strncmp(path, "/proc/", 6) == 0 && !strstr(path, "/..");
+
+	/* (Magic links are refused under RESOLVE_IN_ROOT: a path relative to
+	 * the host's root reaches its /proc, whose links are all relative.) */
+	*out = proc ? mnt_openat2(v->host, path + 1, flags, 0) : mnt_openat2(v->host, path, flags, IN_ROOT);
 	return *out < 0 ? -1 : 0;
 }
 
@@ -74,9 +81,9 @@ int mnt_open_dest(struct view *v, const char *dest, bool file, bool create, cons
 	if (*parent)
 		TRY(mnt_open_dest(v, parent, false, true, opt, &dir));
 	if (file)
-		r = openat(dir >= 0 ? dir : v->root, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		r = openat(dir >= 0 ? dir : v->root, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
 	else
-		r = mkdirat(dir >= 0 ? dir : v->root, name, 0755);
+		r = mkdirat(dir >= 0 ? dir : v->root, name, v->parent_mode ? v->parent_mode : 0755);
 	if (r < 0 && errno != EEXIST)
 		return nb_fail(v->err, errno, "%s: cannot create %s in the sandbox", opt, dest);
 	if (file && r >= 0)
@@ -149,6 +156,37 @@ static int fs_new(struct view *v, const char *type, const char *const *opts, uns
 	return 0;
 }
 
+void mnt_note_own(struct view *v, int fd)
+{
+	struct stat st;
+
+	if (v->n_own < ARRAY_SIZE(v->own) && fstat(fd, &st) == 0)
+		v->own[v->n_own++] = st.st_dev;
+}
+
+void mnt_note_made(struct view *v, int fd)
+{
+	struct stat st;
+
+	if (v->n_made < ARRAY_SIZE(v->made) && fstat(fd, &st) == 0) {
+		v->made[v->n_made].dev = st.st_dev;
+		v->made[v->n_made++].ino = st.st_ino;
+	}
+}
+
+/* A tmpfs just mounted at DEST is the sandbox's own. */
+static int own_tmpfs(struct view *v, const char *type, const char *dest)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (strcmp(type, "tmpfs") != 0 || v->root < 0)
+		return 0;
+	fd = mnt_openat2(v->root, dest, O_PATH, IN_ROOT);
+	if (fd >= 0)
+		mnt_note_own(v, fd);
+	return 0;
+}
+
 /* Mounts a new filesystem on the resolved destfd with one mount(2) through
  * the fd's /proc magic link, as crun does, where fsopen, fsconfig,
  * fsmount and move_mount take five system calls or more. The options are
@@ -166,11 +204,12 @@ int mnt_mount_at(struct view *v, const char *type, const char *const *opts, unsi
 	for (const char *const *o = opts; o && o[0] && n < sizeof data; o += 2)
 		n += (size_t)snprintf(data + n, sizeof data - n, "%s%s%s%s", n ? "," : "", o[0], o[1] ? "=" : "",
 				      o[1] ? o[1] : "");
-	fd_path(v, destfd, target);
+	mnt_fd_path(v, destfd, target);
 	if (n < sizeof data && mount(type, target, type, flags, data[0] ? data : NULL) == 0)
-		return 0;
+		return own_tmpfs(v, type, dest);
 	TRY(fs_new(v, type, opts, attrs, dest, &mnt));
-	return mnt_attach(v, mnt, destfd, opt, dest);
+	TRY(mnt_attach(v, mnt, destfd, opt, dest));
+	return own_tmpfs(v, type, dest);
 }
 
 int mnt_mount_fs(struct view *v, const char *type, const char *const *opts, unsigned attrs,
@@ -213,6 +252,9 @@ int mnt_bind_host(struct view *v, const char *src, const char *dest, unsigned at
 	if (mnt_open_src(v, src, O_PATH, &srcfd) < 0) {
 		if (try_ && errno == ENOENT)
 			return 0;
+		if (v->env->bwrap_words && errno == ENOENT)
+			return nb_fail_hint(v->err, errno, "check the path, or use the -try variant to skip a missing source",
+					    "Can't find source path %s", src);
 		nb_fail(v->err, errno, "%s %s", opt, src);
 		return nb_hint(v->err, errno == ENOENT ? "check the path, or use the -try variant to skip a missing source"
 						       : "check that you can read it");
@@ -309,7 +351,7 @@ int mnt_dev(struct view *v, const char *dest, const char *opt)
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "fd" },   { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
-		{ "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },
+		{ "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },   { "/proc/kcore", "core" },
 	};
 	static const char *const pts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", NULL };
 	static const char *const shm[] = { "mode", "1777", NULL };
@@ -367,7 +409,7 @@ int mnt_sys(struct view *v)
 }
 
 /* Splits DEST into its parent (opened, created as needed) and its name. */
-static int open_parent(struct view *v, const char *dest, const char *opt, int *fd, const char **name)
+int mnt_open_parent(struct view *v, const char *dest, const char *opt, int *fd, const char **name)
 {
 	const char *slash = strrchr(dest, '/');
 	_cleanup_free_ char *parent = nb_xstrndup(dest, (size_t)(slash - dest));
@@ -385,18 +427,25 @@ static int make_dir(struct view *v, const struct nb_mount *m)
 {
 	_cleanup_close_ int dir = -1, fd = mnt_openat2(v->root, m->dest, O_PATH, IN_ROOT);
 	const char *name;
+	int rc;
 
 	if (fd >= 0) {
 		if (!is_dir_fd(fd))
 			return nb_fail(v->err, ENOTDIR, "%s %s", m->opt, m->dest);
 		return 0;
 	}
-	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
+	/* Missing parents get what the mode grants, at most 0755, as in
+	 * bubblewrap: a private directory's parents are not open to all. */
+	v->parent_mode = 0700 | (m->mode & 070 ? 050 : 0) | (m->mode & 07 ? 05 : 0);
+	rc = mnt_open_parent(v, m->dest, m->opt, &dir, &name);
+	v->parent_mode = 0;
+	TRY(rc);
 	if (mkdirat(dir, name, 0700) < 0)
 		return nb_fail(v->err, errno, "%s %s", m->opt, m->dest);
 	fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fchmod(fd, m->mode) < 0)
 		return nb_fail(v->err, errno, "%s %s: cannot set mode %o", m->opt, m->dest, m->mode);
+	mnt_note_made(v, fd);
 	return 0;
 }
 
@@ -405,10 +454,23 @@ static int make_symlink(struct view *v, const struct nb_mount *m)
 	_cleanup_close_ int dir = -1;
 	const char *name;
 
-	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
-	if (symlinkat(m->src, dir, name) < 0)
-		return nb_fail(v->err, errno, "%s %s:%s", m->opt, m->src, m->dest);
-	return 0;
+	TRY(mnt_open_parent(v, m->dest, m->opt, &dir, &name));
+	if (symlinkat(m->src, dir, name) == 0)
+		return 0;
+	/* The same link twice is no error, as in bubblewrap. */
+	if (errno == EEXIST) {
+		char target[4096];
+		ssize_t n = readlinkat(dir, name, target, sizeof target - 1);
+
+		if (n >= 0 && (target[n] = '\0', strcmp(target, m->src) == 0))
+			return 0;
+		/* bwrap's words, which its tests match. */
+		if (n >= 0)
+			return nb_fail_hint(v->err, EEXIST, "remove the other --symlink, or give another path",
+					    "Can't make symlink at %s: existing destination is %s", m->dest, target);
+		errno = EEXIST;
+	}
+	return nb_fail(v->err, errno, "%s %s:%s", m->opt, m->src, m->dest);
 }
 
 /* --file SRC:DEST copies a host file's content, so SRC must be a regular
@@ -451,7 +513,7 @@ static int copy_file(struct view *v, const struct nb_mount *m)
 	if (st.st_size > FILE_COPY_MAX)
 		return nb_fail_hint(v->err, 0, "bind a file this large instead",
 				    "%s %s: it is larger than %lld MiB", m->opt, m->src, (long long)(FILE_COPY_MAX >> 20));
-	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
+	TRY(mnt_open_parent(v, m->dest, m->opt, &dir, &name));
 	out = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (out >= 0)
 		return copy_fd(v, m, in, out, st.st_size);
@@ -476,7 +538,7 @@ static int write_data(struct view *v, const struct nb_mount *m)
 	_cleanup_close_ int dir = -1, out = -1;
 	const char *name;
 
-	TRY(open_parent(v, m->dest, m->opt, &dir, &name));
+	TRY(mnt_open_parent(v, m->dest, m->opt, &dir, &name));
 	out = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0 || nb_write_all(out, m->data, m->data_len) < 0 || fchown(out, v->env->uid, v->env->gid) < 0)
 		return nb_fail(v->err, errno, "%s: cannot write %s in the sandbox", m->opt, m->dest);
@@ -494,67 +556,117 @@ static char *host_dir_path(struct view *v, const char *path, const char *opt)
 
 	if (mnt_open_src(v, path, O_PATH | O_DIRECTORY, &fd) < 0)
 		return nb_fail(v->err, errno, "%s %s", opt, path), NULL;
-	fd_path(v, fd, link);
+	mnt_fd_path(v, fd, link);
 	n = readlink(link, buf, sizeof buf - 1);
 	if (n < 0)
 		return nb_fail(v->err, errno, "%s %s: cannot name it", opt, path), NULL;
 	buf[n] = '\0';
-	if (strpbrk(buf, ":,"))
-		return nb_fail(v->err, EINVAL, "%s %s: overlayfs cannot take a path with ':' or ','", opt, buf), NULL;
 	return nb_xstrdup(buf);
+}
+
+/* PATH with a backslash before each of CHARS (malloc'd). */
+static char *escape(const char *path, const char *chars)
+{
+	char *r = nb_xmalloc(2 * strlen(path) + 1), *w = r;
+
+	for (const char *c = path; *c; c++) {
+		if (strchr(chars, *c))
+			*w++ = '\\';
+		*w++ = *c;
+	}
+	*w = '\0';
+	return r;
+}
+
+/* The overlay itself. Each lower goes in as its own "lowerdir+" (Linux
+ * 6.8), taken as it is; older kernels take the legacy ':'-joined
+ * lowerdir, with ':' and '\\' escaped. The kernel unescapes upperdir and
+ * workdir always. */
+static int overlay_fs(struct view *v, const struct nb_mount *m, char **lowers, const char *upper,
+		      const char *work, int *mnt)
+{
+	const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (m->ro ? MOUNT_ATTR_RDONLY : 0);
+	_cleanup_free_ const char **opts = nb_xmalloc((2 * m->n_lowers + 8) * sizeof *opts);
+	_cleanup_free_ char *joined = nb_xstrdup("");
+	size_t n = 0, len = 0;
+	struct nb_err first;
+
+	_cleanup_free_ char *up = upper ? escape(upper, "\\") : NULL, *wk = work ? escape(work, "\\") : NULL;
+
+	for (size_t i = 0; i < m->n_lowers; i++) {
+		opts[n++] = "lowerdir+";
+		opts[n++] = lowers[i];
+	}
+	if (upper) {
+		opts[n++] = "upperdir", opts[n++] = up;
+		opts[n++] = "workdir", opts[n++] = wk;
+	}
+	opts[n++] = "userxattr", opts[n++] = NULL;
+	opts[n] = NULL;
+	if (fs_new(v, "overlay", opts, attrs, m->dest, mnt) == 0)
+		return 0;
+	first = *v->err;
+	for (size_t i = 0; i < m->n_lowers; i++) {
+		_cleanup_free_ char *e = escape(lowers[i], ":\\");
+
+		joined = nb_xrealloc(joined, len + strlen(e) + 2);
+		len += (size_t)sprintf(joined + len, "%s%s", i ? ":" : "", e);
+	}
+	opts[0] = "lowerdir", opts[1] = joined;
+	memmove(opts + 2, opts + 2 * m->n_lowers, (n + 1 - 2 * m->n_lowers) * sizeof *opts);
+	if (fs_new(v, "overlay", opts, attrs, m->dest, mnt) == 0)
+		return 0;
+	*v->err = first;
+	return -1;
+}
+
+/* A tmpfs in the staging root for the writes, gone at exit. */
+static int overlay_tmp_upper(struct view *v, const struct nb_mount *m, char **upper, char **work)
+{
+	static const char *const o[] = { "mode", "0755", NULL };
+	_cleanup_free_ char *base = nb_xasprintf("/overlay%u", v->n_staged++);
+	_cleanup_close_ int mnt = -1, at = -1;
+
+	if (mkdir(base, 0755) < 0 || (at = open(base, O_PATH | O_CLOEXEC)) < 0)
+		return nb_fail(v->err, errno, "%s: cannot make its tmpfs upper", m->opt);
+	TRY(fs_new(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "an overlay's upper tmpfs", &mnt));
+	TRY(mnt_attach(v, mnt, at, m->opt, base));
+	*upper = nb_xasprintf("%s/upper", base);
+	*work = nb_xasprintf("%s/work", base);
+	if (mkdir(*upper, 0755) < 0 || mkdir(*work, 0755) < 0)
+		return nb_fail(v->err, errno, "%s: cannot make its tmpfs upper", m->opt);
+	return 0;
 }
 
 static int make_overlay(struct view *v, const struct nb_mount *m)
 {
-	_cleanup_free_ char *lowers = NULL, *upper = NULL, *work = NULL;
-	size_t len = 0;
+	_cleanup_free_ char *upper = NULL, *work = NULL;
+	_cleanup_strv_ char **lowers = nb_xmalloc((m->n_lowers + 1) * sizeof *lowers);
+	_cleanup_close_ int mnt = -1, destfd = -1;
+	struct utsname u;
 
-	/* The kernel's lowerdir: the real paths, ':'-joined. */
-	for (size_t i = 0; i < m->n_lowers; i++) {
-		_cleanup_free_ char *p = host_dir_path(v, m->lowers[i], m->opt);
-
-		if (!p)
+	memset(lowers, 0, (m->n_lowers + 1) * sizeof *lowers);
+	for (size_t i = 0; i < m->n_lowers; i++)
+		if (!(lowers[i] = host_dir_path(v, m->lowers[i], m->opt)))
 			return -1;
-		lowers = nb_xrealloc(lowers, len + strlen(p) + 2);
-		len += (size_t)sprintf(lowers + len, "%s%s", i ? ":" : "", p);
-	}
 	if (m->upper) {
 		upper = host_dir_path(v, m->upper, "--overlay-upper");
 		work = upper ? host_dir_path(v, m->work, "--overlay-work") : NULL;
 		if (!work)
 			return -1;
-	} else {
-		/* Writes go to a tmpfs in the staging root, gone at exit. */
-		static const char *const o[] = { "mode", "0755", NULL };
-		_cleanup_free_ char *base = nb_xasprintf("/overlay%u", v->n_staged++);
-		_cleanup_close_ int mnt = -1, at = -1;
-
-		if (mkdir(base, 0755) < 0 || (at = open(base, O_PATH | O_CLOEXEC)) < 0)
-			return nb_fail(v->err, errno, "%s: cannot make its tmpfs upper", m->opt);
-		TRY(fs_new(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "an overlay's upper tmpfs", &mnt));
-		TRY(mnt_attach(v, mnt, at, m->opt, base));
-		upper = nb_xasprintf("%s/upper", base);
-		work = nb_xasprintf("%s/work", base);
-		if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
-			return nb_fail(v->err, errno, "%s: cannot make its tmpfs upper", m->opt);
+	} else if (!m->ro) {
+		TRY(overlay_tmp_upper(v, m, &upper, &work));
 	}
-	{
-		const char *opts[] = { "lowerdir", lowers, "upperdir", upper, "workdir", work,
-				       "userxattr", NULL, NULL };
-		_cleanup_close_ int mnt = -1, destfd = -1;
-		struct utsname u;
-
-		TRY(mnt_open_dest(v, m->dest, false, true, m->opt, &destfd));
-		if (fs_new(v, "overlay", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, m->dest, &mnt) < 0) {
-			uname(&u);
-			return nb_hint(v->err, "unprivileged overlayfs needs Linux 5.11 or newer (this is %s) and an upper directory on a filesystem with user xattrs (ext4, xfs, btrfs, tmpfs on 6.6+), with the work directory on the same filesystem",
-				       u.release);
-		}
-		return mnt_attach(v, mnt, destfd, m->opt, m->dest);
+	TRY(mnt_open_dest(v, m->dest, false, true, m->opt, &destfd));
+	if (overlay_fs(v, m, lowers, upper, work, &mnt) < 0) {
+		uname(&u);
+		return nb_hint(v->err, "unprivileged overlayfs needs Linux 5.11 or newer (this is %s) and an upper directory on a filesystem with user xattrs (ext4, xfs, btrfs, tmpfs on 6.6+), with the work directory on the same filesystem",
+			       u.release);
 	}
+	return mnt_attach(v, mnt, destfd, m->opt, m->dest);
 }
 
-int mnt_apply(struct view *v, const struct nb_mount *m)
+static int apply(struct view *v, const struct nb_mount *m)
 {
 	const unsigned safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 
@@ -588,7 +700,31 @@ int mnt_apply(struct view *v, const struct nb_mount *m)
 		return make_overlay(v, m);
 	case NB_MNT_DATA:
 		return write_data(v, m);
+	case NB_MNT_BIND_FD:
+		return mnt_bind_open_fd(v, m);
+	case NB_MNT_FILE_DATA:
+	case NB_MNT_BIND_DATA:
+		return mnt_data(v, m);
+	case NB_MNT_MQUEUE:
+		return mnt_mount_fs(v, "mqueue", NULL, safe | MOUNT_ATTR_NOEXEC, m->dest, m->opt);
+	case NB_MNT_CHMOD:
+		return mnt_chmod(v, m);
+	case NB_MNT_LOCK:
+		return mnt_lock(v, m);
 	}
 	return nb_fail(v->err, EINVAL, "unknown mount kind %d", (int)m->kind);
 }
 
+/* A mount on "/" itself (bwrap's --ro-bind / /) hides the root the view
+ * holds open: from then on the view is built on top of it. */
+int mnt_apply(struct view *v, const struct nb_mount *m)
+{
+	TRY(apply(v, m));
+	if (strcmp(m->dest, "/") == 0) {
+		nb_closep(&v->root);
+		v->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (v->root < 0)
+			return nb_fail(v->err, errno, "%s: cannot open the new root", m->opt);
+	}
+	return 0;
+}

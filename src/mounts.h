@@ -22,7 +22,12 @@ struct nb_view_env {
 	const char *resolv_conf;  /* bound over /etc/resolv.conf, or NULL */
 	const char *bus_src[2];   /* session and system bus sockets (the proxy's), or NULL */
 	const char *bus_dest[2];  /* where they go inside */
+	bool bwrap_words;         /* messages as bwrap's, which its callers match */
+	int *locks;               /* out: --lock-file's descriptors, for init to hold */
+	size_t *n_locks;          /* at most NB_MAX_LOCKS */
 };
+
+#define NB_MAX_LOCKS 16
 
 /* Builds the view and pivots into it; the cwd is then inside the new root.
  * *home (malloc'd): the payload's home there, from the view's passwd

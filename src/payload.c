@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,7 +94,7 @@ static char **build_env(const struct nb_process *s, const char *start_dir, const
 
 	strv_init(&env);
 	for (char **e = environ; e && *e; e++)
-		if (!s->clearenv || strncmp(*e, "PATH=", 5) == 0 || strncmp(*e, "TERM=", 5) == 0)
+		if (!s->clearenv || (!s->clearenv_all && (strncmp(*e, "PATH=", 5) == 0 || strncmp(*e, "TERM=", 5) == 0)))
 			env_set(&env, *e);
 	if (start_dir) {
 		_cleanup_free_ char *pwd = nb_xasprintf("PWD=%s", start_dir);
@@ -158,6 +159,9 @@ void nb_payload_release(struct nb_exec *e)
  * than close, so the error pipe stays usable until exec succeeds. */
 static int mark_fds(const struct nb_process *s, struct nb_err *err)
 {
+	/* bwrap keeps what it inherited; nestbox's own are close-on-exec. */
+	if (s->keep_fds)
+		return 0;
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return nb_fail_hint(err, errno, "nestbox needs Linux 5.11 or newer (close_range)",
 				    "cannot mark file descriptors close-on-exec");
@@ -281,10 +285,17 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 	 * before the first instruction of the payload. */
 	if (wait_for_init(c, &err) < 0)
 		nb_payload_fail(c->err_w, &err);
+	/* 7b. bwrap's --block-fd: the caller says when. */
+	if (s->block_fd >= 0 && read(s->block_fd, &(char){ 0 }, 1) < 0)
+		nb_payload_fail(c->err_w, (nb_fail(&err, errno, "--block-fd: cannot read"), &err));
 	/* 8. The filter is the very last step: after no_new_privs, just before
 	 * exec, so nestbox's own set-up never runs under it. */
 	if (p->caps->nnp && nb_seccomp_load(p->filter, &err) < 0)
 		nb_payload_fail(c->err_w, &err);
+	/* 8b. bwrap's --assert-userns-disabled: whatever did it, the payload
+	 * must not be able to make a user namespace. */
+	if (p->assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
+		nb_payload_fail(c->err_w, (nb_fail(&err, 0, "creation of new user namespaces was not disabled as requested"), &err));
 	/* 9. The command. */
 	e = exec_candidates(p->exec);
 	exec_failed(p, e);

@@ -46,6 +46,7 @@ struct nb_payload {
 	int tty;            /* --tty: the pty's slave, to lead; or -1 */
 	int landlock;       /* 0 off, -1 where the kernel has it, 1 required */
 	const struct nb_tcp_rules *tcp; /* --tcp-bind, --tcp-connect, or NULL */
+	bool assert_userns_disabled; /* bwrap's check: no user namespace can be made */
 	struct nb_payload_chan chan;
 };
 

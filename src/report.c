@@ -140,12 +140,21 @@ int nb_report_error(const struct nb_err *err)
 
 void nb_report_stderr(enum nb_level level, const char *text, void *data)
 {
-	(void)data;
-	if (level == NB_LEVEL_OUTPUT)
+	static const char prio[] = { [NB_LEVEL_ERROR] = '3', [NB_LEVEL_WARNING] = '4', [NB_LEVEL_NOTE] = '5',
+				     [NB_LEVEL_VERBOSE] = '7', [NB_LEVEL_OUTPUT] = '6', [NB_LEVEL_PROGRESS] = '6' };
+	const struct nb_report_style *st = data;
+	const char *prog = st && st->prog ? st->prog : "nestbox";
+
+	if (level == NB_LEVEL_OUTPUT) {
 		fputs(text, stderr);
-	else if (level == NB_LEVEL_PROGRESS)
+		return;
+	}
+	if (level == NB_LEVEL_PROGRESS) {
 		/* Back to the line's start, the old line erased. */
-		fprintf(stderr, "\r\033[K%s%s", *text ? "nestbox: " : "", text);
-	else
-		fprintf(stderr, "nestbox: %s%s\n", level == NB_LEVEL_WARNING ? "warning: " : "", text);
+		fprintf(stderr, "\r\033[K%s%s%s", *text ? prog : "", *text ? ": " : "", text);
+		return;
+	}
+	if (st && st->levels)
+		fprintf(stderr, "<%c>", prio[level]);
+	fprintf(stderr, "%s: %s%s\n", prog, level == NB_LEVEL_WARNING && !(st && st->bare_warnings) ? "warning: " : "", text);
 }

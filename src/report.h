@@ -31,7 +31,13 @@ void nb_report_set_quiet(bool on);
 bool nb_report_quiet(void);
 bool nb_report_verbose(void);
 /* The command line's handler: "nestbox: [warning: ]TEXT" on stderr. */
+/* data: NULL for nestbox's own style, or a struct nb_report_style. */
 void nb_report_stderr(enum nb_level level, const char *text, void *data);
+struct nb_report_style {
+	const char *prog;   /* what each line starts with, "nestbox" by default */
+	bool bare_warnings; /* no "warning: ", as bwrap writes them */
+	bool levels;        /* each line led by its syslog level, "<3>" for an error (bwrap's --level-prefix) */
+};
 
 void nb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning made of an error value: "warning: [PREFIX: ]what: why (hint: ...)". */

@@ -23,6 +23,7 @@
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -52,6 +53,27 @@ int nb_seccomp_emit_c(const struct nb_seccomp *f, FILE *out, const char *prefix)
 	return fprintf(out, " } }\n") < 0 ? -1 : 0;
 }
 
+/* Compiled programs given by the caller (bwrap's --seccomp FD) go on top,
+ * newest; the kernel checked nothing yet, so only their size is checked
+ * here, and seccomp(2) judges the rest when they load. */
+static int add_bpf(struct nb_seccomp *f, const struct nb_seccomp_opts *o, struct nb_err *err)
+{
+	if (!o->n_bpf)
+		return 0;
+	if (f->n + o->n_bpf > MAX_FILTERS)
+		return nb_fail(err, 0, "at most %d seccomp programs", MAX_FILTERS);
+	if (f->builtin) {
+		for (size_t i = 0; i < f->n; i++)
+			f->prog[i].filter = nb_xmemdup(f->prog[i].filter, f->prog[i].len * sizeof *f->prog[i].filter);
+		f->builtin = false;
+	}
+	for (size_t i = 0; i < o->n_bpf; i++) {
+		f->prog[f->n].len = o->bpf[i].len;
+		f->prog[f->n++].filter = nb_xmemdup(o->bpf[i].insns, o->bpf[i].len * sizeof(struct sock_filter));
+	}
+	return 0;
+}
+
 int nb_seccomp_prepare(const struct nb_seccomp_opts *o, struct nb_seccomp **out,
 		       struct nb_err *err)
 {
@@ -67,6 +89,7 @@ int nb_seccomp_prepare(const struct nb_seccomp_opts *o, struct nb_seccomp **out,
 	f = nb_xmalloc(sizeof *f);
 	memset(f, 0, sizeof *f);
 	if (strcmp(src, "unconfined") == 0) {
+		TRY(add_bpf(f, o, err));
 		*out = nb_steal(&f);
 		return 0;
 	}
@@ -80,6 +103,7 @@ int nb_seccomp_prepare(const struct nb_seccomp_opts *o, struct nb_seccomp **out,
 			f->prog[i].len = b->len[i];
 			f->prog[i].filter = (struct sock_filter *)b->filter[i];
 		}
+		TRY(add_bpf(f, o, err));
 		*out = nb_steal(&f);
 		return 0;
 	}
@@ -87,6 +111,7 @@ int nb_seccomp_prepare(const struct nb_seccomp_opts *o, struct nb_seccomp **out,
 	memset(p, 0, sizeof *p);
 	TRY(sc_policy_load(p, o, err));
 	TRY(sc_compile(p, f, err));
+	TRY(add_bpf(f, o, err));
 	*out = nb_steal(&f);
 	return 0;
 }
@@ -100,6 +125,10 @@ int nb_seccomp_load(const struct nb_seccomp *f, struct nb_err *err)
 		int e;
 
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &f->prog[i]) == 0)
+			continue;
+		/* A filter loaded before may deny seccomp(2) but allow prctl,
+		 * as bwrap's callers' allow lists do. */
+		if (errno != EACCES && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &f->prog[i]) == 0)
 			continue;
 		e = errno;
 		nb_fail(err, e, "cannot load seccomp filter %zu of %zu", i + 1, f->n);

@@ -10,10 +10,18 @@
 
 #include "err.h"
 
+/* A compiled program, as bwrap's --seccomp FD takes one. */
+struct nb_bpf {
+	void *insns; /* struct sock_filter[len] */
+	unsigned short len;
+};
+
 struct nb_seccomp_opts {
 	const char *policy; /* NULL or "default": built in; "unconfined": none; else a path */
 	bool log;           /* --seccomp-log: every denial becomes SCMP_ACT_LOG */
 	bool allow_userns;  /* --allow-userns: namespace creation and setns allowed */
+	const struct nb_bpf *bpf; /* compiled programs added after the policy's (bwrap's --seccomp FD) */
+	size_t n_bpf;
 };
 
 /* The compiled filters; opaque. */

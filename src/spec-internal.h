@@ -14,7 +14,4 @@
 		return 0;                                                      \
 	}
 
-/* A relative host path is taken from the caller's working directory. */
-char *nb_abs_src(const char *src);
-
 #endif

@@ -73,7 +73,21 @@ struct nb_mount *nb_spec_add_mount(struct nb_spec *s, enum nb_mnt_kind kind, con
 	memset(m, 0, sizeof *m);
 	m->kind = kind;
 	m->opt = opt;
+	m->fd = -1;
 	return m;
+}
+
+int nb_spec_mount(struct nb_spec *s, enum nb_mnt_kind kind, const char *opt, const char *src, const char *dest,
+		  struct nb_mount **out, struct nb_err *err)
+{
+	char *d = NULL;
+
+	TRY(clean_dest(opt, dest, &d, err));
+	*out = nb_spec_add_mount(s, kind, opt);
+	(*out)->dest = d;
+	if (src)
+		(*out)->src = kind == NB_MNT_SYMLINK ? nb_xstrdup(src) : nb_abs_src(src);
+	return 0;
 }
 
 /* SRC[:DEST], split at the last ':' so that only DEST must be colon-free. */
@@ -117,7 +131,7 @@ BIND_SETTER(nb_set_dev_bind, NB_MNT_DEV_BIND, false, "--dev-bind")
 BIND_SETTER(nb_set_dev_bind_try, NB_MNT_DEV_BIND, true, "--dev-bind-try")
 BIND_SETTER(nb_set_file, NB_MNT_FILE, false, "--file")
 
-static int parse_mode(const char *opt, const char *s, unsigned *mode, struct nb_err *err)
+int nb_parse_mode(const char *opt, const char *s, unsigned *mode, struct nb_err *err)
 {
 	char *end;
 	unsigned long v = strtoul(s, &end, 8);
@@ -131,7 +145,7 @@ static int parse_mode(const char *opt, const char *s, unsigned *mode, struct nb_
 /* tmpfs sizes as the kernel takes them: a number with k, m, g or %. Not
  * 0, which the kernel reads as no limit at all, and nothing that wraps
  * (bubblewrap refuses both). */
-static int check_tmpfs_size(const char *opt, const char *s, struct nb_err *err)
+int nb_check_tmpfs_size(const char *opt, const char *s, struct nb_err *err)
 {
 	size_t digits = strspn(s, "0123456789");
 	const char *u = s + digits;
@@ -191,11 +205,11 @@ int nb_set_tmpfs(struct nb_spec *s, const char *arg, struct nb_err *err)
 
 	for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
 		if (strncmp(o, "size=", 5) == 0) {
-			TRY(check_tmpfs_size("--tmpfs", o + 5, err));
+			TRY(nb_check_tmpfs_size("--tmpfs", o + 5, err));
 			free(size);
 			size = nb_xstrdup(o + 5);
 		} else if (strncmp(o, "mode=", 5) == 0) {
-			TRY(parse_mode("--tmpfs", o + 5, &mode, err));
+			TRY(nb_parse_mode("--tmpfs", o + 5, &mode, err));
 		} else {
 			return nb_fail_hint(err, 0, "the form is DEST[:size=N,mode=M]",
 					    "--tmpfs: unknown option '%s'", o);
@@ -217,7 +231,7 @@ int nb_set_dir(struct nb_spec *s, const char *arg, struct nb_err *err)
 	char *dest = NULL;
 
 	if (colon)
-		TRY(parse_mode("--dir", colon + 1, &mode, err));
+		TRY(nb_parse_mode("--dir", colon + 1, &mode, err));
 	TRY(clean_dest("--dir", d, &dest, err));
 	nb_spec_add_mount(s, NB_MNT_DIR, "--dir")->dest = dest;
 	s->view.mounts[s->view.n_mounts - 1].mode = mode;

@@ -23,6 +23,8 @@ void nb_spec_init(struct nb_spec *spec)
 	spec->priv.secbits = -1;
 	spec->report.info_fd = -1;
 	spec->report.json_status_fd = -1;
+	spec->proc.block_fd = spec->proc.userns_block_fd = spec->proc.sync_fd = -1;
+	spec->ns.userns_fd = spec->ns.pidns_fd = -1;
 }
 
 void nb_spec_release(struct nb_spec *spec)
@@ -39,6 +41,9 @@ void nb_spec_release(struct nb_spec *spec)
 	free(spec->id.uid_map);
 	free(spec->id.gid_map);
 	free(spec->proc.pass_fds);
+	for (size_t i = 0; i < spec->priv.n_bpf; i++)
+		free(spec->priv.bpf[i].insns);
+	free(spec->priv.bpf);
 	free(spec->ns.hostname);
 	free(spec->name);
 	free(spec->proc.argv0);
@@ -468,6 +473,13 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 		if (spec->net.publish[i].udp && !spec->net.allow_host_loopback)
 			return nb_fail_hint(err, 0, "it delivers the datagrams from 10.0.2.2 and drops the replies unless the host's loopback is reachable; add --allow-host-loopback, or publish TCP",
 					    "--publish %s: slirp4netns can forward UDP only with --allow-host-loopback", spec->net.publish[i].text);
+	/* A joined namespace's owner already made its maps and its init. */
+	if (spec->ns.userns_fd >= 0 && (spec->id.map_mode != NB_MAP_SINGLE || spec->id.n_uid_map || spec->id.n_gid_map ||
+					!(spec->ns.shared & NB_NS_PID) || spec->priv.disable_userns))
+		return nb_fail_hint(err, 0, "join it without them", "--userns cannot be combined with a map of nestbox's, --unshare-pid or --disable-userns");
+	if (spec->ns.pidns_fd >= 0 && (spec->ns.userns_fd < 0 || !(spec->ns.shared & NB_NS_PID)))
+		return nb_fail_hint(err, 0, "give the user namespace that owns it with --userns, and drop --unshare-pid",
+				    "--pidns needs --userns, and no PID namespace of the sandbox's own");
 	if (spec->priv.allow_userns && spec->priv.disable_userns)
 		return nb_fail(err, 0, "--allow-userns and --disable-userns contradict each other");
 	if (spec->priv.disable_userns && spec->life.as_pid1)

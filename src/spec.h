@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "seccomp.h"
 
 /* Namespaces that --share can keep from the host. User and mount
  * namespaces are always new: they are what makes nestbox work unprivileged. */
@@ -69,6 +70,13 @@ enum nb_mnt_kind {
 	NB_MNT_MASK,      /* --mask PATH */
 	NB_MNT_OVERLAY,   /* --overlay LOWER[:LOWER...]:DEST */
 	NB_MNT_DATA,      /* a file nestbox generated (the X11 cookie), the payload's, 0600 */
+	/* bubblewrap's (nestbox bwrap): */
+	NB_MNT_BIND_FD,   /* --bind-fd/--ro-bind-fd FD DEST: the source is an open fd */
+	NB_MNT_FILE_DATA, /* --file FD DEST: data read from FD, a new file of `mode` */
+	NB_MNT_BIND_DATA, /* --bind-data/--ro-bind-data FD DEST: that data, bound over DEST */
+	NB_MNT_MQUEUE,    /* --mqueue DEST */
+	NB_MNT_CHMOD,     /* --chmod MODE PATH: only in the sandbox's own tmpfs */
+	NB_MNT_LOCK,      /* --lock-file DEST: held by the sandbox's init while it runs */
 };
 
 struct nb_mount {
@@ -84,6 +92,8 @@ struct nb_mount {
 	char *upper, *work; /* overlay: NULL for a tmpfs upper */
 	char *data;        /* NB_MNT_DATA's content */
 	size_t data_len;
+	int fd;            /* NB_MNT_BIND_FD's source; -1 otherwise */
+	bool ro;           /* the read-only variants of the bwrap kinds, --ro-overlay */
 };
 
 /* The parts of a sandbox; each module is handed only the one it owns. */
@@ -102,11 +112,14 @@ struct nb_identity {
 struct nb_namespaces {
 	unsigned shared; /* NB_NS_* bits kept from the host */
 	char *hostname;  /* NULL: the sandbox's own default */
+	int userns_fd;   /* nestbox bwrap's --userns: join this user namespace, or -1 */
+	int pidns_fd;    /* --pidns: the payload joins this PID namespace, or -1 */
 };
 
 /* The filesystem view (mounts.c). */
 struct nb_view {
 	char *rootfs;     /* NULL: the default view of the host */
+	bool empty_root;  /* nestbox bwrap: a writable empty tmpfs, only the mounts asked for */
 	bool read_only;   /* --read-only: the rootfs is mounted read-only */
 	bool bind_cwd;
 	struct nb_mount *mounts;
@@ -145,6 +158,7 @@ struct nb_network {
 	struct nb_publish *publish;
 	size_t n_publish;
 	enum nb_net_lost lost;
+	bool host_by_default; /* nestbox bwrap: the host's network unless asked otherwise, no warning */
 };
 
 /* Resource limits (cgroup.c); 0 means unset. */
@@ -187,6 +201,9 @@ struct nb_privileges {
 	bool disable_userns; /* nested user namespaces impossible, not only filtered */
 	int landlock;       /* -1 where the kernel has it (default), 0 off, 1 required */
 	struct nb_tcp_rules tcp; /* --tcp-bind, --tcp-connect */
+	struct nb_bpf *bpf;  /* nestbox bwrap's --seccomp/--add-seccomp-fd programs */
+	size_t n_bpf;
+	bool assert_userns_disabled;
 };
 
 /* The payload process (payload.c). */
@@ -205,6 +222,11 @@ struct nb_process {
 	bool use_tty;     /* nb_spec_finish's decision for --tty */
 	int *pass_fds;
 	size_t n_pass_fds;
+	bool keep_fds;    /* nestbox bwrap: every inherited descriptor stays open */
+	bool clearenv_all; /* nestbox bwrap's --clearenv: PATH and TERM go too */
+	int block_fd;     /* -1, or the payload waits for a byte on it before exec */
+	int userns_block_fd; /* -1, or the child waits for a byte once the maps are written */
+	int sync_fd;      /* -1, or kept open by the sandbox's init while it runs */
 };
 
 /* How the sandbox's life is tied to nestbox's (lifetime.c, child.c). */
@@ -219,6 +241,8 @@ struct nb_report {
 	int json_status_fd;        /* -1, or where to write JSON lines: info, then exit */
 	bool verbose;
 	bool quiet;                /* warnings the user has acknowledged: not shown */
+	bool payload_pid;          /* child-pid names the command, which the caller can inspect
+				    * (bwrap's callers read /proc/PID/ns), not nestbox's init */
 };
 
 struct nb_spec {
@@ -234,6 +258,7 @@ struct nb_spec {
 	char *name;                /* --name, for ps, exec and stop; or NULL */
 	struct nb_desktop desktop;
 	/* The front end's, not the sandbox's: */
+	bool bwrap_words;          /* nestbox bwrap: messages bwrap's callers match, no notes on nestbox's extras */
 	bool print_help;
 	bool dry_run;              /* --dry-run: say what would be made, make nothing */
 	struct nb_origin *origins; /* each option given, in the order applied */
@@ -283,6 +308,15 @@ int nb_set_dbus_broadcast(struct nb_spec *s, const char *arg, struct nb_err *err
 int nb_set_dbus_system_talk(struct nb_spec *s, const char *arg, struct nb_err *err);
 /* A mount of the given kind at the end of the view, for front ends. */
 struct nb_mount *nb_spec_add_mount(struct nb_spec *s, enum nb_mnt_kind kind, const char *opt);
+/* The same with DEST checked (absolute, no "..") and SRC made absolute
+ * (a symlink's target is kept as given); src may be NULL. */
+int nb_spec_mount(struct nb_spec *s, enum nb_mnt_kind kind, const char *opt, const char *src, const char *dest,
+		  struct nb_mount **out, struct nb_err *err);
+/* A relative host path is taken from the caller's working directory. */
+char *nb_abs_src(const char *src);
+/* An octal mode up to 07777; a tmpfs size as --tmpfs takes it. */
+int nb_parse_mode(const char *opt, const char *s, unsigned *mode, struct nb_err *err);
+int nb_check_tmpfs_size(const char *opt, const char *s, struct nb_err *err);
 int nb_set_chdir(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_env(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_unsetenv(struct nb_spec *s, const char *arg, struct nb_err *err);

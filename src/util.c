@@ -48,6 +48,14 @@ char *nb_xstrdup(const char *s)
 	return p;
 }
 
+void *nb_xmemdup(const void *p, size_t n)
+{
+	void *r = nb_xmalloc(n ? n : 1);
+
+	memcpy(r, p, n);
+	return r;
+}
+
 char *nb_xstrndup(const char *s, size_t n)
 {
 	char *p = strndup(s, n);

@@ -41,7 +41,15 @@ static inline void nb_closedirp(DIR **d)
 		closedir(*d);
 	*d = NULL;
 }
+void nb_strv_free(char **v);
+static inline void nb_strv_freep(char ***v)
+{
+	nb_strv_free(*v);
+	*v = NULL;
+}
+
 #define _cleanup_close_ _cleanup_(nb_closep)
+#define _cleanup_strv_ _cleanup_(nb_strv_freep)
 #define _cleanup_free_ _cleanup_(nb_freep)
 #define _cleanup_fclose_ _cleanup_(nb_fclosep)
 #define _cleanup_closedir_ _cleanup_(nb_closedirp)
@@ -67,11 +75,11 @@ void *nb_xmalloc(size_t n);
 void *nb_xrealloc(void *p, size_t n);
 char *nb_xstrdup(const char *s);
 char *nb_xstrndup(const char *s, size_t n);
+void *nb_xmemdup(const void *p, size_t n);
 char *nb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A NULL-terminated array of malloc'd strings: push takes ownership of s. */
 void nb_strv_push(char ***v, size_t *n, char *s);
-void nb_strv_free(char **v);
 
 /* Reads the whole of fd, which must be a regular file of at most cap
  * bytes, into *out (malloc'd, NUL-terminated; *len without the NUL).

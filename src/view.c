@@ -331,7 +331,26 @@ static int make_root(struct view *v)
 	v->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->root < 0)
 		return nb_fail(v->err, errno, "cannot open the new root");
+	if (!v->spec->rootfs)
+		mnt_note_own(v, v->root);
 	return 0;
+}
+
+/* What the view holds before the user's mounts: the default view or a
+ * --rootfs's, with the identity files, the resolver and the desktop's
+ * directories; bwrap's empty root holds nothing. */
+static int standard_view(struct view *v)
+{
+	const struct nb_view_env *env = v->env;
+
+	if (v->spec->empty_root)
+		return 0;
+	TRY(v->spec->rootfs ? rootfs_view(v) : default_view(v));
+	TRY(identity_files(v, env->user_name ? env->user_name : "user"));
+	/* slirp's resolver (or --dns), never by touching the host's file. */
+	if (env->resolv_conf)
+		TRY(bind_generated(v, "/etc/resolv.conf", env->resolv_conf, strlen(env->resolv_conf), "--net=slirp"));
+	return desktop_dirs(v);
 }
 
 /* Step 4: pivot_root(".", ".") stacks the staging root on top of the new
@@ -349,11 +368,15 @@ int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *e
 {
 	const struct nb_view *spec = env->view;
 	struct view v = { .env = env, .spec = spec, .host = -1, .root = -1, .err = err };
+	mode_t old_umask;
 	int rc = -1;
 
 	/* A field cannot hold its separator, nor a line a newline. */
 	v.home = nb_xstrdup(env->home && env->home[0] == '/' && !strpbrk(env->home, ":\n") ? env->home : "/");
 
+	/* Modes are the ones asked for (bwrap sets umask 0 too); the
+	 * payload gets the caller's umask back. */
+	old_umask = umask(0);
 	/* Step 1. Slave, not private: host mounts appearing later (a USB
 	 * stick) still show up below binds, but nothing goes back. */
 	if (mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
@@ -362,15 +385,7 @@ int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *e
 	}
 	if (enter_staging(&v) < 0 || make_root(&v) < 0)
 		goto out;
-	if ((spec->rootfs ? rootfs_view(&v) : default_view(&v)) < 0)
-		goto out;
-	if (identity_files(&v, env->user_name ? env->user_name : "user") < 0)
-		goto out;
-	/* slirp's resolver (or --dns), never by touching the host's file. */
-	if (env->resolv_conf &&
-	    bind_generated(&v, "/etc/resolv.conf", env->resolv_conf, strlen(env->resolv_conf), "--net=slirp") < 0)
-		goto out;
-	if (desktop_dirs(&v) < 0)
+	if (standard_view(&v) < 0)
 		goto out;
 	if (spec->bind_cwd && mnt_bind_host(&v, spec->cwd, spec->cwd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false,
 				       "--bind-cwd") < 0)
@@ -379,8 +394,8 @@ int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *e
 		if (mnt_apply(&v, &spec->mounts[i]) < 0)
 			goto out;
 	/* The default view's own tmpfs root is read-only: only the paths
-	 * made writable on purpose are. */
-	if (!spec->rootfs) {
+	 * made writable on purpose are. bwrap's stays writable. */
+	if (!spec->rootfs && !spec->empty_root) {
 		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
 		if (mount_setattr(v.root, "", AT_EMPTY_PATH, &a, sizeof a) < 0) {
 			nb_fail(err, errno, "cannot make the new root read-only");
@@ -397,6 +412,7 @@ int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *e
 	*home = nb_steal(&v.home);
 	rc = 0;
 out:
+	umask(old_umask);
 	free(v.home);
 	nb_closep(&v.host);
 	nb_closep(&v.root);

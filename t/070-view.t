@@ -12,7 +12,7 @@ test -e /tmp/nb-view-test
 isnt $? 0 "a file made in /tmp stays in the sandbox"
 
 run_nb run -- sh -c 'ls /dev | tr "\n" " "'
-is "$OUT" "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero " "/dev is minimal"
+is "$OUT" "core fd full null ptmx pts random shm stderr stdin stdout tty urandom zero " "/dev is minimal"
 run_nb run -- sh -c 'ls /dev/pts | tr "\n" " "'
 is "$OUT" "ptmx " "/dev/pts is a private instance"
 run_nb run -- sh -c 'echo hi >/dev/null && head -c 4 /dev/zero | wc -c && echo x > /dev/shm/x && cat /dev/shm/x'

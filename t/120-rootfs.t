@@ -11,7 +11,7 @@ exit_is 0 "a busybox rootfs runs"
 like "$OUT" "^$(id -u)
 /bin/busybox" "with the rootfs as /"
 run_nb run --rootfs "$root" -- sh -c 'ls /dev | tr "\n" " "; test -d /proc/self && echo proc; touch /tmp/t && echo tmp'
-is "$OUT" "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero proc
+is "$OUT" "core fd full null ptmx pts random shm stderr stdin stdout tty urandom zero proc
 tmp" "it gets the same /dev, /proc and /tmp"
 run_nb run --root --rootfs "$root" -- sh -c 'echo w >/made && cat /made'
 is "$OUT" w "the rootfs is writable"
