@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bwrap.h"
 #include "control.h"
 #include "desktop.h"
 #include "doctor.h"
@@ -43,11 +44,15 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* nestbox's own failures exit 125; bwrap's 1, which its callers expect. */
+static int fail_status = NB_EXIT_FAIL;
+
 static int report(const struct nb_err *err)
 {
-	return nb_report_error(err);
-}
+	int st = nb_report_error(err);
 
+	return st == NB_EXIT_FAIL ? fail_status : st;
+}
 
 /* A closed stdin/stdout/stderr would let a pipe take fd 0-2 and carry the
  * payload's output somewhere unexpected. */
@@ -61,14 +66,44 @@ static void ensure_std_fds(void)
 		}
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 /* The process that started nestbox, as main() first saw it. */
 static pid_t caller;
+
+/* The part every front end shares, once it has filled the spec. */
+static int run_spec(struct nb_spec *spec)
+{
+	struct nb_err err = { 0 };
+	int rc;
+
+	nb_report_set_quiet(spec->report.quiet);
+	rc = nb_spec_finish(spec, &err);
+	if (rc == 0)
+		rc = nb_desktop_resolve(spec, &err);
+	if (rc == 0 && spec->dry_run) {
+		rc = nb_dry_run(spec, stdout, &err);
+		nb_spec_release(spec);
+		return rc < 0 ? report(&err) : 0;
+	}
+	/* bubblewrap's meaning: the sandbox dies when its caller does. */
+	if (rc == 0 && spec->life.die_with_parent)
+		rc = nb_die_with_caller(caller, &err);
+	if (rc == 0)
+		rc = nb_launch(spec, &err);
+	nb_spec_release(spec);
+	return rc < 0 ? report(&err) : rc;
+}
 
 static int cmd_run(int argc, char **argv)
 {
 	struct nb_spec spec;
 	struct nb_err err = { 0 };
-	int rc;
 
 	nb_spec_init(&spec);
 	if (nb_options_parse(argc, argv, &spec, &err) < 0) {
@@ -80,22 +115,28 @@ static int cmd_run(int argc, char **argv)
 		nb_spec_release(&spec);
 		return 0;
 	}
-	nb_report_set_quiet(spec.report.quiet);
-	rc = nb_spec_finish(&spec, &err);
-	if (rc == 0)
-		rc = nb_desktop_resolve(&spec, &err);
-	/* bubblewrap's meaning: the sandbox dies when its caller does. */
-	if (rc == 0 && spec.dry_run) {
-		rc = nb_dry_run(&spec, stdout, &err);
+	return run_spec(&spec);
+}
+
+/* nestbox bwrap, or nestbox as a link named bwrap (prog: its argv[0]). */
+static int bwrap_main(int argc, char **argv, const char *prog)
+{
+	struct nb_spec spec;
+	struct nb_err err = { 0 };
+	bool done = false;
+
+	fail_status = 1;
+	nb_spec_init(&spec);
+	if (nb_bwrap_parse(argc, argv, prog, &spec, &done, &err) < 0 || done) {
 		nb_spec_release(&spec);
-		return rc < 0 ? report(&err) : 0;
+		return done ? 0 : report(&err);
 	}
-	if (rc == 0 && spec.life.die_with_parent)
-		rc = nb_die_with_caller(caller, &err);
-	if (rc == 0)
-		rc = nb_launch(&spec, &err);
-	nb_spec_release(&spec);
-	return rc < 0 ? report(&err) : rc;
+	return run_spec(&spec);
+}
+
+static int cmd_bwrap(int argc, char **argv)
+{
+	return bwrap_main(argc, argv, "nestbox bwrap");
 }
 
 static int cmd_import(int argc, char **argv)
@@ -153,6 +194,7 @@ static const struct command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
 } commands[] = {
 	{ "run", cmd_run },
+	{ "bwrap", cmd_bwrap },
 	{ "ps", cmd_ps },
 	{ "exec", cmd_exec },
 	{ "stop", cmd_stop },
@@ -215,6 +257,13 @@ int main(int argc, char **argv)
 	caller = getppid();
 	ensure_std_fds();
 	nb_report_set_handler(nb_report_stderr, NULL);
+	/* A link named bwrap speaks bubblewrap's command line; so does a
+	 * sandbox that runs it again as /proc/self/exe with options, as
+	 * bwrap's callers do: no nestbox command starts with "--". */
+	if (argv[0] && (strcmp(base_name(argv[0]), "bwrap") == 0 ||
+			(strcmp(argv[0], "/proc/self/exe") == 0 && cmd && strncmp(cmd, "--", 2) == 0 &&
+			 strcmp(cmd, "--help") != 0 && strcmp(cmd, "--version") != 0)))
+		return bwrap_main(argc, argv, argv[0]);
 	if (!cmd) {
 		nb_fail_hint(&err, 0, "nestbox run [OPTIONS] [--] COMMAND [ARGS...]; see 'nestbox --help'", "no command given");
 		return report(&err);

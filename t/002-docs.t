@@ -16,6 +16,15 @@ for opt in $("$NESTBOX" help run | sed -nE 's/^(  -[a-z], |       )(--[a-z0-9-]+
 	fi
 done
 
+# nestbox bwrap's page documents every option its --help lists.
+bman=$(dirname "$0")/../doc/nestbox-bwrap.1
+bpage=$(sed 's/\\-/-/g' "$bman")
+missing=
+for opt in $("$NESTBOX" bwrap --help | sed -nE 's/^    (--[a-z0-9-]+).*/\1/p' | sort -u); do
+	printf '%s\n' "$bpage" | grep -Eq -- "^\\.(B[IR]?|TP|TQ)? ?(.* )?$opt([ ,]|\$)" || missing="$missing $opt"
+done
+is "$missing" "" "nestbox-bwrap.1 documents every option of nestbox bwrap --help"
+
 # The page itself: groff with every warning on finds a line that troff
 # takes for a request (a sentence starting with ".2" vanishes), an
 # unknown macro or a bad escape.
@@ -28,7 +37,8 @@ if command -v groff >/dev/null; then
 		ok $? "the rendered page has its $section section"
 	done
 	like "$text" "gateway[[:space:]]+\.2, DNS \.3" "the --cidr sentence renders whole"
+	is "$(groff -ww -z -man "$bman" 2>&1)" "" "groff -ww finds nothing to warn about in nestbox-bwrap.1"
 else
-	skip "groff is not installed (package groff-base)" 10
+	skip "groff is not installed (package groff-base)" 11
 fi
 done_testing

@@ -34,6 +34,9 @@ like "$(comp 'nestbox run --memory 1G ech')" "echo" "after the options, the comm
 is "$(comp 'nestbox run --cap-add net_ra')" "net_raw" "capabilities complete"
 is "$(comp 'nestbox run --tty ')" "always auto never" "--tty <Tab> offers its modes"
 is "$(comp 'nestbox st')" "stop" "the sandbox commands complete"
+is "$(comp 'nestbox bwrap --ro-bind-')" "--ro-bind-data --ro-bind-fd --ro-bind-try" "nestbox bwrap <Tab> offers bubblewrap's options"
+is "$(comp 'nestbox bwrap --cap-add CAP_NET_RA')" "CAP_NET_RAW" "and capabilities as bwrap names them"
+is "$(comp 'nestbox bwrap --ro-bind / / -- ech')" "echo" "after --, the command"
 
 # Running sandboxes' names and ids (issue 13), for exec, stop and kill.
 if [ "$(id -u)" != 0 ]; then
