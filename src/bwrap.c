@@ -204,20 +204,14 @@ static int h_nop(struct bw *b, const struct bw_opt *o, char **a, struct nb_err *
 	return 0;
 }
 
-static int h_unsupported(struct bw *b, const struct bw_opt *o, char **a, struct nb_err *err)
-{
-	(void)b, (void)a;
-	return nb_fail_hint(err, ENOTSUP, "run the payload in the joined namespace without it",
-			    "%s is not supported", o->name);
-}
-
-/* --userns FD, --pidns FD: join these (the child does, see child.c). */
+/* --userns FD, --pidns FD, --userns2 FD: join these (the child does, see
+ * child.c). */
 static int h_join(struct bw *b, const struct bw_opt *o, char **a, struct nb_err *err)
 {
 	int fd = -1;
 
 	TRY(parse_fd(o->name, a[0], &fd, err));
-	*(o->kind ? &b->spec->ns.pidns_fd : &b->spec->ns.userns_fd) = fd;
+	*(o->kind == 1 ? &b->spec->ns.pidns_fd : o->kind == 2 ? &b->spec->ns.userns2_fd : &b->spec->ns.userns_fd) = fd;
 	return 0;
 }
 
@@ -485,7 +479,7 @@ static const struct bw_opt opts[] = {
 	{ "--unshare-cgroup", 0, h_unshare, NB_NS_CGROUP, false, NULL, "a new cgroup namespace" },
 	{ "--unshare-cgroup-try", 0, h_unshare, NB_NS_CGROUP, true, NULL, "the same, where the kernel has them" },
 	{ "--userns", 1, h_join, 0, false, "FD", "join this user namespace instead of making one" },
-	{ "--userns2", 1, h_unsupported, 0, false, "FD", "not supported" },
+	{ "--userns2", 1, h_join, 2, false, "FD", "switch to this user namespace once the view is built (with --userns)" },
 	{ "--pidns", 1, h_join, 1, false, "FD", "the command joins this PID namespace (with --userns)" },
 	{ "--disable-userns", 0, h_setter, 0, false, NULL, "make nested user namespaces impossible" },
 	{ "--assert-userns-disabled", 0, h_assert_userns, 0, false, NULL, "fail unless nested user namespaces are impossible" },

@@ -177,6 +177,17 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	/* 6. The sandbox itself. */
 	if (build_sandbox(c, &in, &home, &err) < 0)
 		fail(c, &err);
+	/* 6a. bwrap's --userns2: the view built, on into that namespace (a
+	 * change of credentials, so the parent-death signal again). */
+	if (s->ns.userns2_fd >= 0) {
+		if (setns(s->ns.userns2_fd, CLONE_NEWUSER) < 0)
+			fail(c, (nb_fail(&err, errno, "--userns2: cannot switch to the user namespace"), &err));
+		close(s->ns.userns2_fd);
+		if (s->life.die_with_parent && prctl(PR_SET_PDEATHSIG, pid1 ? SIGKILL : SIGTERM) < 0)
+			fail(c, (nb_fail(&err, errno, "cannot set the parent-death signal"), &err));
+		if (getppid() != c->parent)
+			_exit(NB_EXIT_FAIL);
+	}
 	/* 6b. --tty: a pty of the sandbox's own devpts; the master goes to
 	 * the supervisor, the slave to the payload. */
 	in.payload.tty = -1;

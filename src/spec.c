@@ -24,7 +24,7 @@ void nb_spec_init(struct nb_spec *spec)
 	spec->report.info_fd = -1;
 	spec->report.json_status_fd = -1;
 	spec->proc.block_fd = spec->proc.userns_block_fd = spec->proc.sync_fd = -1;
-	spec->ns.userns_fd = spec->ns.pidns_fd = -1;
+	spec->ns.userns_fd = spec->ns.pidns_fd = spec->ns.userns2_fd = -1;
 }
 
 void nb_spec_release(struct nb_spec *spec)
@@ -477,6 +477,8 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 	if (spec->ns.userns_fd >= 0 && (spec->id.map_mode != NB_MAP_SINGLE || spec->id.n_uid_map || spec->id.n_gid_map ||
 					!(spec->ns.shared & NB_NS_PID) || spec->priv.disable_userns))
 		return nb_fail_hint(err, 0, "join it without them", "--userns cannot be combined with a map of nestbox's, --unshare-pid or --disable-userns");
+	if (spec->ns.userns2_fd >= 0 && spec->ns.userns_fd < 0)
+		return nb_fail_hint(err, 0, "give the user namespace it lies in with --userns", "--userns2 needs --userns");
 	if (spec->ns.pidns_fd >= 0 && (spec->ns.userns_fd < 0 || !(spec->ns.shared & NB_NS_PID)))
 		return nb_fail_hint(err, 0, "give the user namespace that owns it with --userns, and drop --unshare-pid",
 				    "--pidns needs --userns, and no PID namespace of the sandbox's own");

@@ -114,6 +114,7 @@ struct nb_namespaces {
 	char *hostname;  /* NULL: the sandbox's own default */
 	int userns_fd;   /* nestbox bwrap's --userns: join this user namespace, or -1 */
 	int pidns_fd;    /* --pidns: the payload joins this PID namespace, or -1 */
+	int userns2_fd;  /* --userns2: init and the payload switch to it once the view is built, or -1 */
 };
 
 /* The filesystem view (mounts.c). */

@@ -58,8 +58,8 @@ run_nb bwrap --ro-bind / / --hostname x true
 like "$RC:$ERR" "^1:nestbox: --hostname needs a private UTS namespace" "--hostname without --unshare-uts"
 run_nb bwrap --ro-bind / / --as-pid-1 true
 like "$RC:$ERR" "^1:nestbox: --as-pid-1 needs a private PID namespace" "--as-pid-1 without --unshare-pid"
-run_nb bwrap --ro-bind / / --userns2 3 true
-like "$RC:$ERR" "^1:nestbox: --userns2 is not supported" "--userns2: a clear refusal"
+run_nb bwrap --ro-bind / / --userns2 1 true
+like "$RC:$ERR" "^1:nestbox: --userns2 needs --userns" "--userns2 without --userns"
 OUT=$("$B" --ro-bind / / --level-prefix --chdir / --chdir / true 2>&1)
 is "$OUT" "<4>bwrap: Only the last --chdir option will take effect" "--level-prefix: syslog levels; a repeated --chdir is a warning, as bwrap's"
 

@@ -123,6 +123,16 @@ OUT=$($RUN --userns 6 --pidns 7 readlink /proc/self/ns/user /proc/self/ns/pid 6<
 is "$OUT" "$(head -n 2 "$P/ns1")" "--userns and --pidns join them"
 : >"$P/done"
 wait "$s1"
+# --userns2: a user namespace made inside the first, entered once the view is built.
+$RUN --info-fd 3 sh -c 'unshare -U -r sh -c "readlink /proc/self/ns/user >'"$P/ns2"'; echo \$\$ >'"$P/inner"'; while [ ! -e '"$P/done2"' ]; do sleep 0.05; done"' 3>"$T_TMP/info2" &
+s2=$!; pids="$pids $s2"
+wait_for "$P/inner" '[0-9]'
+pid=$(sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p' "$T_TMP/info2")
+inner=$(cat "$P/inner")
+OUT=$($RUN --userns 6 --userns2 7 --uid 0 --gid 0 sh -c 'readlink /proc/self/ns/user; id -u' 6</proc/$pid/ns/user 7</proc/$inner/ns/user)
+is "$(echo $OUT)" "$(cat "$P/ns2") 0" "--userns2: the command runs in the second namespace, as its root"
+: >"$P/done2"
+wait "$s2"
 OUT=$($RUN --unshare-user --disable-userns sh -c 'unshare -U true 2>/dev/null && echo made || echo refused')
 is "$OUT" "refused" "--disable-userns"
 run_nb bwrap --bind / / --assert-userns-disabled true
