@@ -33,7 +33,13 @@ int nb_caps_resolve(const struct nb_privileges *s, uint32_t uid, struct nb_capse
 			base |= 1ULL << docker_caps[k];
 	c->amb = s->ambient;
 	c->bnd = ((s->cap_drop_all ? 0 : base) & ~s->cap_drop) | s->cap_add | c->amb;
-	if (s->caps_set) {
+	if (s->caps_set && s->bnd_set) {
+		/* OCI's five sets, each exact. */
+		c->e = s->caps_e;
+		c->p = s->caps_p;
+		c->i = s->caps_i;
+		c->bnd = s->bnd;
+	} else if (s->caps_set) {
 		/* --caps is exact; the bounding set follows it, so that a root
 		 * payload regains at exec exactly what it names. */
 		c->e = s->caps_e;
@@ -183,16 +189,20 @@ int nb_caps_drop_all(struct nb_err *err)
 	return 0;
 }
 
-int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, bool setgroups_ok,
-			   struct nb_err *err)
+int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, const uint32_t *groups,
+			   size_t n_groups, bool setgroups_ok, struct nb_err *err)
 {
 	/* 1. The identity, keeping every capability across the uid change.
 	 * Not capng_change_id(): it throws CAP_SETPCAP away, and the bounding
 	 * set and securebits below still need it. */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return nb_fail(err, errno, "cannot keep capabilities across the uid change");
-	if (setgroups_ok && setgroups(0, NULL) < 0)
-		return nb_fail(err, errno, "cannot clear the supplementary groups");
+	/* The supplementary groups asked for (OCI's additionalGids), or none. */
+	if (n_groups && !setgroups_ok)
+		return nb_fail_hint(err, EPERM, "the map written with newgidmap forbids setgroups only when one gid is mapped: map more",
+				    "cannot set the supplementary groups: this id map denies setgroups");
+	if (setgroups_ok && setgroups(n_groups, (const gid_t *)groups) < 0)
+		return nb_fail(err, errno, "cannot set the supplementary groups");
 	if (setresgid(gid, gid, gid) < 0) {
 		nb_fail(err, errno, "cannot become gid %u inside", gid);
 		return nb_hint(err, "is gid %u in the gid map? see --verbose", gid);

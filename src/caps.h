@@ -27,7 +27,8 @@ void nb_caps_print(const struct nb_capset *c, uint32_t uid, FILE *out);
 /* In the payload, just before exec, in two steps. First: change id
  * (keeping caps), drop the bounding set while CAP_SETPCAP is held, and set
  * securebits. setgroups_ok: whether supplementary groups can be cleared. */
-int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, bool setgroups_ok,
+int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, const uint32_t *groups,
+			   size_t n_groups, bool setgroups_ok,
 			   struct nb_err *err);
 /* Then: the final sets, ambient, and no_new_privs. */
 int nb_caps_apply_final(const struct nb_capset *c, struct nb_err *err);

@@ -54,6 +54,13 @@ static int join_namespaces(const struct nb_spec *s, struct nb_err *err)
 {
 	int f = CLONE_NEWNS;
 
+	/* An OCI config's network namespace (podman's, made by it). */
+	if (s->ns.netns_path) {
+		_cleanup_close_ int fd = open(s->ns.netns_path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+			return nb_fail(err, errno, "cannot join the network namespace %s", s->ns.netns_path);
+	}
 	if (s->ns.userns_fd < 0)
 		return 0;
 	if (setns(s->ns.userns_fd, CLONE_NEWUSER) < 0)
@@ -85,6 +92,24 @@ static int open_null(void)
 	return p[0];
 }
 
+/* OCI's linux.sysctl: namespaced keys only (oci-config.c checked them),
+ * written through the host's /proc, which shows this process's own
+ * namespaces, before the view makes /proc/sys read-only. */
+static int sysctls(const struct nb_spec *s, struct nb_err *err)
+{
+	for (size_t i = 0; i < s->ns.n_sysctl; i++) {
+		const char *eq = strchr(s->ns.sysctl[i], '=');
+		_cleanup_free_ char *path = nb_xasprintf("/proc/sys/%.*s", (int)(eq - s->ns.sysctl[i]), s->ns.sysctl[i]);
+
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		if (nb_write_file(path, eq + 1, err) < 0)
+			return nb_hint(err, "linux.sysctl: the key must belong to a namespace the sandbox has of its own");
+	}
+	return 0;
+}
+
 static int build_sandbox(const struct nb_child *c, struct nb_init *in, char **home, struct nb_err *err)
 {
 	const struct nb_spec *s = c->spec;
@@ -101,6 +126,7 @@ static int build_sandbox(const struct nb_child *c, struct nb_init *in, char **ho
 	/* Before the new /proc, whose /proc/sys is read-only. */
 	if (s->priv.disable_userns)
 		TRY(nb_nested_limit(err));
+	TRY(sysctls(s, err));
 	return nb_mounts_setup(&(struct nb_view_env){ .view = &s->view, .shared = s->ns.shared,
 						      .allow_userns = s->priv.allow_userns, .uid = s->id.uid,
 						      .gid = s->id.gid, .user_name = c->user_name,
@@ -132,7 +158,8 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	const struct nb_spec *s = c->spec;
 	bool pid1 = !(s->ns.shared & NB_NS_PID);
 	struct nb_err err = { 0 };
-	struct nb_init in = { .err_w = c->err_w, .pid1 = pid1, .parent = c->parent, .announce_w = -1, .announce_go = -1 };
+	struct nb_init in = { .err_w = c->err_w, .pid1 = pid1, .parent = c->parent, .announce_w = -1, .announce_go = -1,
+			      .start_fd = -1 };
 	struct nb_exec exec;
 	char *home = NULL; /* the child's own memory, until exec */
 	char go;
@@ -205,12 +232,15 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	if (c->announce_w < 0)
 		close(c->sync_r);
 	in.announce_w = c->announce_w;
+	in.start_fd = s->life.start_fd;
 	in.announce_go = c->announce_w >= 0 ? c->sync_r : -1;
 	/* 8. Everything the payload's process will need. */
 	prepare(c, home, &exec);
 	in.payload.proc = &s->proc;
 	in.payload.uid = s->id.uid;
 	in.payload.gid = s->id.gid;
+	in.payload.groups = s->id.groups;
+	in.payload.n_groups = s->id.n_groups;
 	in.payload.die_with_parent = s->life.die_with_parent;
 	if (s->proc.sync_fd >= 0 && in.n_keep < NB_MAX_LOCKS)
 		in.keep[in.n_keep++] = s->proc.sync_fd;

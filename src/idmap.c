@@ -147,6 +147,47 @@ static void plan_host_ids(struct nb_idplan *plan)
 	map_push(&plan->gid, 0, 0, UINT32_MAX);
 }
 
+/* Root of the user namespace nestbox runs in (real root, or root of
+ * rootless podman's) writes custom maps itself: the kernel checks that
+ * every host id is mapped in that namespace, and so does this. */
+static bool ns_root(void)
+{
+	return getuid() == 0 && geteuid() == 0;
+}
+
+static int check_in_ns(const char *opt, const char *file, const struct nb_idmap *m, struct nb_err *err)
+{
+	char buf[4096], *save = NULL;
+	struct nb_err ignore;
+	uint64_t covered;
+
+	if (nb_read_small(file, buf, sizeof buf, &ignore) < 0)
+		return 0;
+	for (size_t i = 0; i < m->n; i++) {
+		uint64_t a = m->lines[i].outside, b = a + m->lines[i].count;
+		char copy[sizeof buf];
+
+		/* Every id of [a, b) must lie in one of the namespace's ranges. */
+		memcpy(copy, buf, sizeof buf);
+		covered = 0;
+		save = NULL;
+		for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			unsigned long long in, out, n;
+
+			if (sscanf(l, "%llu %llu %llu", &in, &out, &n) != 3)
+				continue;
+			if (a >= in && b <= in + n)
+				covered = b - a;
+		}
+		if (covered != b - a)
+			return nb_fail_hint(err, 0, "map only ids that exist where nestbox runs (see /proc/self/uid_map)",
+					    "%s %u:%u:%u: host ids %llu-%llu are not in this user namespace", opt,
+					    m->lines[i].inside, m->lines[i].outside, m->lines[i].count,
+					    (unsigned long long)a, (unsigned long long)b - 1);
+	}
+	return 0;
+}
+
 static void plan_single(struct nb_idplan *plan)
 {
 	plan->helper = false;
@@ -183,6 +224,14 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 		nb_warn("%s lists overlapping or repeated ranges for %s; nestbox merged them (hint: an admin can remove the repeated lines)",
 			mu ? su : sg, name ? name : "you");
 
+	if (plan->custom && ns_root() && id->n_uid_map && id->n_gid_map) {
+		copy_custom(&plan->uid, id->uid_map, id->n_uid_map);
+		copy_custom(&plan->gid, id->gid_map, id->n_gid_map);
+		TRY(check_in_ns("--uid-map", "/proc/self/uid_map", &plan->uid, err));
+		TRY(check_in_ns("--gid-map", "/proc/self/gid_map", &plan->gid, err));
+		plan->direct = true;
+		return 0;
+	}
 	if (plan->custom) {
 		if (id->n_uid_map)
 			copy_custom(&plan->uid, id->uid_map, id->n_uid_map);
@@ -457,6 +506,26 @@ static int write_single(const struct nb_idplan *plan, pid_t pid, struct nb_err *
 	return 0;
 }
 
+/* Root of this namespace: gid, then uid, each whole in one write. */
+static int write_direct(const struct nb_idplan *plan, pid_t pid, struct nb_err *err)
+{
+	const struct nb_idmap *maps[] = { &plan->gid, &plan->uid };
+	static const char *const files[] = { "gid_map", "uid_map" };
+
+	for (size_t k = 0; k < 2; k++) {
+		_cleanup_free_ char *text = format_map(maps[k]);
+		char path[64];
+
+		for (char *c = text; *c; c++)
+			if (*c == ',')
+				*c = '\n';
+		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, files[k]);
+		if (nb_write_file(path, text, err) < 0)
+			return nb_userns_diagnose(err->errnum, "cannot write the id maps", err);
+	}
+	return 0;
+}
+
 static void fall_back(struct nb_idplan *plan, const char *why)
 {
 	free(plan->fallback_why);
@@ -547,6 +616,8 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 		verbose_maps(plan);
 	if (plan->host_ids)
 		return write_host_ids(pid, err);
+	if (plan->direct)
+		return write_direct(plan, pid, err);
 	if (!plan->helper)
 		return write_single(plan, pid, err);
 	return 0;

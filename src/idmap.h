@@ -18,6 +18,7 @@ struct nb_idmap {
 struct nb_idplan {
 	bool helper;                 /* use newuidmap/newgidmap, else write ourselves */
 	bool host_ids;               /* real root without a range: the host's ids, 1:1 */
+	bool direct;                 /* root of the caller's namespace writes the custom maps itself */
 	bool custom;                 /* from --uid-map/--gid-map: no fallback */
 	bool need_full;              /* no fallback either: an error instead */
 	struct nb_idmap uid, gid;    /* what will be written */

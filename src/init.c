@@ -247,6 +247,13 @@ _Noreturn void nb_init_main(struct nb_init *in)
 		close(in->announce_w);
 		close(in->announce_go);
 	}
+	/* 4c. OCI: created, not started; start writes the byte. EOF cannot
+	 * come, init holding both ends. */
+	if (in->start_fd >= 0) {
+		if (nb_read_all(in->start_fd, &c, 1) != 1)
+			fail(in, payload, (nb_fail(&err, errno, "cannot wait to be started"), &err));
+		close(in->start_fd);
+	}
 	/* 5. Locked down before any payload code runs. */
 	if (lock_down(in, &err) < 0)
 		fail(in, payload, &err);

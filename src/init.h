@@ -22,6 +22,7 @@ struct nb_init {
 	bool nested;    /* --disable-userns: the payload enters a namespace init maps */
 	pid_t parent;   /* the supervisor, when it is visible (subreaper) */
 	int announce_w, announce_go; /* or -1: "payload made" to the supervisor, then wait for a byte */
+	int start_fd;   /* or -1: then wait for a byte there too (OCI start) */
 	int keep[NB_MAX_LOCKS + 1]; /* held open while the sandbox runs: --lock-file, --sync-fd */
 	size_t n_keep;
 };

@@ -96,6 +96,13 @@ static unsigned long clone_flags(const struct nb_spec *spec)
 	 * first and makes the others there (nb_child_main). */
 	if (spec->ns.userns_fd >= 0)
 		return 0;
+	/* The caller's own (OCI, under rootless podman), where it may make
+	 * the others itself; a network namespace to join is joined by the
+	 * child. */
+	if (spec->ns.share_user)
+		f &= ~(unsigned long)CLONE_NEWUSER;
+	if (spec->ns.netns_path)
+		f &= ~(unsigned long)CLONE_NEWNET;
 	if (!(spec->ns.shared & NB_NS_PID))
 		f |= CLONE_NEWPID;
 	if (!(spec->ns.shared & NB_NS_NET))
@@ -142,9 +149,11 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return nb_fail(err, errno, "cannot create the error pipe");
 	sb->err_r = p[0], sb->err_w = p[1];
-	/* --info-fd naming the payload: init says when it exists. */
-	if (spec->report.payload_pid && !spec->life.as_pid1 &&
-	    (spec->report.info_fd >= 0 || spec->report.json_status_fd >= 0)) {
+	/* --info-fd naming the payload, or a sandbox left on its own (OCI
+	 * create): init says when the payload is ready. */
+	if ((spec->report.payload_pid && !spec->life.as_pid1 &&
+	     (spec->report.info_fd >= 0 || spec->report.json_status_fd >= 0)) ||
+	    spec->life.detach) {
 		if (pipe2(p, O_CLOEXEC) < 0)
 			return nb_fail(err, errno, "cannot create the announce pipe");
 		sb->ann_r = p[0], sb->ann_w = p[1];
@@ -416,6 +425,29 @@ static bool payload_made(struct nb_sandbox *sb, struct nb_status *status)
 	return true;
 }
 
+/* OCI create: the sandbox waits on its start descriptor, nestbox goes. Its
+ * pid goes to the pid file; its leaf stays, for delete to remove. */
+static int hand_over(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
+{
+	if (spec->life.pid_file) {
+		_cleanup_free_ char *dir = nb_xstrdup(spec->life.pid_file);
+		char *slash = strrchr(dir, '/'), pid[32];
+
+		snprintf(pid, sizeof pid, "%d", (int)sb->pid);
+		if (slash)
+			*slash = '\0';
+		if (nb_write_atomic(slash ? (*dir ? dir : "/") : ".", slash ? slash + 1 : dir, pid, strlen(pid), err) < 0)
+			return -1;
+	}
+	if (spec->life.detached) {
+		spec->life.detached->pid = sb->pid;
+		spec->life.detached->leaf = sb->cg.active && sb->cg.leaf ? nb_xstrdup(sb->cg.leaf) : NULL;
+	}
+	sb->pid = -1;
+	sb->cg.active = false;
+	return 0;
+}
+
 /* --stats and --json-status-fd's last line, from the real status; as
  * bwrap, an exit code only for a command that ran. */
 static void report_exit(const struct nb_spec *spec, int rc, const struct nb_cgroup_stats *st)
@@ -466,7 +498,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(nb_block_signals(spec, &sb, err));                  /* nothing is lost before supervise() */
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(watchdog_start(spec, &sb, err));           /* kills the sandbox if we die */
-	if (spec->ns.userns_fd < 0)
+	if (spec->ns.userns_fd < 0 && !spec->ns.share_user)
 		TRY(nb_idmap_apply(&sb.plan, sb.pid, err)); /* child waits meanwhile */
 	TRY(nb_check_net_map(spec, &sb.plan, err));      /* after a fallback to the single map */
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
@@ -482,8 +514,11 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (sb.ann_r < 0)
 		announce(spec, &sb, &status);
 	TRY(child_release(&sb, sb.ann_r < 0, err));   /* child: view or the rest, init, identity, exec */
-	if (sb.ann_r >= 0 && payload_made(&sb, &status))
+	if (sb.ann_r >= 0 && payload_made(&sb, &status)) {
 		announce(spec, &sb, &status);          /* then the payload may exec */
+		if (spec->life.detach)
+			return hand_over(spec, &sb, err); /* OCI create: it waits for start */
+	}
 	if (sb.state.dir)
 		TRY(publish(spec, &sb, err));          /* for ps, exec and stop */
 	rc = nb_supervise(spec, &sb, err);                /* forward signals, collect the status */

@@ -14,6 +14,7 @@
 #include "import.h"
 #include "launch.h"
 #include "lifetime.h"
+#include "oci.h"
 #include "options.h"
 #include "profile.h"
 #include "report.h"
@@ -31,6 +32,8 @@ static void usage(FILE *out)
 	      "and cgroup namespaces, without setuid and without a daemon.\n\n"
 	      "Commands:\n"
 	      "  run [OPTIONS] [--] CMD [ARGS...]  run CMD in a new sandbox\n"
+	      "  bwrap [OPTIONS] [--] CMD...       the same, with bubblewrap's command line\n"
+	      "  oci COMMAND [ARGS]                the OCI runtime, for podman, containerd, Slurm\n"
 	      "  ps [--json] [--all]               list your running sandboxes\n"
 	      "  exec [-t] NAME|ID -- CMD...       run CMD in a running sandbox\n"
 	      "  stop [--time S] NAME|ID...        end sandboxes: SIGTERM, then SIGKILL\n"
@@ -139,6 +142,18 @@ static int cmd_bwrap(int argc, char **argv)
 	return bwrap_main(argc, argv, "nestbox bwrap");
 }
 
+/* nestbox oci, or nestbox as a link named nestbox-oci. Its own failures
+ * exit 1, as runc's, which conmon and containerd expect. */
+static int cmd_oci(int argc, char **argv)
+{
+	struct nb_err err = { 0 };
+	int rc;
+
+	fail_status = 1;
+	rc = nb_oci_main(argc, argv, &err);
+	return rc < 0 ? report(&err) : rc;
+}
+
 static int cmd_import(int argc, char **argv)
 {
 	struct nb_err err = { 0 };
@@ -195,6 +210,7 @@ static const struct command {
 } commands[] = {
 	{ "run", cmd_run },
 	{ "bwrap", cmd_bwrap },
+	{ "oci", cmd_oci },
 	{ "ps", cmd_ps },
 	{ "exec", cmd_exec },
 	{ "stop", cmd_stop },
@@ -264,6 +280,8 @@ int main(int argc, char **argv)
 			(strcmp(argv[0], "/proc/self/exe") == 0 && cmd && strncmp(cmd, "--", 2) == 0 &&
 			 strcmp(cmd, "--help") != 0 && strcmp(cmd, "--version") != 0)))
 		return bwrap_main(argc, argv, argv[0]);
+	if (argv[0] && strcmp(base_name(argv[0]), "nestbox-oci") == 0)
+		return cmd_oci(argc, argv);
 	if (!cmd) {
 		nb_fail_hint(&err, 0, "nestbox run [OPTIONS] [--] COMMAND [ARGS...]; see 'nestbox --help'", "no command given");
 		return report(&err);

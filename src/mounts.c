@@ -693,9 +693,9 @@ static int apply(struct view *v, const struct nb_mount *m)
 	case NB_MNT_FILE:
 		return copy_file(v, m);
 	case NB_MNT_REMOUNT_RO:
-		return remount_ro(v, m->dest, true, m->opt);
+		return remount_ro(v, m->dest, !m->try_, m->opt);
 	case NB_MNT_MASK:
-		return mask(v, m->dest, true, m->opt);
+		return mask(v, m->dest, !m->try_, m->opt);
 	case NB_MNT_OVERLAY:
 		return make_overlay(v, m);
 	case NB_MNT_DATA:
@@ -711,6 +711,8 @@ static int apply(struct view *v, const struct nb_mount *m)
 		return mnt_chmod(v, m);
 	case NB_MNT_LOCK:
 		return mnt_lock(v, m);
+	case NB_MNT_SYSFS:
+		return mnt_sys(v);
 	}
 	return nb_fail(v->err, EINVAL, "unknown mount kind %d", (int)m->kind);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,8 +22,15 @@ extern char **environ;
 
 _Noreturn void nb_payload_fail(int err_w, const struct nb_err *err)
 {
-	/* One write under PIPE_BUF arrives whole or not at all. */
-	(void)nb_write_all(err_w, err, sizeof *err);
+	/* One write under PIPE_BUF arrives whole or not at all. Nobody reads
+	 * it once the runtime that made the sandbox is gone (nestbox oci
+	 * start): then the message goes to the command's stderr. */
+	signal(SIGPIPE, SIG_IGN);
+	if (nb_write_all(err_w, err, sizeof *err) < 0) {
+		(void)!write(2, "nestbox: ", 9);
+		(void)!write(2, err->msg, strnlen(err->msg, sizeof err->msg));
+		(void)!write(2, "\n", 1);
+	}
 	_exit(err->status ? err->status : NB_EXIT_FAIL);
 }
 
@@ -255,7 +263,7 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 		nb_payload_fail(c->err_w, &err);
 	/* 3. Identity, keeping capabilities; then the bounding set and
 	 * securebits while CAP_SETPCAP is still held. */
-	if (nb_caps_apply_identity(p->caps, p->uid, p->gid, p->setgroups_ok, &err) < 0)
+	if (nb_caps_apply_identity(p->caps, p->uid, p->gid, p->groups, p->n_groups, p->setgroups_ok, &err) < 0)
 		nb_payload_fail(c->err_w, &err);
 	/* A change of credentials clears the parent-death signal: arm it
 	 * again, then make sure the parent did not go in between. */
@@ -285,6 +293,16 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 	 * before the first instruction of the payload. */
 	if (wait_for_init(c, &err) < 0)
 		nb_payload_fail(c->err_w, &err);
+	/* 7a. OCI's umask and resource limits. */
+	if (s->umask >= 0)
+		umask((mode_t)s->umask);
+	for (size_t i = 0; i < s->n_rlimits; i++) {
+		struct rlimit r = { .rlim_cur = s->rlimits[i].soft, .rlim_max = s->rlimits[i].hard };
+
+		if (setrlimit(s->rlimits[i].resource, &r) < 0)
+			nb_payload_fail(c->err_w, (nb_fail(&err, errno, "cannot set resource limit %d to %llu/%llu", s->rlimits[i].resource,
+							   (unsigned long long)r.rlim_cur, (unsigned long long)r.rlim_max), &err));
+	}
 	/* 7b. bwrap's --block-fd: the caller says when. */
 	if (s->block_fd >= 0 && read(s->block_fd, &(char){ 0 }, 1) < 0)
 		nb_payload_fail(c->err_w, (nb_fail(&err, errno, "--block-fd: cannot read"), &err));

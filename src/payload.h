@@ -38,6 +38,8 @@ struct nb_payload_chan {
 struct nb_payload {
 	const struct nb_process *proc;
 	uint32_t uid, gid;          /* its identity inside */
+	const uint32_t *groups;     /* its supplementary groups (none by default) */
+	size_t n_groups;
 	bool die_with_parent;
 	const struct nb_capset *caps;
 	const struct nb_seccomp *filter;

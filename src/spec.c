@@ -25,6 +25,8 @@ void nb_spec_init(struct nb_spec *spec)
 	spec->report.json_status_fd = -1;
 	spec->proc.block_fd = spec->proc.userns_block_fd = spec->proc.sync_fd = -1;
 	spec->ns.userns_fd = spec->ns.pidns_fd = spec->ns.userns2_fd = -1;
+	spec->life.start_fd = -1;
+	spec->proc.umask = -1;
 }
 
 void nb_spec_release(struct nb_spec *spec)
@@ -39,12 +41,17 @@ void nb_spec_release(struct nb_spec *spec)
 		free(spec->proc.env[i].arg);
 	free(spec->proc.env);
 	free(spec->id.uid_map);
+	free(spec->id.groups);
+	free(spec->proc.rlimits);
 	free(spec->id.gid_map);
 	free(spec->proc.pass_fds);
 	for (size_t i = 0; i < spec->priv.n_bpf; i++)
 		free(spec->priv.bpf[i].insns);
 	free(spec->priv.bpf);
 	free(spec->ns.hostname);
+	free(spec->ns.netns_path);
+	nb_strv_free(spec->ns.sysctl);
+	free(spec->life.pid_file);
 	free(spec->name);
 	free(spec->proc.argv0);
 	free(spec->proc.chdir);
@@ -477,6 +484,10 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 	if (spec->ns.userns_fd >= 0 && (spec->id.map_mode != NB_MAP_SINGLE || spec->id.n_uid_map || spec->id.n_gid_map ||
 					!(spec->ns.shared & NB_NS_PID) || spec->priv.disable_userns))
 		return nb_fail_hint(err, 0, "join it without them", "--userns cannot be combined with a map of nestbox's, --unshare-pid or --disable-userns");
+	if (spec->ns.netns_path && (!spec->ns.share_user || (spec->ns.shared & NB_NS_NET)))
+		return nb_fail(err, 0, "a network namespace to join needs the caller's user namespace, and a network namespace not shared");
+	if (spec->life.detach && (spec->life.die_with_parent || spec->proc.use_tty || spec->net.mode == NB_NET_SLIRP))
+		return nb_fail(err, 0, "a sandbox left to run on its own cannot die with nestbox, relay a terminal or run slirp4netns");
 	if (spec->ns.userns2_fd >= 0 && spec->ns.userns_fd < 0)
 		return nb_fail_hint(err, 0, "give the user namespace it lies in with --userns", "--userns2 needs --userns");
 	if (spec->ns.pidns_fd >= 0 && (spec->ns.userns_fd < 0 || !(spec->ns.shared & NB_NS_PID)))

@@ -77,6 +77,7 @@ enum nb_mnt_kind {
 	NB_MNT_MQUEUE,    /* --mqueue DEST */
 	NB_MNT_CHMOD,     /* --chmod MODE PATH: only in the sandbox's own tmpfs */
 	NB_MNT_LOCK,      /* --lock-file DEST: held by the sandbox's init while it runs */
+	NB_MNT_SYSFS,     /* an OCI config's sysfs at /sys: the standard read-only /sys */
 };
 
 struct nb_mount {
@@ -103,6 +104,8 @@ struct nb_identity {
 	enum nb_map_mode map_mode;
 	uint32_t uid, gid;
 	bool uid_set, gid_set;
+	uint32_t *groups;    /* supplementary groups (OCI's additionalGids); none by default */
+	size_t n_groups;
 	bool need_full_map; /* nestbox import: falling back to one id is an error */
 	struct nb_idrange *uid_map, *gid_map; /* custom --uid-map/--gid-map */
 	size_t n_uid_map, n_gid_map;
@@ -115,6 +118,11 @@ struct nb_namespaces {
 	int userns_fd;   /* nestbox bwrap's --userns: join this user namespace, or -1 */
 	int pidns_fd;    /* --pidns: the payload joins this PID namespace, or -1 */
 	int userns2_fd;  /* --userns2: init and the payload switch to it once the view is built, or -1 */
+	bool share_user; /* no new user namespace: the caller's, where it holds CAP_SYS_ADMIN
+			  * (an OCI config without one, under rootless podman) */
+	char *netns_path; /* join this network namespace (OCI), with share_user */
+	char **sysctl;    /* "key=value" of the sandbox's own namespaces (OCI linux.sysctl) */
+	size_t n_sysctl;
 };
 
 /* The filesystem view (mounts.c). */
@@ -190,6 +198,8 @@ struct nb_privileges {
 	bool cap_drop_all;
 	bool caps_set;
 	uint64_t caps_e, caps_p, caps_i;
+	bool bnd_set;        /* OCI: the bounding set, exact */
+	uint64_t bnd;
 	bool inh_set;
 	uint64_t inh;
 	uint64_t ambient;
@@ -208,6 +218,10 @@ struct nb_privileges {
 };
 
 /* The payload process (payload.c). */
+struct nb_rlimit {
+	int resource;     /* RLIMIT_* */
+	uint64_t soft, hard;
+};
 /* --tty: a pseudo-terminal of the sandbox's own. */
 enum nb_tty_mode { NB_TTY_AUTO, NB_TTY_ALWAYS, NB_TTY_NEVER };
 
@@ -228,12 +242,26 @@ struct nb_process {
 	int block_fd;     /* -1, or the payload waits for a byte on it before exec */
 	int userns_block_fd; /* -1, or the child waits for a byte once the maps are written */
 	int sync_fd;      /* -1, or kept open by the sandbox's init while it runs */
+	int umask;        /* -1, or the payload's umask (OCI process.user.umask) */
+	struct nb_rlimit *rlimits; /* OCI process.rlimits, set just before exec */
+	size_t n_rlimits;
 };
 
 /* How the sandbox's life is tied to nestbox's (lifetime.c, child.c). */
 struct nb_lifetime {
 	bool die_with_parent;
 	bool as_pid1;
+	/* OCI create: nestbox returns once the sandbox is ready, leaving it
+	 * to wait until a byte arrives on start_fd; pid_file gets its pid. */
+	bool detach;
+	int start_fd;     /* read end, opened O_RDWR so that it blocks; or -1 */
+	char *pid_file;
+	struct nb_detached *detached; /* out: what the front end must remember */
+};
+
+struct nb_detached {
+	int pid;          /* the sandbox's first process */
+	char *leaf;       /* its cgroup leaf, or NULL (malloc'd) */
 };
 
 /* What nestbox tells its caller (status.c, report.c). */

@@ -239,26 +239,6 @@ static json_t *record_json(const struct nb_state_info *i)
 	return o;
 }
 
-/* dir/name, written whole under a temporary name and renamed: a reader
- * sees the old file or the new one, never half of one. */
-static int write_atomic(const char *dir, const char *name, const void *data, size_t len, struct nb_err *err)
-{
-	/* The writer's pid in the name: a run killed before the rename leaves
-	 * a file the next reader knows to be stale. */
-	_cleanup_free_ char *tmp = nb_xasprintf("%s/.%s.%d.tmp", dir, name, (int)getpid());
-	_cleanup_free_ char *path = nb_xasprintf("%s/%s", dir, name);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return nb_fail(err, errno, "cannot write %s", tmp);
-	if (nb_write_all(fd, data, len) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		nb_fail(err, errno, "cannot write %s", path);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 int nb_state_publish(struct nb_state *s, const struct nb_state_info *info, const void *exec_data, size_t exec_len,
 		     struct nb_err *err)
 {
@@ -277,7 +257,7 @@ int nb_state_publish(struct nb_state *s, const struct nb_state_info *info, const
 	if (!text)
 		return nb_fail(err, ENOMEM, "cannot write the sandbox's record");
 	s->published = true;
-	return write_atomic(s->dir, rec, text, strlen(text), err);
+	return nb_write_atomic(s->dir, rec, text, strlen(text), err);
 }
 
 static void remove_record(const char *dir, const char *id)

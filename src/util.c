@@ -446,3 +446,23 @@ double nb_seconds(void)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
+
+/* dir/name, written whole under a temporary name and renamed: a reader
+ * sees the old file or the new one, never half of one. */
+int nb_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct nb_err *err)
+{
+	/* The writer's pid in the name: a run killed before the rename leaves
+	 * a file the next reader knows to be stale. */
+	_cleanup_free_ char *tmp = nb_xasprintf("%s/.%s.%d.tmp", dir, name, (int)getpid());
+	_cleanup_free_ char *path = nb_xasprintf("%s/%s", dir, name);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return nb_fail(err, errno, "cannot write %s", tmp);
+	if (nb_write_all(fd, data, len) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		nb_fail(err, errno, "cannot write %s", path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

@@ -98,6 +98,8 @@ int nb_read_small(const char *path, char *buf, size_t len, struct nb_err *err);
 double nb_seconds(void);
 /* Writes the whole string to an existing file, such as /proc/PID/uid_map. */
 int nb_write_file(const char *path, const char *data, struct nb_err *err);
+/* dir/name, written whole under a temporary name and renamed (0600). */
+int nb_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct nb_err *err);
 /* write() until done, retrying on EINTR; returns -1 with errno set. */
 int nb_write_all(int fd, const void *buf, size_t len);
 /* read() until len bytes or EOF, retrying on EINTR; returns bytes read. */

@@ -312,8 +312,10 @@ static int make_root(struct view *v)
 		return nb_fail(v->err, errno, "cannot open /newroot");
 	if (v->spec->rootfs) {
 		_cleanup_close_ int src = -1, tree = -1;
+		/* An OCI root (empty_root) is made read-only after its mounts,
+		 * whose mount points may need making, as runc does. */
 		struct mount_attr a = { .attr_set = MOUNT_ATTR_NODEV |
-						    (v->spec->read_only ? MOUNT_ATTR_RDONLY : 0) };
+						    (v->spec->read_only && !v->spec->empty_root ? MOUNT_ATTR_RDONLY : 0) };
 
 		/* Not nosuid: --allow-new-privs exists for setuid tools in a
 		 * rootfs. nodev: a host-made device node must not open. */
@@ -395,7 +397,7 @@ int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *e
 			goto out;
 	/* The default view's own tmpfs root is read-only: only the paths
 	 * made writable on purpose are. bwrap's stays writable. */
-	if (!spec->rootfs && !spec->empty_root) {
+	if ((!spec->rootfs && !spec->empty_root) || (spec->rootfs && spec->empty_root && spec->read_only)) {
 		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
 		if (mount_setattr(v.root, "", AT_EMPTY_PATH, &a, sizeof a) < 0) {
 			nb_fail(err, errno, "cannot make the new root read-only");

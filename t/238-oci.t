@@ -1,0 +1,126 @@
+#!/bin/sh
+# nestbox oci (issue 14): the OCI runtime command line on real bundles, as
+# the unprivileged test account: spec, create/start/state/kill/delete,
+# run, list, ps, features; the config mapping, one config per feature,
+# and one bad config per error, each naming its JSON path.
+. "$(dirname "$0")/lib/tap.sh"
+require_user
+command -v busybox >/dev/null || skip_all "busybox is not installed (apt-get install busybox-static)"
+command -v python3 >/dev/null || skip_all "python3 is not installed"
+O="$T_TMP/nestbox-oci"
+ln -s "$NESTBOX" "$O"
+R="$T_TMP/state"
+oci() { "$O" --root "$R" "$@"; }
+B="$T_TMP/bundle"
+mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/sys" "$B/rootfs/tmp" "$B/rootfs/etc"
+cp "$(command -v busybox)" "$B/rootfs/bin/busybox"
+for c in sh id cat ls sleep echo grep env pwd hostname true; do ln -s busybox "$B/rootfs/bin/$c"; done
+# edit EXPR: a python expression on c, the bundle's config, which it rewrites.
+edit() { python3 -c "import json, sys
+c = json.load(open(sys.argv[1]))
+$1
+json.dump(c, open(sys.argv[1], 'w'))" "$B/config.json"; }
+fresh() { rm -f "$B/config.json"; (cd "$B" && "$O" spec --rootless) && edit "c['process']['args'] = $1"; }
+
+# --- spec, features, help ------------------------------------------------------
+(cd "$B" && "$O" spec --rootless)
+ok $? "spec --rootless writes a config.json"
+is "$(python3 -c "import json; c = json.load(open('$B/config.json')); print(c['ociVersion'], c['linux']['uidMappings'][0]['hostID'], [n['type'] for n in c['linux']['namespaces']].count('user'))")" \
+	"1.2.0 $(id -u) 1" "with a user namespace mapping you to root"
+(cd "$B" && "$O" spec) 2>"$T_TMP/err"
+like "$?:$(cat "$T_TMP/err")" "^1:nestbox: .*config.json: File exists" "spec does not overwrite a config.json"
+OUT=$("$O" features)
+like "$(echo "$OUT" | tr -d ' \n')" '"ociVersionMax":"1.2.0".*"namespaces":\["cgroup","ipc","mount","network","pid","user","uts"\]' "features: the JSON podman and containerd read"
+like "$(echo "$OUT" | tr -d ' \n')" '"CAP_NET_RAW"' "with the capabilities this kernel has"
+like "$("$NESTBOX" oci --help)" "create --bundle DIR" "nestbox oci --help lists the commands"
+
+# --- run --------------------------------------------------------------------------
+fresh "['sh', '-c', 'echo out; echo err >&2; id -u; exit 7']"
+OUT=$(oci run --bundle "$B" r1 2>"$T_TMP/err")
+RC=$?
+is "$RC:$(echo $OUT):$(cat "$T_TMP/err")" "7:out 0:err" "run: output, errors and the exit status pass through; root inside"
+is "$(ls "$R")" "" "run leaves no state behind"
+fresh "['sh', '-c', 'grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; hostname; ls /']"
+OUT=$(oci run --bundle "$B" r2 | tr '\t\n' '  ')
+is "$OUT" "CapEff: 0000000020000420 NoNewPrivs: 1 Seccomp: 0 nestbox bin dev etc proc sys tmp " \
+	"the config's capabilities, no_new_privs, hostname and root, nothing else"
+
+# --- create, start, state, kill, delete ----------------------------------------------
+fresh "['sh', '-c', 'echo started >/tmp/mark; exec sleep 300']"
+edit "c['root']['readonly'] = False; c['mounts'].append({'destination': '/tmp', 'type': 'bind', 'source': '$T_TMP', 'options': ['rbind', 'rw']})"
+oci create --bundle "$B" --pid-file "$T_TMP/pid" c1
+ok $? "create"
+state() { oci state "$1" | python3 -c 'import json, sys; s = json.load(sys.stdin); print(s["status"], s["pid"] > 0, s["id"], s["bundle"])'; }
+is "$(state c1)" "created True c1 $B" "state: created, with its pid"
+is "$(cat "$T_TMP/pid")" "$(oci state c1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')" "--pid-file holds that pid"
+[ ! -e "$T_TMP/mark" ]
+ok $? "its process has not run yet"
+oci start c1
+wait_for "$T_TMP/mark" started
+is "$(cat "$T_TMP/mark")" "started" "start runs it"
+is "$(state c1)" "running True c1 $B" "state: running"
+like "$(oci list)" "c1 +[0-9]+ +running +$B" "list shows it"
+is "$(oci ps --format json c1 | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" "2" "ps: init and its command"
+run_nb oci --root "$R" delete c1
+like "$RC:$ERR" "^1:nestbox: container c1 is running" "delete refuses a running container"
+oci kill c1 KILL
+i=0; while [ "$(state c1 | cut -d' ' -f1)" != stopped ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+is "$(state c1)" "stopped False c1 $B" "kill KILL: stopped"
+oci delete c1
+ok $? "delete"
+run_nb oci --root "$R" state c1
+like "$RC:$ERR" "^1:nestbox: container c1 does not exist" "gone after delete"
+oci delete --force c1
+ok $? "delete --force of a container that is gone is no error, as runc"
+fresh "['sleep', '300']"
+oci create --bundle "$B" c2 && pid=$(oci state c2 | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
+oci delete c2
+ok $? "a created container can be deleted"
+is "$(ps -o stat= -p "$pid" | grep -v '^Z')" "" "and its process is gone"
+run_nb oci --root "$R" create --bundle "$B" c3
+oci create --bundle "$B" c3 2>"$T_TMP/err"
+like "$?:$(cat "$T_TMP/err")" "^1:nestbox: container c3 exists already" "an id in use is refused"
+oci delete --force c3
+run_nb oci --root "$R" create --bundle "$B" 'bad/id'
+like "$RC:$ERR" "^1:nestbox: 'bad/id' is not a container id" "a bad id is refused"
+
+# --- the mapping, and what it refuses -------------------------------------------------
+fresh "['sh', '-c', 'echo \$FOO; pwd; umask; ulimit -n; id -G']"
+edit "c['process']['env'].append('FOO=bar'); c['process']['cwd'] = '/tmp'; c['process']['user'].update(umask=0o27); c['process']['rlimits'] = [{'type': 'RLIMIT_NOFILE', 'soft': 64, 'hard': 64}]"
+OUT=$(oci run --bundle "$B" m1 2>&1)
+is "$(echo $OUT)" "bar /tmp 0027 64 0" "env, cwd, umask and rlimits"
+edit "c['process']['user']['additionalGids'] = [0]"
+OUT=$(oci run --bundle "$B" m1b 2>&1)
+like "$OUT" "^nestbox: cannot set the supplementary groups: this id map denies setgroups" "additionalGids where the single map denies setgroups: an error, as with runc"
+fresh "['sh', '-c', 'cat /proc/sys/kernel/shmmni']"
+edit "c['linux']['sysctl'] = {'kernel.shmmni': '1234'}; c['linux']['namespaces'].append({'type': 'ipc'})"
+is "$(oci run --bundle "$B" m2 2>&1)" "1234" "linux.sysctl, for a namespace of its own"
+fresh "['sh', '-c', 'ls /proc/kcore 2>&1; echo x >/proc/sys/kernel/x 2>&1 | cut -c1-20']"
+OUT=$(oci run --bundle "$B" m3 2>&1)
+like "$OUT" "" "maskedPaths and readonlyPaths apply"
+bad() { # bad LABEL EDIT PATTERN
+	fresh "['true']"
+	edit "$2"
+	run_nb oci --root "$R" run --bundle "$B" bad
+	like "$RC:$ERR" "^1:nestbox: $3" "$1"
+	is "$(ls "$R")" "" "and nothing is left of it"
+}
+bad "a memory limit nestbox cannot enforce names its path" "c['linux']['resources'] = {'blockIO': {'weight': 10}}" "linux.resources.blockIO: not supported"
+bad "an unknown mount type" "c['mounts'].append({'destination': '/x', 'type': 'nfs', 'source': 'x'})" "mounts\[7\]: type 'nfs' is not a mount"
+bad "an unknown mount option" "c['mounts'][1]['options'].append('frob')" "mounts\[1\]\.options\[4\]: 'frob' is not a mount option"
+bad "a sysctl of the host's namespace" "c['linux']['sysctl'] = {'kernel.panic': '1'}" "linux.sysctl.kernel.panic: not a key of a namespace"
+bad "hooks, not supported yet" "c['hooks'] = {'prestart': [{'path': '/bin/true'}]}" "hooks: not supported yet"
+bad "no process.args" "c['process']['args'] = []" "process.args: missing or empty"
+bad "a relative cwd" "c['process']['cwd'] = 'tmp'" "process.cwd: missing, or not an absolute path"
+bad "a bad capability" "c['process']['capabilities']['bounding'].append('CAP_FROB')" "process.capabilities.bounding\[3\]"
+bad "an old ociVersion" "c['ociVersion'] = '0.9'" "ociVersion: '0.9' is not a runtime-spec 1.x version"
+bad "a seccomp notify action" "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_NOTIFY'}" "linux.seccomp.defaultAction: action 'SCMP_ACT_NOTIFY'"
+echo '{ not json' >"$B/config.json"
+run_nb oci --root "$R" run --bundle "$B" bad
+like "$RC:$ERR" "^1:nestbox: $B/config.json:1:" "a config that is not JSON: its line and column"
+
+# --- seccomp -----------------------------------------------------------------------
+fresh "['sh', '-c', 'mkdir /tmp/d 2>&1 | grep -c Operation; echo done']"
+edit "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86'], 'syscalls': [{'names': ['mkdir', 'mkdirat', 'no_such_call'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 1}]}"
+is "$(oci run --bundle "$B" s1 | tr '\n' ' ')" "1 done " "linux.seccomp: compiled with libseccomp and loaded (EPERM from mkdir); unknown names skipped"
+done_testing
