@@ -429,6 +429,8 @@ static bool payload_made(struct nb_sandbox *sb, struct nb_status *status)
  * pid goes to the pid file; its leaf stays, for delete to remove. */
 static int hand_over(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
 {
+	if (spec->proc.console_socket)
+		TRY(nb_tty_hand_master(&sb->tty, spec->proc.console_socket, err));
 	if (spec->life.pid_file) {
 		_cleanup_free_ char *dir = nb_xstrdup(spec->life.pid_file);
 		char *slash = strrchr(dir, '/'), pid[32];

@@ -210,7 +210,7 @@ static int lsm(json_t *p, const char *key, const char *lsm_path, const char *wha
 	return 0;
 }
 
-static int process(struct nb_spec *s, struct nb_oci_config *c, json_t *p, struct nb_err *err)
+int nb_oci_process(struct nb_spec *s, struct nb_oci_config *c, json_t *p, struct nb_err *err)
 {
 	json_t *args = json_object_get(p, "args"), *env = json_object_get(p, "env"), *v;
 	const char *cwd;
@@ -741,7 +741,7 @@ int nb_oci_config_load(const char *bundle, struct nb_spec *s, struct nb_oci_conf
 	s->priv.seccomp = nb_xstrdup("unconfined");
 	s->proc.tty = NB_TTY_NEVER;
 	s->life.die_with_parent = false;
-	TRY(process(s, c, json_object_get(j, "process"), err));
+	TRY(nb_oci_process(s, c, json_object_get(j, "process"), err));
 	TRY(root(s, c->bundle, json_object_get(j, "root"), err));
 	TRY(namespaces(s, json_object_get(json_object_get(j, "linux"), "namespaces"), err));
 	TRY(mounts(s, c->bundle, c, json_object_get(j, "mounts"), err));

@@ -176,9 +176,11 @@ static void remove_dir(const struct record *r)
 
 /* runc's own flag parsing is lenient about order: flags before the id. */
 struct flags {
-	const char *bundle, *pid_file, *console_socket, *process, *format;
+	const char *bundle, *pid_file, *console_socket, *process, *format, *cwd, *user;
+	char **env;
+	size_t n_env;
 	unsigned preserve_fds;
-	bool force, all, detach, rootless;
+	bool force, all, detach, rootless, tty;
 	int n_args;
 	char **args;
 };
@@ -230,6 +232,14 @@ static int parse_flags(int argc, char **argv, struct flags *f, struct nb_err *er
 			f->detach = true;
 		else if (!strcmp(name, "rootless"))
 			f->rootless = true;
+		else if (!strcmp(name, "tty") || !strcmp(name, "t"))
+			f->tty = true;
+		else if (!strcmp(name, "cwd"))
+			f->cwd = v;
+		else if (!strcmp(name, "user") || !strcmp(name, "u"))
+			f->user = v;
+		else if (!strcmp(name, "env") || !strcmp(name, "e"))
+			nb_strv_push(&f->env, &f->n_env, nb_xstrdup(v));
 		else if (!strcmp(name, "no-pivot") || !strcmp(name, "no-new-keyring") || !strcmp(name, "no-subreaper"))
 			; /* nestbox always pivots; no keyrings; a subreaper only where needed */
 		else if (!takes)
@@ -272,9 +282,15 @@ static int create(const struct flags *f, const char *id, bool detach, struct rec
 	}
 	if (nb_oci_config_load(f->bundle, &s, &c, err) < 0)
 		goto out_config;
+	/* A terminal of the sandbox's own, its master handed to the
+	 * caller's --console-socket (conmon's). */
 	if (c.terminal) {
-		nb_fail_hint(err, 0, "run it without a terminal for now", "process.terminal: a console socket is not supported yet");
-		goto out_config;
+		if (!f->console_socket) {
+			nb_fail_hint(err, 0, "give --console-socket, as conmon does", "process.terminal: no --console-socket to pass the terminal to");
+			goto out_config;
+		}
+		s.proc.tty = NB_TTY_ALWAYS;
+		s.proc.console_socket = nb_abs_src(f->console_socket);
 	}
 	for (unsigned k = 0; k < f->preserve_fds; k++) {
 		char n[16];
@@ -657,8 +673,25 @@ static int cmd_spec(const struct flags *f, struct nb_err *err)
 
 static int cmd_exec(const struct flags *f, struct nb_err *err)
 {
-	(void)f;
-	return nb_fail_hint(err, ENOTSUP, "nestbox exec joins a sandbox of nestbox run", "exec: not supported yet by nestbox oci");
+	struct record r = { 0 };
+	int rc;
+
+	TRY(need_id(f, "exec", err));
+	if (!f->process && f->n_args < 2)
+		return nb_fail_hint(err, 0, "give --process FILE, or the command after the id", "exec: no process given");
+	if (f->user)
+		return nb_fail_hint(err, ENOTSUP, "give the user in a --process file", "exec: --user is not supported yet");
+	rc = load(f->args[0], &r, err);
+	if (rc == 0 && strcmp(status_of(&r), "running") != 0)
+		rc = nb_fail(err, 0, "exec: container %s is not running (status: %s)", r.id, status_of(&r));
+	if (rc == 0)
+		rc = nb_oci_exec(&(struct nb_oci_exec){ .bundle = r.bundle, .process_file = f->process, .pid_file = f->pid_file,
+							.console_socket = f->console_socket, .cwd = f->cwd,
+							.args = f->process ? NULL : f->args + 1, .env = f->env, .n_env = f->n_env,
+							.tty = f->tty, .detach = f->detach, .pid = r.pid, .start = r.start },
+				 err);
+	record_release(&r);
+	return rc;
 }
 
 static const struct {
@@ -674,7 +707,7 @@ static const struct {
 	{ "run", cmd_run, "run --bundle DIR [--detach] [--pid-file F] ID: create, start and wait" },
 	{ "list", cmd_list, "list [--format json]: the containers under --root" },
 	{ "ps", cmd_ps, "ps [--format json] ID: its processes" },
-	{ "exec", cmd_exec, "exec ID: not supported yet" },
+	{ "exec", cmd_exec, "exec [--process FILE | ID CMD...] [--detach] [--pid-file F] [--console-socket S] [--tty] [--cwd D] [--env K=V]: run a process in it" },
 	{ "features", cmd_features, "features: what this runtime supports, as JSON" },
 	{ "spec", cmd_spec, "spec [--rootless] [--bundle DIR]: write a default config.json" },
 };
@@ -746,8 +779,12 @@ int nb_oci_main(int argc, char **argv, struct nb_err *err)
 	for (size_t k = 0; k < ARRAY_SIZE(commands); k++) {
 		if (strcmp(argv[i], commands[k].name) != 0)
 			continue;
+		int rc;
+
 		TRY(parse_flags(argc - i, argv + i, &f, err));
-		return commands[k].run(&f, err);
+		rc = commands[k].run(&f, err);
+		nb_strv_free(f.env);
+		return rc;
 	}
 	return nb_fail_hint(err, 0, "nestbox oci --help lists them", "unknown command '%s'", argv[i]);
 }

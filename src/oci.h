@@ -26,6 +26,19 @@ struct nb_oci_config {
  * the JSON path of what cannot be honoured. */
 int nb_oci_config_load(const char *bundle, struct nb_spec *spec, struct nb_oci_config *c, struct nb_err *err);
 void nb_oci_config_release(struct nb_oci_config *c);
+/* A config's "process" object (also exec's --process file) into spec. */
+int nb_oci_process(struct nb_spec *spec, struct nb_oci_config *c, json_t *process, struct nb_err *err);
+/* exec: a process in a running container (oci-exec.c). */
+struct nb_oci_exec {
+	const char *bundle, *process_file, *pid_file, *console_socket, *cwd;
+	char **args;        /* or NULL with process_file */
+	char **env;         /* --env K=V */
+	size_t n_env;
+	bool tty, detach;
+	pid_t pid;          /* the container's init */
+	unsigned long long start;
+};
+int nb_oci_exec(const struct nb_oci_exec *x, struct nb_err *err);
 /* linux.seccomp, compiled with libseccomp into spec->priv.bpf. */
 int nb_oci_seccomp(struct nb_spec *spec, json_t *policy, struct nb_err *err);
 /* Puts "PATH: " before err's message; returns -1. */

@@ -43,6 +43,7 @@ void nb_spec_release(struct nb_spec *spec)
 	free(spec->id.uid_map);
 	free(spec->id.groups);
 	free(spec->proc.rlimits);
+	free(spec->proc.console_socket);
 	free(spec->id.gid_map);
 	free(spec->proc.pass_fds);
 	for (size_t i = 0; i < spec->priv.n_bpf; i++)
@@ -486,7 +487,8 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 		return nb_fail_hint(err, 0, "join it without them", "--userns cannot be combined with a map of nestbox's, --unshare-pid or --disable-userns");
 	if (spec->ns.netns_path && (!spec->ns.share_user || (spec->ns.shared & NB_NS_NET)))
 		return nb_fail(err, 0, "a network namespace to join needs the caller's user namespace, and a network namespace not shared");
-	if (spec->life.detach && (spec->life.die_with_parent || spec->proc.use_tty || spec->net.mode == NB_NET_SLIRP))
+	if (spec->life.detach && (spec->life.die_with_parent || (spec->proc.use_tty && !spec->proc.console_socket) ||
+				  spec->net.mode == NB_NET_SLIRP))
 		return nb_fail(err, 0, "a sandbox left to run on its own cannot die with nestbox, relay a terminal or run slirp4netns");
 	if (spec->ns.userns2_fd >= 0 && spec->ns.userns_fd < 0)
 		return nb_fail_hint(err, 0, "give the user namespace it lies in with --userns", "--userns2 needs --userns");

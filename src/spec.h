@@ -243,6 +243,7 @@ struct nb_process {
 	int userns_block_fd; /* -1, or the child waits for a byte once the maps are written */
 	int sync_fd;      /* -1, or kept open by the sandbox's init while it runs */
 	int umask;        /* -1, or the payload's umask (OCI process.user.umask) */
+	char *console_socket; /* OCI: the pty's master goes there, no relay (with detach) */
 	struct nb_rlimit *rlimits; /* OCI process.rlimits, set just before exec */
 	size_t n_rlimits;
 };

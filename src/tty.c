@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -24,10 +25,11 @@ int nb_tty_prepare(struct nb_tty *t, struct nb_err *err)
 	return 0;
 }
 
-static int send_fd(int sock, int fd)
+/* The message carries the file's name, as runc's console socket does. */
+static int send_fd_named(int sock, int fd, const char *name)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = "m", .iov_len = 1 };
+	struct iovec iov = { .iov_base = (void *)name, .iov_len = strlen(name) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
@@ -35,7 +37,12 @@ static int send_fd(int sock, int fd)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)iov.iov_len ? 0 : -1;
+}
+
+static int send_fd(int sock, int fd)
+{
+	return send_fd_named(sock, fd, "m");
 }
 
 static int recv_fd(int sock)
@@ -53,6 +60,22 @@ static int recv_fd(int sock)
 		return -1;
 	memcpy(&fd, CMSG_DATA(c), sizeof fd);
 	return fd;
+}
+
+int nb_tty_hand_master(struct nb_tty *t, const char *path, struct nb_err *err)
+{
+	_cleanup_close_ int master = recv_fd(t->sock[0]), sock = -1;
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+
+	if (master < 0)
+		return nb_fail(err, EPROTO, "the sandbox sent no terminal");
+	if (strlen(path) >= sizeof a.sun_path)
+		return nb_fail(err, ENAMETOOLONG, "--console-socket %s", path);
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&a, sizeof a) < 0 || send_fd_named(sock, master, "/dev/ptmx") < 0)
+		return nb_fail(err, errno, "--console-socket %s: cannot pass the terminal", path);
+	return 0;
 }
 
 int nb_tty_open(int sock, const struct nb_tty *t, uint32_t uid, uint32_t gid, struct nb_err *err)

@@ -38,6 +38,9 @@ int nb_tty_prepare(struct nb_tty *t, struct nb_err *err);
  * sock. Returns the slave (close-on-exec), or -1. */
 int nb_tty_open(int sock, const struct nb_tty *t, uint32_t uid, uint32_t gid, struct nb_err *err);
 
+/* Supervisor, OCI create: the master, as it arrives from the child, passed
+ * on over the unix socket at path (runc's --console-socket); no relay. */
+int nb_tty_hand_master(struct nb_tty *t, const char *path, struct nb_err *err);
 /* Payload: a new session whose controlling terminal is slave, on 0-2.
  * System calls only (it may run in init's memory). */
 int nb_tty_attach(int slave);

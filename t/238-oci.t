@@ -61,11 +61,25 @@ is "$(cat "$T_TMP/mark")" "started" "start runs it"
 is "$(state c1)" "running True c1 $B" "state: running"
 like "$(oci list)" "c1 +[0-9]+ +running +$B" "list shows it"
 is "$(oci ps --format json c1 | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" "2" "ps: init and its command"
+OUT=$(oci exec c1 sh -c 'cat /tmp/mark; echo $$; exit 9')
+RC=$?
+like "$RC:$(echo $OUT)" "^9:started [0-9]+$" "exec: a process in the running container, its own status"
+printf '{"args": ["sh", "-c", "id -u; echo $X; pwd"], "env": ["X=y"], "cwd": "/bin", "user": {"uid": 0, "gid": 0}}' >"$T_TMP/process.json"
+is "$(oci exec --process "$T_TMP/process.json" c1 | tr '\n' ' ')" "0 y /bin " "exec --process FILE: the process JSON's args, env, cwd and user"
+oci exec --detach --pid-file "$T_TMP/xpid" c1 sleep 30
+ok $? "exec --detach returns"
+kill -0 "$(cat "$T_TMP/xpid")" 2>/dev/null
+ok $? "leaving its process, whose pid is in --pid-file"
+kill "$(cat "$T_TMP/xpid")"
+run_nb oci --root "$R" exec c1 /no/such/thing
+like "$RC:$ERR" "^127:nestbox: cannot run '/no/such/thing'" "exec of a missing command: 127"
 run_nb oci --root "$R" delete c1
 like "$RC:$ERR" "^1:nestbox: container c1 is running" "delete refuses a running container"
 oci kill c1 KILL
 i=0; while [ "$(state c1 | cut -d' ' -f1)" != stopped ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 is "$(state c1)" "stopped False c1 $B" "kill KILL: stopped"
+run_nb oci --root "$R" exec c1 true
+like "$RC:$ERR" "^1:nestbox: exec: container c1 is not running" "exec in a stopped container is refused"
 oci delete c1
 ok $? "delete"
 run_nb oci --root "$R" state c1
