@@ -33,6 +33,7 @@
 /* The global flags, and the log conmon and containerd read. */
 struct oci {
 	const char *root;
+	bool default_root;
 	FILE *log;
 	bool json_log;
 };
@@ -65,13 +66,35 @@ static void log_handler(enum nb_level level, const char *text, void *data)
 
 /* --- the state directory ------------------------------------------------- */
 
+/* $XDG_RUNTIME_DIR where it is a directory of ours; else root's /run or,
+ * for a user, /tmp/nestbox-oci-UID (checked to be private when made). */
 static char *default_root(void)
 {
 	const char *rt = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
 
-	if (getuid() == 0 && !rt)
+	if (rt && rt[0] == '/' && stat(rt, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid())
+		return nb_xasprintf("%s/nestbox-oci", rt);
+	if (getuid() == 0)
 		return nb_xstrdup("/run/nestbox-oci");
-	return rt && *rt ? nb_xasprintf("%s/nestbox-oci", rt) : nb_xasprintf("/tmp/nestbox-oci-%u", (unsigned)getuid());
+	return nb_xasprintf("/tmp/nestbox-oci-%u", (unsigned)getuid());
+}
+
+/* The state directory, made if missing; one in a shared place could have
+ * been made by another user first. */
+static int root_dir(struct nb_err *err)
+{
+	struct stat st;
+
+	if (mkdir(g.root, 0700) < 0 && errno != EEXIST)
+		return nb_fail(err, errno, "cannot create the state directory %s", g.root);
+	/* --root is the caller's choice (podman's); the default is checked. */
+	if (!g.default_root)
+		return 0;
+	if (lstat(g.root, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077))
+		return nb_fail_hint(err, EPERM, "remove it, or give --root a directory of yours",
+				    "the state directory %s is not a private directory of yours", g.root);
+	return 0;
 }
 
 /* runc's rule for an id: letters, digits and _ + - . only. */
@@ -270,8 +293,7 @@ static int create(const struct flags *f, const char *id, bool detach, struct rec
 	memset(r, 0, sizeof *r);
 	r->id = nb_xstrdup(id);
 	r->dir = nb_xasprintf("%s/%s", g.root, id);
-	if (mkdir(g.root, 0700) < 0 && errno != EEXIST)
-		return nb_fail(err, errno, "cannot create the state directory %s", g.root);
+	TRY(root_dir(err));
 	if (mkdir(r->dir, 0700) < 0)
 		return nb_fail(err, errno, errno == EEXIST ? "container %s exists already" : "cannot create %s", errno == EEXIST ? id : r->dir);
 	fifo = nb_xasprintf("%s/start", r->dir);
@@ -770,6 +792,7 @@ int nb_oci_main(int argc, char **argv, struct nb_err *err)
 	if (!g.root) {
 		root = default_root();
 		g.root = root;
+		g.default_root = true;
 	}
 	nb_report_set_handler(log_handler, NULL);
 	if (i >= argc) {

@@ -38,7 +38,8 @@ if command -v groff >/dev/null; then
 	done
 	like "$text" "gateway[[:space:]]+\.2, DNS \.3" "the --cidr sentence renders whole"
 	is "$(groff -ww -z -man "$bman" 2>&1)" "" "groff -ww finds nothing to warn about in nestbox-bwrap.1"
+	is "$(groff -ww -z -man "$(dirname "$0")/../doc/nestbox-oci.1" 2>&1)" "" "nor in nestbox-oci.1"
 else
-	skip "groff is not installed (package groff-base)" 11
+	skip "groff is not installed (package groff-base)" 12
 fi
 done_testing
