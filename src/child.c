@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "init.h"
@@ -50,8 +51,34 @@ static const char *wanted_home(const struct nb_spec *s)
 /* bwrap's --userns: enter the given user namespace, whose owner (the
  * caller) holds every capability there, and make the sandbox's other
  * namespaces in it; --pidns: the payload, made later, joins that one. */
-static int join_namespaces(const struct nb_spec *s, struct nb_err *err)
+/* Between the supervisor and a pid 1 made after clone (--userns with
+ * --unshare-pid): holds nothing of the sandbox's, passes signals on, and
+ * ends as pid 1 did. Dies with the supervisor, and pid 1 with it. */
+static _Noreturn void between(const struct nb_child *c, pid_t child)
 {
+	sigset_t all;
+	int st, sig;
+
+	close(c->err_w);
+	close(c->sync_r);
+	if (c->announce_w >= 0)
+		close(c->announce_w);
+	prctl(PR_SET_DUMPABLE, 0);
+	if (c->spec->life.die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != c->parent))
+		_exit(NB_EXIT_FAIL);
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	for (;;) {
+		if (waitpid(child, &st, WNOHANG) == child)
+			_exit(nb_exit_code(st));
+		if (sigwait(&all, &sig) == 0 && sig != SIGCHLD)
+			kill(child, sig);
+	}
+}
+
+static int join_namespaces(const struct nb_child *c, struct nb_err *err)
+{
+	const struct nb_spec *s = c->spec;
 	int f = CLONE_NEWNS;
 
 	/* An OCI config's network namespace (podman's, made by it). */
@@ -76,6 +103,20 @@ static int join_namespaces(const struct nb_spec *s, struct nb_err *err)
 	close(s->ns.userns_fd);
 	if (s->ns.pidns_fd >= 0)
 		close(s->ns.pidns_fd);
+	/* A PID namespace of its own in the joined user namespace: made now,
+	 * its pid 1 is our child, which goes on as the sandbox's first
+	 * process; this one stays between, as bwrap's monitor does. */
+	if (!(s->ns.shared & NB_NS_PID)) {
+		pid_t pid;
+
+		if (unshare(CLONE_NEWPID) < 0)
+			return nb_fail(err, errno, "--userns: cannot create the PID namespace in it");
+		pid = fork();
+		if (pid < 0)
+			return nb_fail(err, errno, "--userns: cannot start the sandbox's pid 1");
+		if (pid > 0)
+			between(c, pid);
+	}
 	return 0;
 }
 
@@ -170,7 +211,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 			close(c->close_fds[i]);
 	/* 1b. bwrap's --userns: into it before anything else, since entering
 	 * it clears the parent-death signal. */
-	if (join_namespaces(s, &err) < 0)
+	if (join_namespaces(c, &err) < 0)
 		fail(c, &err);
 	/* 2. Die with the supervisor. pid 1 simply dies, and the kernel ends
 	 * its namespace; a subreaper (--share=pid) takes a signal it can act

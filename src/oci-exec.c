@@ -164,6 +164,8 @@ static int load_job(const struct nb_oci_exec *x, struct job *j, struct nb_oci_co
 			return nb_fail(err, 0, "exec: --process %s is not a JSON object", x->process_file);
 		}
 		/* The process's own fields replace the config's. */
+		for (size_t k = 0; k < j->spec.proc.n_env; k++)
+			free(j->spec.proc.env[k].arg);
 		free(j->spec.proc.env);
 		j->spec.proc.env = NULL;
 		j->spec.proc.n_env = 0;

@@ -402,9 +402,10 @@ static int cmd_state(const struct flags *f, struct nb_err *err)
 		record_release(&r);
 		return -1;
 	}
-	o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:O}", "ociVersion", OCI_VERSION, "id", r.id, "status",
+	/* "o" takes the reference: a new object, or one more of the record's. */
+	o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:o}", "ociVersion", OCI_VERSION, "id", r.id, "status",
 		      status_of(&r), "pid", (json_int_t)(alive(&r) ? r.pid : 0), "bundle", r.bundle, "created",
-		      r.created, "annotations", r.annotations ? r.annotations : json_object());
+		      r.created, "annotations", r.annotations ? json_incref(r.annotations) : json_object());
 	out = json_dumps(o, JSON_INDENT(2));
 	printf("%s\n", out);
 	free(out);

@@ -483,8 +483,8 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 					    "--publish %s: slirp4netns can forward UDP only with --allow-host-loopback", spec->net.publish[i].text);
 	/* A joined namespace's owner already made its maps and its init. */
 	if (spec->ns.userns_fd >= 0 && (spec->id.map_mode != NB_MAP_SINGLE || spec->id.n_uid_map || spec->id.n_gid_map ||
-					!(spec->ns.shared & NB_NS_PID) || spec->priv.disable_userns))
-		return nb_fail_hint(err, 0, "join it without them", "--userns cannot be combined with a map of nestbox's, --unshare-pid or --disable-userns");
+					spec->priv.disable_userns || (spec->life.as_pid1 && !(spec->ns.shared & NB_NS_PID))))
+		return nb_fail_hint(err, 0, "join it without them", "--userns cannot be combined with a map of nestbox's, --disable-userns or --as-pid-1");
 	if (spec->ns.netns_path && (!spec->ns.share_user || (spec->ns.shared & NB_NS_NET)))
 		return nb_fail(err, 0, "a network namespace to join needs the caller's user namespace, and a network namespace not shared");
 	if (spec->life.detach && (spec->life.die_with_parent || (spec->proc.use_tty && !spec->proc.console_socket) ||

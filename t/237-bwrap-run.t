@@ -121,6 +121,8 @@ is "$(readlink /proc/$pid/ns/user /proc/$pid/ns/pid /proc/$pid/ns/ipc)" "$(cat "
 	"--info-fd's child-pid can be inspected by the caller: /proc/PID/ns/* are the sandbox's"
 OUT=$($RUN --userns 6 --pidns 7 readlink /proc/self/ns/user /proc/self/ns/pid 6</proc/$pid/ns/user 7</proc/$pid/ns/pid)
 is "$OUT" "$(head -n 2 "$P/ns1")" "--userns and --pidns join them"
+OUT=$($RUN --userns 6 --unshare-pid --proc /proc sh -c 'readlink /proc/self/ns/user; echo $$; cat /proc/1/comm' 6</proc/$pid/ns/user)
+is "$(echo $OUT)" "$(head -n 1 "$P/ns1") 2 nestbox-init" "--userns with --unshare-pid: a new PID namespace in the joined user namespace, with nestbox's init as its pid 1"
 : >"$P/done"
 wait "$s1"
 # --userns2: a user namespace made inside the first, entered once the view is built.
