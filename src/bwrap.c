@@ -657,6 +657,7 @@ static void defaults(struct nb_spec *s)
 	s->view.empty_root = true;
 	s->ns.shared = NB_NS_PID | NB_NS_NET | NB_NS_IPC | NB_NS_UTS | NB_NS_CGROUP;
 	s->id.map_mode = NB_MAP_SINGLE;
+	s->id.no_name = true; /* no /etc/passwd entry is written */
 	s->priv.seccomp = nb_xstrdup("unconfined");
 	s->priv.landlock = 0;
 	s->proc.new_session = false;

@@ -211,7 +211,8 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 	plan->custom = id->n_uid_map || id->n_gid_map;
 	plan->need_full = id->need_full_map;
 
-	pw = getpwuid(plan->host_uid);
+	/* NSS may ask nscd, sssd or LDAP: only where the name is used. */
+	pw = id->no_name && id->map_mode == NB_MAP_SINGLE ? NULL : getpwuid(plan->host_uid);
 	name = pw ? pw->pw_name : NULL;
 	plan->user_name = name ? nb_xstrdup(name) : NULL;
 	if (id->map_mode == NB_MAP_SINGLE) {

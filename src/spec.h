@@ -107,6 +107,7 @@ struct nb_identity {
 	uint32_t *groups;    /* supplementary groups (OCI's additionalGids); none by default */
 	size_t n_groups;
 	bool need_full_map; /* nestbox import: falling back to one id is an error */
+	bool no_name;       /* the caller's user name is not needed (no identity files, one id) */
 	struct nb_idrange *uid_map, *gid_map; /* custom --uid-map/--gid-map */
 	size_t n_uid_map, n_gid_map;
 };
