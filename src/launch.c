@@ -431,16 +431,8 @@ static int hand_over(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 {
 	if (spec->proc.console_socket)
 		TRY(nb_tty_hand_master(&sb->tty, spec->proc.console_socket, err));
-	if (spec->life.pid_file) {
-		_cleanup_free_ char *dir = nb_xstrdup(spec->life.pid_file);
-		char *slash = strrchr(dir, '/'), pid[32];
-
-		snprintf(pid, sizeof pid, "%d", (int)sb->pid);
-		if (slash)
-			*slash = '\0';
-		if (nb_write_atomic(slash ? (*dir ? dir : "/") : ".", slash ? slash + 1 : dir, pid, strlen(pid), err) < 0)
-			return -1;
-	}
+	if (spec->life.pid_file && nb_write_pid_file(spec->life.pid_file, sb->pid, err) < 0)
+		return -1;
 	if (spec->life.detached) {
 		spec->life.detached->pid = sb->pid;
 		spec->life.detached->leaf = sb->cg.active && sb->cg.leaf ? nb_xstrdup(sb->cg.leaf) : NULL;

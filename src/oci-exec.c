@@ -240,16 +240,8 @@ int nb_oci_exec(const struct nb_oci_exec *x, struct nb_err *err)
 		rc = nb_tty_hand_master(&j.tty, j.spec.proc.console_socket, err);
 	if (rc == 0)
 		rc = started(err_r, err);
-	if (rc == 0 && x->pid_file) {
-		char v[32];
-		_cleanup_free_ char *dir = nb_xstrdup(x->pid_file);
-		char *slash = strrchr(dir, '/');
-
-		snprintf(v, sizeof v, "%d", (int)pid);
-		if (slash)
-			*slash = '\0';
-		rc = nb_write_atomic(slash ? (*dir ? dir : "/") : ".", slash ? slash + 1 : dir, v, strlen(v), err);
-	}
+	if (rc == 0 && x->pid_file)
+		rc = nb_write_pid_file(x->pid_file, pid, err);
 	if (rc == 0 && !x->detach) {
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;

@@ -466,3 +466,14 @@ int nb_write_atomic(const char *dir, const char *name, const void *data, size_t 
 	}
 	return 0;
 }
+
+int nb_write_pid_file(const char *path, int pid, struct nb_err *err)
+{
+	_cleanup_free_ char *dir = nb_xstrdup(path);
+	char *slash = strrchr(dir, '/'), v[32];
+
+	snprintf(v, sizeof v, "%d", pid);
+	if (slash)
+		*slash = '\0';
+	return nb_write_atomic(slash ? (*dir ? dir : "/") : ".", slash ? slash + 1 : dir, v, strlen(v), err);
+}

@@ -100,6 +100,8 @@ double nb_seconds(void);
 int nb_write_file(const char *path, const char *data, struct nb_err *err);
 /* dir/name, written whole under a temporary name and renamed (0600). */
 int nb_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct nb_err *err);
+/* A pid file (runc's --pid-file), written the same way. */
+int nb_write_pid_file(const char *path, int pid, struct nb_err *err);
 /* write() until done, retrying on EINTR; returns -1 with errno set. */
 int nb_write_all(int fd, const void *buf, size_t len);
 /* read() until len bytes or EOF, retrying on EINTR; returns bytes read. */
