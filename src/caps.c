@@ -189,6 +189,15 @@ int nb_caps_drop_all(struct nb_err *err)
 	return 0;
 }
 
+bool nb_setgroups_allowed(void)
+{
+	char sg[16] = "";
+	struct nb_err ignore;
+
+	(void)nb_read_small("/proc/self/setgroups", sg, sizeof sg, &ignore);
+	return strncmp(sg, "allow", 5) == 0;
+}
+
 int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, const uint32_t *groups,
 			   size_t n_groups, bool setgroups_ok, struct nb_err *err)
 {

@@ -27,6 +27,9 @@ void nb_caps_print(const struct nb_capset *c, uint32_t uid, FILE *out);
 /* In the payload, just before exec, in two steps. First: change id
  * (keeping caps), drop the bounding set while CAP_SETPCAP is held, and set
  * securebits. setgroups_ok: whether supplementary groups can be cleared. */
+/* Whether this user namespace's map allows setgroups: the kernel's file is
+ * the truth (newgidmap denies it when only the caller's gid is mapped). */
+bool nb_setgroups_allowed(void);
 int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, const uint32_t *groups,
 			   size_t n_groups, bool setgroups_ok,
 			   struct nb_err *err);

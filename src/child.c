@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "init.h"
@@ -31,15 +30,6 @@ static _Noreturn void fail(const struct nb_child *c, const struct nb_err *err)
 
 /* setgroups is allowed unless the map forbids it: the kernel's file is
  * the truth (newgidmap denies it when only the caller's gid is mapped). */
-static bool setgroups_allowed(void)
-{
-	char sg[16] = "";
-	struct nb_err ignore;
-
-	(void)nb_read_small("/proc/self/setgroups", sg, sizeof sg, &ignore);
-	return strncmp(sg, "allow", 5) == 0;
-}
-
 /* The home an added passwd entry names: root's is /root, as in any
  * system; anyone else keeps the caller's (an empty one in the default
  * view). A --rootfs's own entry for the uid wins (nb_mounts_setup). */
@@ -56,9 +46,6 @@ static const char *wanted_home(const struct nb_spec *s)
  * ends as pid 1 did. Dies with the supervisor, and pid 1 with it. */
 static _Noreturn void between(const struct nb_child *c, pid_t child)
 {
-	sigset_t all;
-	int st, sig;
-
 	close(c->err_w);
 	close(c->sync_r);
 	if (c->announce_w >= 0)
@@ -66,14 +53,7 @@ static _Noreturn void between(const struct nb_child *c, pid_t child)
 	prctl(PR_SET_DUMPABLE, 0);
 	if (c->spec->life.die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != c->parent))
 		_exit(NB_EXIT_FAIL);
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, NULL);
-	for (;;) {
-		if (waitpid(child, &st, WNOHANG) == child)
-			_exit(nb_exit_code(st));
-		if (sigwait(&all, &sig) == 0 && sig != SIGCHLD)
-			kill(child, sig);
-	}
+	nb_relay(child);
 }
 
 static int join_namespaces(const struct nb_child *c, struct nb_err *err)
@@ -231,7 +211,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 		fail(c, (nb_fail(&err, errno, "cannot create the cgroup namespace"), &err));
 	/* 5. What the map allows, and the host's /dev/null for init, before
 	 * the view replaces /proc and /dev. */
-	in.payload.setgroups_ok = setgroups_allowed();
+	in.payload.setgroups_ok = nb_setgroups_allowed();
 	in.devnull = open_null();
 	if (in.devnull < 0)
 		fail(c, (nb_fail(&err, errno, "cannot open /dev/null"), &err));

@@ -118,15 +118,6 @@ static int fill_spec(const struct exec_args *a, const struct nb_state_info *info
 	return 0;
 }
 
-static bool setgroups_allowed(void)
-{
-	char sg[16] = "";
-	struct nb_err ignore;
-
-	(void)nb_read_small("/proc/self/setgroups", sg, sizeof sg, &ignore);
-	return strncmp(sg, "allow", 5) == 0;
-}
-
 /* Into the sandbox: its user namespace first (whose owner we are, so we
  * hold every capability there), then the others it owns. They are opened
  * through the supervisor's descriptors: init is not dumpable, so its
@@ -236,7 +227,7 @@ static _Noreturn void joiner(const struct run_ctx *r, struct nb_spec *spec, stru
 	if (join_leaf(r->leaf_fd, &err) < 0 || join(r->info, &err) < 0)
 		nb_payload_fail(r->err_w, &err);
 	spec->proc.chdir = nb_xstrdup(start_dir(r->a, r->info));
-	p.setgroups_ok = setgroups_allowed();
+	p.setgroups_ok = nb_setgroups_allowed();
 	if (spec->proc.use_tty) {
 		p.tty = nb_tty_open(sb->tty.sock[1], &sb->tty, r->info->uid, r->info->gid, &err);
 		if (p.tty < 0)

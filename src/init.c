@@ -271,3 +271,18 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	}
 	reap(in, payload, sigfd, children);
 }
+
+_Noreturn void nb_relay(pid_t child)
+{
+	sigset_t all;
+	int st, sig;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	for (;;) {
+		if (waitpid(child, &st, WNOHANG) == child)
+			_exit(nb_exit_code(st));
+		if (sigwait(&all, &sig) == 0 && sig != SIGCHLD)
+			kill(child, sig);
+	}
+}

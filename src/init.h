@@ -35,6 +35,11 @@ void nb_signals_forwarded(sigset_t *mask);
  * and SIGCHLD must be blocked already. */
 _Noreturn void nb_init_main(struct nb_init *in);
 
+/* Blocks every signal, passes each but SIGCHLD on to child, and exits as
+ * child did: for the processes that stand between nestbox and one it
+ * started (oci exec's joiner, the one before a late pid 1). */
+_Noreturn void nb_relay(pid_t child);
+
 /* Converts a wait status to a shell-style exit code: N, or 128+signal. */
 int nb_exit_code(int wstatus);
 

@@ -82,30 +82,6 @@ static int enter(pid_t src, struct nb_err *err)
 	return rc;
 }
 
-static bool setgroups_allowed(void)
-{
-	char sg[16] = "";
-	struct nb_err ignore;
-
-	(void)nb_read_small("/proc/self/setgroups", sg, sizeof sg, &ignore);
-	return strncmp(sg, "allow", 5) == 0;
-}
-
-/* Waits for the process, passing signals on, and ends as it did. */
-static _Noreturn void relay(pid_t pid)
-{
-	sigset_t all;
-	int st, sig;
-
-	sigfillset(&all);
-	for (;;) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			_exit(nb_exit_code(st));
-		if (sigwait(&all, &sig) == 0 && sig != SIGCHLD)
-			kill(pid, sig);
-	}
-}
-
 static _Noreturn void joiner(struct job *j, pid_t src)
 {
 	const struct nb_spec *s = &j->spec;
@@ -116,12 +92,12 @@ static _Noreturn void joiner(struct job *j, pid_t src)
 	sigset_t all;
 	pid_t pid;
 
-	/* Signals wait in the mask until relay() takes them. */
+	/* Signals wait in the mask until nb_relay() takes them. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
 	if (prctl(PR_SET_DUMPABLE, 0) < 0 || enter(src, &err) < 0)
 		nb_payload_fail(j->err_w, err.msg[0] ? &err : (nb_fail(&err, errno, "exec: cannot prepare"), &err));
-	p.setgroups_ok = setgroups_allowed();
+	p.setgroups_ok = nb_setgroups_allowed();
 	if (s->proc.console_socket) {
 		p.tty = nb_tty_open(j->tty.sock[1], &j->tty, s->id.uid, s->id.gid, &err);
 		if (p.tty < 0)
@@ -141,7 +117,7 @@ static _Noreturn void joiner(struct job *j, pid_t src)
 	if (p.tty >= 0)
 		close(p.tty);
 	nb_caps_drop_all(&err);
-	relay(pid);
+	nb_relay(pid);
 }
 
 /* The container's config, then the process: the file's, or ARGS with
