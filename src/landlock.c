@@ -82,12 +82,21 @@ static uint64_t fs_rights(int abi)
 	return fs;
 }
 
+/* Whether the rules were asked for port by port: --tcp-bind=published
+ * alone is a default, kept only where Landlock is on and has ABI 4. */
+static bool tcp_required(const struct nb_tcp_rules *tcp)
+{
+	return tcp && (tcp->connect_set || (tcp->bind_set && !tcp->bind_auto));
+}
+
 int nb_landlock_apply(int mode, const struct nb_tcp_rules *tcp, struct nb_err *err)
 {
 	bool net = nb_landlock_tcp_wanted(tcp);
 	int abi = nb_landlock_abi(), ruleset, rc = 0;
 	struct ruleset_attr attr = { 0 };
 
+	if (net && !tcp_required(tcp) && (abi < 4 || mode == 0))
+		net = false;
 	if (net && abi < 4)
 		return nb_fail_hint(err, ENOSYS, "drop --tcp-bind and --tcp-connect, or run on Linux 6.7 or newer with Landlock",
 				    "--tcp-bind/--tcp-connect: Landlock's network rules need its ABI 4; this kernel has %d", abi);

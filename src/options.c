@@ -134,7 +134,7 @@ const struct nb_option nb_options[] = {
 	{ "landlock", 0, "MODE", nb_set_landlock, false, PRIV,
 	  "Landlock confines file access to the view: auto (default, where the kernel has it), on, off" },
 	{ "tcp-bind", 0, "PORT,...", nb_set_tcp_bind, true, PRIV,
-	  "TCP bind only to these ports (and the published ones), through Landlock (Linux 6.7)" },
+	  "TCP bind only to these ports (and the published ones), through Landlock (Linux 6.7); published: those alone" },
 	{ "tcp-connect", 0, "PORT,...", nb_set_tcp_connect, true, PRIV,
 	  "TCP connect only to these ports, through Landlock (Linux 6.7)" },
 	{ "cap-add", 0, "CAP,...", nb_set_cap_add, true, PRIV,

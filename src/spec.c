@@ -279,6 +279,11 @@ static int tcp_ports(const char *opt, const char *arg, uint16_t *list, uint32_t 
 int nb_set_tcp_bind(struct nb_spec *s, const char *arg, struct nb_err *err)
 {
 	s->priv.tcp.bind_set = true;
+	if (strcmp(arg, "published") == 0) {
+		s->priv.tcp.bind_auto = s->priv.tcp.n_bind == 0;
+		return 0;
+	}
+	s->priv.tcp.bind_auto = false;
 	return tcp_ports("--tcp-bind", arg, s->priv.tcp.bind, &s->priv.tcp.n_bind, err);
 }
 

@@ -186,10 +186,12 @@ struct nb_limits {
 
 /* Privileges (caps.c, seccomp), applied to the payload just before exec. */
 /* TCP ports the payload may bind or connect to, through Landlock (ABI 4):
- * none unless asked for. Plain data, copied into exec's record. */
+ * none unless asked for. bind_auto (--tcp-bind=published) asks for the
+ * published ports alone, and only where the kernel can. Plain data, copied
+ * into exec's record. */
 #define NB_TCP_PORTS_MAX 64
 struct nb_tcp_rules {
-	bool bind_set, connect_set;
+	bool bind_set, connect_set, bind_auto;
 	uint16_t bind[NB_TCP_PORTS_MAX], connect[NB_TCP_PORTS_MAX];
 	uint32_t n_bind, n_connect;
 };

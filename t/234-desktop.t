@@ -179,6 +179,14 @@ if [ "${abi:-0}" -ge 4 ]; then
 	is "$OUT" "bind ok ok connect ok ok" "without them, TCP is as before"
 	run_nb run --net=slirp -p 127.0.0.1:0:9090 --tcp-bind 8080 -- python3 -c "$tcp"
 	is "$OUT" "bind ok ok connect ok ok" "a published port can be bound too"
+	run_nb run --tcp-bind=published -- python3 -c "$tcp"
+	is "$OUT" "bind EACCES EACCES connect ECONNREFUSED ECONNREFUSED" "--tcp-bind=published without -p: no port can be bound (so none listens)"
+	run_nb run --net=slirp -p 127.0.0.1:0:9090 --tcp-bind=published -- python3 -c "$tcp"
+	is "$OUT" "bind EACCES ok connect ECONNREFUSED ok" "--tcp-bind=published: the published port alone"
+	run_nb run --tcp-bind=published --landlock=off -- python3 -c "$tcp"
+	is "$OUT" "bind ok ok connect ok ok" "--landlock=off turns the published-only default off"
+	run_nb run --profile desktop --display=none --dbus=none -- python3 -c "$tcp"
+	is "$OUT" "bind EACCES EACCES connect ECONNREFUSED ECONNREFUSED" "the desktop profile binds no port"
 	name=t234-tcp-$$
 	"$NESTBOX" run --name "$name" --tcp-connect 8080 -- sleep 600 >/dev/null 2>&1 &
 	bg=$!
@@ -191,7 +199,9 @@ else
 	run_nb run --tcp-connect 443 -- true
 	like "$RC:$ERR" "^125:nestbox: --tcp-bind/--tcp-connect: Landlock's network rules need its ABI 4" \
 		"on a kernel without Landlock's network rules, asking for them is an error"
-	skip "Landlock ABI ${abi:-0} has no network rules (6.7 or newer)" 3
+	run_nb run --tcp-bind=published -- true
+	is "$RC:$ERR" "0:" "--tcp-bind=published is a default: on this kernel it goes without the rule"
+	skip "Landlock ABI ${abi:-0} has no network rules (6.7 or newer)" 6
 fi
 run_nb run --tcp-connect 0 -- true
 like "$RC:$ERR" "^125:nestbox: --tcp-connect: '0' is not a port" "a bad port is refused"
