@@ -27,7 +27,7 @@ struct nb_child {
 			 * second once the network is up; EOF if the supervisor died */
 	int err_w;      /* a struct nb_err on failure; close-on-exec */
 	const struct nb_tty *tty;         /* --tty: its socket and the caller's settings */
-	int close_fds[8]; /* the supervisor's own descriptors (-1: none) */
+	int close_fds[11]; /* the supervisor's own descriptors (-1: none) */
 	int announce_w; /* or -1: init says "payload made", then waits on sync_r */
 	bool late_cgroupns; /* moved into the leaf after clone: unshare then */
 };

@@ -256,6 +256,8 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 	} else {
 		nb_idmap_auto(&plan->uid, plan->in_uid, plan->host_uid, ru, nu);
 		nb_idmap_auto(&plan->gid, plan->in_gid, plan->host_gid, rg, ng);
+		nb_idmap_auto(&plan->keeper_uid, 0, plan->host_uid, ru, nu);
+		nb_idmap_auto(&plan->keeper_gid, 0, plan->host_gid, rg, ng);
 	}
 
 	plan->newuidmap = nb_find_in_path("newuidmap");
@@ -277,6 +279,8 @@ void nb_idplan_release(struct nb_idplan *plan)
 {
 	free(plan->uid.lines);
 	free(plan->gid.lines);
+	free(plan->keeper_uid.lines);
+	free(plan->keeper_gid.lines);
 	free(plan->newuidmap);
 	free(plan->newgidmap);
 	free(plan->fallback_why);
@@ -537,13 +541,14 @@ static void fall_back(struct nb_idplan *plan, const char *why)
 	plan_single(plan);
 }
 
-static void verbose_maps(const struct nb_idplan *plan)
+void nb_idmap_verbose(const struct nb_idplan *plan, const char *how)
 {
 	_cleanup_free_ char *u = format_map(&plan->uid), *g = format_map(&plan->gid);
-	const char *how = plan->host_ids ? "the host's ids, written as root" : "single";
 
-	nb_verbose("uid map (%s): %s", plan->helper ? "newuidmap" : how, u);
-	nb_verbose("gid map (%s): %s", plan->helper ? "newgidmap" : how, g);
+	if (!how)
+		how = plan->host_ids ? "the host's ids, written as root" : "single";
+	nb_verbose("uid map (%s): %s", plan->helper && !*how ? "newuidmap" : how, u);
+	nb_verbose("gid map (%s): %s", plan->helper && !*how ? "newgidmap" : how, g);
 }
 
 /* Root's 1:1 map: setgroups stays allowed, as for any privileged writer. */
@@ -560,39 +565,70 @@ static int write_host_ids(pid_t pid, struct nb_err *err)
 	return 0;
 }
 
+/* Both helpers at once: each writes its own map file of the waiting
+ * process, and neither depends on the other (the kernel orders nothing
+ * between uid_map and gid_map for a privileged writer; setgroups is
+ * newgidmap's own business). *written: whether one map was written, which
+ * then cannot change. -2: the wait itself failed (a timeout, the user's
+ * signal), which no fallback may hide. */
+static int run_helpers(const struct nb_idplan *plan, const struct nb_idmap *uid, const struct nb_idmap *gid, pid_t pid,
+		       bool *written, struct nb_err *err)
+{
+	struct helper h[2] = { { .path = plan->newgidmap }, { .path = plan->newuidmap } };
+	struct nb_err uerr = { 0 };
+	int grc = helper_start(&h[0], pid, gid, err);
+	int urc = helper_start(&h[1], pid, uid, &uerr);
+
+	*written = false;
+	if (helpers_wait(h, 2, grc < 0 ? &uerr : err) < 0) {
+		if (grc < 0)
+			*err = uerr;
+		return -2;
+	}
+	grc = grc < 0 ? -1 : helper_result(&h[0], err);
+	urc = urc < 0 ? -1 : helper_result(&h[1], &uerr);
+	helper_stop(&h[0]);
+	helper_stop(&h[1]);
+	if (grc == 0 && urc == 0)
+		return 0;
+	*written = grc == 0 || urc == 0;
+	if (grc == 0)
+		*err = uerr;
+	return -1;
+}
+
+int nb_idmap_helpers(const struct nb_idplan *plan, const struct nb_idmap *uid, const struct nb_idmap *gid, pid_t pid,
+		     struct nb_err *err)
+{
+	bool written;
+
+	return run_helpers(plan, uid, gid, pid, &written, err);
+}
+
 int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 {
 	if (plan->need_full && plan->fallback_why)
 		return nb_fail_hint(err, 0, "ask an admin for a range, e.g. 'usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER'; 'nestbox doctor' checks this machine",
 				    "this needs your whole subordinate id range, but %s", plan->fallback_why);
 	if (plan->helper) {
-		/* Both helpers at once: each writes its own map file of the
-		 * waiting child, and neither depends on the other (the kernel
-		 * orders nothing between uid_map and gid_map for a privileged
-		 * writer; setgroups is newgidmap's own business). */
-		struct helper h[2] = { { .path = plan->newgidmap }, { .path = plan->newuidmap } };
-		struct nb_err uerr = { 0 };
-		int grc = helper_start(&h[0], pid, &plan->gid, err);
-		int urc = helper_start(&h[1], pid, &plan->uid, &uerr);
+		bool written = false;
+		int rc;
 
-		if (helpers_wait(h, 2, grc < 0 ? &uerr : err) < 0) {
-			if (grc < 0)
-				*err = uerr;
-			return -1;
+		/* The keeper's helpers failed already: the same ranges would
+		 * fail the same way, so their message stands for ours. */
+		if (plan->keeper_failed) {
+			*err = plan->keeper_err;
+			rc = plan->keeper_failed;
+		} else {
+			rc = run_helpers(plan, &plan->uid, &plan->gid, pid, &written, err);
 		}
-		grc = grc < 0 ? -1 : helper_result(&h[0], err);
-		urc = urc < 0 ? -1 : helper_result(&h[1], &uerr);
-		helper_stop(&h[0]);
-		helper_stop(&h[1]);
-		if (grc < 0 || urc < 0) {
+		if (rc == -2)
+			return -1;
+		if (rc < 0) {
 			char why[sizeof err->msg];
 
-			if (grc == 0 || urc == 0) {
-				/* One map is written and cannot change: no fallback. */
-				if (grc == 0)
-					*err = uerr;
+			if (written)
 				return nb_hint(err, "check /etc/subuid and /etc/subgid for your user, or use --map=single");
-			}
 			if (plan->custom)
 				return nb_hint(err, "check the --uid-map/--gid-map lines against /etc/subuid and /etc/subgid");
 			/* Under Ubuntu's AppArmor rule a single map fails the same
@@ -614,7 +650,7 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 		nb_warn_err(NULL, &w);
 	}
 	if (nb_report_verbose())
-		verbose_maps(plan);
+		nb_idmap_verbose(plan, plan->helper ? "" : NULL);
 	if (plan->host_ids)
 		return write_host_ids(pid, err);
 	if (plan->direct)

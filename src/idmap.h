@@ -27,6 +27,11 @@ struct nb_idplan {
 	char *newuidmap, *newgidmap; /* helper paths, when found */
 	char *fallback_why;          /* set when auto fell back to single */
 	char *user_name;             /* the caller's name, for the identity files */
+	/* The full map with the caller at 0, as the keeper's namespace has
+	 * it (keeper.c); empty where the keeper cannot serve this plan. */
+	struct nb_idmap keeper_uid, keeper_gid;
+	int keeper_failed;           /* its helpers failed (nb_idmap_helpers' -1 or -2), with keeper_err */
+	struct nb_err keeper_err;
 };
 
 #define NB_IDPLAN_INIT { 0 }
@@ -36,6 +41,13 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
  * then warns once). Must run while the child waits, before it is released. */
 int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err);
 void nb_idplan_release(struct nb_idplan *plan);
+/* --verbose: the maps, written as `how` says (NULL: as the plan says, ""
+ * with helpers: by them). */
+void nb_idmap_verbose(const struct nb_idplan *plan, const char *how);
+/* newuidmap and newgidmap of plan, writing these maps of pid at once: -1
+ * if one failed, -2 if the wait for them did (a timeout, a signal). */
+int nb_idmap_helpers(const struct nb_idplan *plan, const struct nb_idmap *uid, const struct nb_idmap *gid, pid_t pid,
+		     struct nb_err *err);
 
 /* The auto map (for t/fuzz too): the caller's own id `own` at inside id
  * `in_id`, and the sorted, merged subordinate ranges filling inside ids

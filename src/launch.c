@@ -39,6 +39,7 @@ void nb_sandbox_release(struct nb_sandbox *sb)
 			;
 	}
 	nb_watchdog_stop(&sb->watchdog);
+	nb_keeper_release(&sb->keeper);
 	nb_closep(&sb->pidfd);
 	nb_closep(&sb->kill_fd);
 	nb_closep(&sb->sync_r);
@@ -124,7 +125,8 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 		.parent = sb->parent, .sync_r = sb->sync_r, .err_w = sb->err_w, .tty = spec->proc.use_tty ? &sb->tty : NULL,
 		.bus_src = { sb->dbus.session, sb->dbus.system },
 		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd,
-			       sb->tty.sock[0], sb->dbus.sync, sb->ann_r },
+			       sb->tty.sock[0], sb->dbus.sync, sb->ann_r, sb->keeper.pidfd, sb->keeper.lock,
+			       sb->keeper.base },
 		.announce_w = sb->ann_w,
 		.late_cgroupns = sb->late_cgroupns,
 	};
@@ -135,12 +137,108 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 	nb_child_main(&c);
 }
 
+/* clone3 starts the child inside the leaf from its first instruction, and
+ * its cgroup namespace is rooted there. Plain clone is the fallback for
+ * kernels before 5.7: the supervisor then moves the child and the child
+ * makes its cgroup namespace itself (*into_cgroup turns false). Both
+ * return like fork(). From the keeper's side the child is the
+ * supervisor's (CLONE_PARENT), and the supervisor opens its pidfd. */
+static long clone_child(const struct nb_spec *spec, struct nb_sandbox *sb, bool via_keeper, bool *into_cgroup)
+{
+	struct clone_args args = { .flags = clone_flags(spec), .exit_signal = via_keeper ? 0 : SIGCHLD };
+	long pid;
+
+	if (via_keeper) {
+		args.flags |= CLONE_PARENT;
+	} else {
+		args.flags |= CLONE_PIDFD;
+		args.pidfd = (uint64_t)(uintptr_t)&sb->pidfd;
+	}
+	if (*into_cgroup) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)sb->cg.leaf_fd;
+	}
+	pid = syscall(SYS_clone3, &args, sizeof args);
+	if (pid < 0 && (errno == ENOSYS || errno == E2BIG || (*into_cgroup && errno == EINVAL))) {
+		unsigned long f = args.flags & ~(unsigned long)(CLONE_INTO_CGROUP | CLONE_PIDFD);
+		if (*into_cgroup && (f & CLONE_NEWCGROUP)) {
+			f &= ~(unsigned long)CLONE_NEWCGROUP;
+			sb->late_cgroupns = true;
+		}
+		sb->pidfd = -1;
+		pid = syscall(SYS_clone, f | (via_keeper ? 0 : SIGCHLD), NULL, NULL, NULL, NULL);
+		*into_cgroup = false;
+	}
+	if (pid == 0)
+		child_start(spec, sb);
+	return pid;
+}
+
+/* The short-lived process that joins the keeper's user namespace: what
+ * it needs, and what it says (in our memory, which it borrows). */
+struct keeper_side {
+	const struct nb_spec *spec;
+	struct nb_sandbox *sb;
+	long pid;          /* the child, or -1 */
+	bool joined;       /* it got into the keeper's namespace */
+	bool into_cgroup;
+	struct nb_err err; /* msg empty on success */
+};
+
+/* In the keeper's namespace it may write any map of the caller's ids: it
+ * makes the child there, as ours, and writes the child's maps. It borrows
+ * our memory and stack (vfork), so it writes nothing of sb's but what
+ * clone_child writes for us anyway. */
+static int keeper_side(void *arg)
+{
+	struct keeper_side *a = arg;
+
+	if (setns(a->sb->keeper.pidfd, CLONE_NEWUSER) < 0)
+		return nb_fail(&a->err, errno, "cannot join the keeper's user namespace"), 0;
+	a->joined = true;
+	a->pid = clone_child(a->spec, a->sb, true, &a->into_cgroup);
+	if (a->pid < 0)
+		nb_userns_diagnose(errno, "cannot create the sandbox's namespaces", &a->err);
+	else if (nb_keeper_write_maps(&a->sb->keeper, (pid_t)a->pid, &a->err) < 0)
+		kill((pid_t)a->pid, SIGKILL);
+	return 0;
+}
+
+/* The child's stack is this one, from the clone on: a thread's size. */
+#define KEEPER_SIDE_STACK ((size_t)8 << 20)
+
+/* 1: made through the keeper; 0: the keeper is gone, go direct; -1: err. */
+static int spawn_via_keeper(const struct nb_spec *spec, struct nb_sandbox *sb, bool *into_cgroup, struct nb_err *err)
+{
+	struct keeper_side a = { .spec = spec, .sb = sb, .pid = -1, .into_cgroup = *into_cgroup };
+	int status;
+	/* SIGCHLD: the child inherits it with CLONE_PARENT, and we need it. */
+	pid_t side = nb_clone_vfork(keeper_side, &a, KEEPER_SIDE_STACK, SIGCHLD);
+
+	if (side < 0)
+		return nb_fail(err, errno, "cannot start the process that joins the keeper's namespace");
+	while (waitpid(side, &status, 0) < 0 && errno == EINTR)
+		;
+	if (a.pid > 0)
+		sb->pid = (pid_t)a.pid; /* ours (CLONE_PARENT): reaped on every way out */
+	if (!a.joined) {
+		nb_verbose("the keeper is gone (%s); newuidmap and newgidmap run instead", a.err.msg);
+		nb_closep(&sb->keeper.pidfd);
+		return 0;
+	}
+	if (a.err.msg[0]) {
+		*err = a.err;
+		return -1;
+	}
+	*into_cgroup = a.into_cgroup;
+	sb->pidfd = (int)syscall(SYS_pidfd_open, sb->pid, 0);
+	return 1;
+}
+
 static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
 {
-	struct clone_args args = { .flags = clone_flags(spec) | CLONE_PIDFD, .exit_signal = SIGCHLD,
-				   .pidfd = (uint64_t)(uintptr_t)&sb->pidfd };
 	bool into_cgroup = sb->cg.active;
-	int p[2];
+	int p[2], via = 0;
 	long pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -161,34 +259,16 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 
 	sb->parent = getpid();
 	fflush(NULL);
-	/* clone3 starts the child inside the leaf from its first instruction,
-	 * and its cgroup namespace is rooted there. Plain clone is the
-	 * fallback for kernels before 5.7: the supervisor then moves the child
-	 * and the child makes its cgroup namespace itself. Both return like
-	 * fork(). */
-	if (into_cgroup) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)sb->cg.leaf_fd;
+	if (sb->keeper.pidfd >= 0)
+		TRY(via = spawn_via_keeper(spec, sb, &into_cgroup, err));
+	if (!via) {
+		pid = clone_child(spec, sb, false, &into_cgroup);
+		if (pid < 0)
+			return nb_userns_diagnose(errno, "cannot create the sandbox's namespaces", err);
+		sb->pid = (pid_t)pid;
+		if (sb->pidfd < 0)
+			sb->pidfd = (int)syscall(SYS_pidfd_open, sb->pid, 0);
 	}
-	pid = syscall(SYS_clone3, &args, sizeof args);
-	if (pid < 0 && (errno == ENOSYS || errno == E2BIG || (into_cgroup && errno == EINVAL))) {
-		unsigned long f = args.flags & ~(unsigned long)CLONE_INTO_CGROUP;
-		if (into_cgroup && (f & CLONE_NEWCGROUP)) {
-			f &= ~(unsigned long)CLONE_NEWCGROUP;
-			sb->late_cgroupns = true;
-		}
-		f &= ~(unsigned long)CLONE_PIDFD;
-		sb->pidfd = -1;
-		pid = syscall(SYS_clone, f | SIGCHLD, NULL, NULL, NULL, NULL);
-		into_cgroup = false;
-	}
-	if (pid < 0)
-		return nb_userns_diagnose(errno, "cannot create the sandbox's namespaces", err);
-	if (pid == 0)
-		child_start(spec, sb);
-	sb->pid = (pid_t)pid;
-	if (sb->pidfd < 0)
-		sb->pidfd = (int)syscall(SYS_pidfd_open, sb->pid, 0);
 	nb_closep(&sb->sync_r);
 	nb_closep(&sb->err_w);
 	nb_closep(&sb->ann_w);
@@ -439,6 +519,7 @@ static int hand_over(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 	}
 	sb->pid = -1;
 	sb->cg.active = false;
+	sb->keeper.keep = true;
 	return 0;
 }
 
@@ -490,9 +571,12 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (spec->proc.use_tty)
 		TRY(nb_tty_prepare(&sb.tty, err));     /* the caller's terminal, as it is */
 	TRY(nb_block_signals(spec, &sb, err));                  /* nothing is lost before supervise() */
+	if (spec->ns.userns_fd < 0 && !spec->ns.share_user && !spec->id.no_keeper)
+		nb_keeper_use(&sb.plan, spec->id.keeper_idle ? spec->id.keeper_idle : NB_KEEPER_IDLE_DEFAULT,
+			      &sb.keeper);             /* the full map without helpers, where it can */
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(watchdog_start(spec, &sb, err));           /* kills the sandbox if we die */
-	if (spec->ns.userns_fd < 0 && !spec->ns.share_user)
+	if (spec->ns.userns_fd < 0 && !spec->ns.share_user && sb.keeper.pidfd < 0)
 		TRY(nb_idmap_apply(&sb.plan, sb.pid, err)); /* child waits meanwhile */
 	TRY(nb_check_net_map(spec, &sb.plan, err));      /* after a fallback to the single map */
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
@@ -516,6 +600,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (sb.state.dir)
 		TRY(publish(spec, &sb, err));          /* for ps, exec and stop */
 	rc = nb_supervise(spec, &sb, err);                /* forward signals, collect the status */
+	sb.keeper.keep = rc >= 0;                      /* the payload ran: a keeper started now stays */
 	nb_cgroup_finish(&spec->limits, &sb.cg, rc, spec->limits.stats || spec->report.json_status_fd >= 0,
 			 &stats);                      /* kill the rest, count */
 	report_exit(spec, rc, &stats);

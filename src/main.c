@@ -39,6 +39,7 @@ static void usage(FILE *out)
 	      "  stop [--time S] NAME|ID...        end sandboxes: SIGTERM, then SIGKILL\n"
 	      "  kill [--signal SIG] NAME|ID       send a signal to a sandbox\n"
 	      "  doctor [--json]                   check this machine for nestbox\n"
+	      "  keeper status|stop                the process that holds your id map\n"
 	      "  import IMAGE|- DIR                unpack a rootfs tarball, keeping owners\n"
 	      "  profiles                          list the profiles --profile finds\n"
 	      "  help [COMMAND]                    print help, or a command's options\n"
@@ -201,6 +202,7 @@ MODULE_COMMAND(cmd_exec, nb_cmd_exec)
 MODULE_COMMAND(cmd_stop, nb_cmd_stop)
 MODULE_COMMAND(cmd_kill, nb_cmd_kill)
 MODULE_COMMAND(cmd_doctor, nb_doctor)
+MODULE_COMMAND(cmd_keeper, nb_cmd_keeper)
 
 static int cmd_help(int argc, char **argv);
 
@@ -216,6 +218,7 @@ static const struct command {
 	{ "stop", cmd_stop },
 	{ "kill", cmd_kill },
 	{ "doctor", cmd_doctor },
+	{ "keeper", cmd_keeper },
 	{ "import", cmd_import },
 	{ "profiles", cmd_profiles },
 	{ "help", cmd_help },

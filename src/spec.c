@@ -101,6 +101,16 @@ int nb_set_map(struct nb_spec *s, const char *arg, struct nb_err *err)
 	return 0;
 }
 
+FLAG_SETTER(nb_set_no_keeper, id.no_keeper, true)
+
+int nb_set_keeper_idle(struct nb_spec *s, const char *arg, struct nb_err *err)
+{
+	if (nb_parse_u32(arg, 86400, &s->id.keeper_idle) < 0 || s->id.keeper_idle == 0)
+		return nb_fail_hint(err, 0, "seconds, from 1 to 86400 (a day), e.g. --keeper-idle=600",
+				    "--keeper-idle: '%s' is not a number of seconds", arg);
+	return 0;
+}
+
 /* IN:OUT:COUNT with each field a decimal id; the ranges must not wrap. */
 static int add_range(const char *opt, const char *arg, struct nb_idrange **v, size_t *n,
 		     struct nb_err *err)

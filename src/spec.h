@@ -108,6 +108,8 @@ struct nb_identity {
 	size_t n_groups;
 	bool need_full_map; /* nestbox import: falling back to one id is an error */
 	bool no_name;       /* the caller's user name is not needed (no identity files, one id) */
+	bool no_keeper;     /* --no-keeper: newuidmap/newgidmap for this sandbox itself */
+	uint32_t keeper_idle; /* --keeper-idle: seconds a keeper started now waits unused */
 	struct nb_idrange *uid_map, *gid_map; /* custom --uid-map/--gid-map */
 	size_t n_uid_map, n_gid_map;
 };
@@ -313,6 +315,8 @@ void nb_spec_release(struct nb_spec *spec);
 /* Setters: arg is the option's value (NULL for flags). Each validates its
  * own syntax; nb_spec_finish() checks the combination. */
 int nb_set_map(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_no_keeper(struct nb_spec *s, const char *arg, struct nb_err *err);
+int nb_set_keeper_idle(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_uid_map(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_gid_map(struct nb_spec *s, const char *arg, struct nb_err *err);
 int nb_set_uid(struct nb_spec *s, const char *arg, struct nb_err *err);

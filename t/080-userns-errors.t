@@ -39,13 +39,14 @@ is "$OUT" "$(id -u)" "as the caller"
 like "$ERR" "^nestbox: warning: using a single-id map because new[ug]idmap is not installed" "and warns why"
 is "$(echo "$ERR" | wc -l)" 1 "in one line"
 
-# A helper that fails: its own message reaches the user.
+# A helper that fails: its own message reaches the user (t/239 for the
+# keeper's helpers).
 mkdir "$T_TMP/bin"
 for h in newuidmap newgidmap; do
 	printf '#!/bin/sh\necho "%s: write to map failed: simulated" >&2\nexit 1\n' $h >"$T_TMP/bin/$h"
 	chmod +x "$T_TMP/bin/$h"
 done
-run_nb_env PATH=$T_TMP/bin:$PATH run -- id -u
+run_nb_env PATH=$T_TMP/bin:$PATH run --no-keeper -- id -u
 exit_is 0 "a failing newgidmap falls back to the single map"
 like "$ERR" "warning: using a single-id map because .*newgidmap failed: newgidmap: write to map failed: simulated" \
 	"the warning quotes the helper"

@@ -21,7 +21,7 @@ fds() { cat "$T_TMP/$1.fds" 2>/dev/null; }
 exec 9>"$secret"
 if have_subids; then
 	# nestbox's own stdin is the secret too: the helpers must not get it.
-	FDSPY_REAL=$(dirname "$(command -v newuidmap)") PATH="$wrap:$PATH" "$NESTBOX" run -- true <"$secret" >/dev/null 2>&1
+	FDSPY_REAL=$(dirname "$(command -v newuidmap)") PATH="$wrap:$PATH" "$NESTBOX" run --no-keeper -- true <"$secret" >/dev/null 2>&1
 	is "$?" 0 "a sandbox starts through the wrapped id-map helpers"
 	for h in newuidmap newgidmap; do
 		unlike "$(fds $h)" "callers-secret" "$h does not get the caller's fd 9"
@@ -34,7 +34,7 @@ fi
 
 if command -v slirp4netns >/dev/null && [ -w /dev/net/tun ]; then
 	for ports in "" "-p 0:80"; do
-		FDSPY_REAL=$(dirname "$(command -v slirp4netns)") PATH="$wrap:$PATH" "$NESTBOX" run --net=slirp $ports -- true <"$secret" >/dev/null 2>&1
+		FDSPY_REAL=$(dirname "$(command -v slirp4netns)") PATH="$wrap:$PATH" "$NESTBOX" run --no-keeper --net=slirp $ports -- true <"$secret" >/dev/null 2>&1
 		is "$?" 0 "a sandbox with --net=slirp $ports starts through the wrapped slirp4netns"
 		unlike "$(fds slirp4netns)" "callers-secret" "slirp4netns ($ports) does not get the caller's fd 9"
 		is "$(fds slirp4netns | cut -d' ' -f1 | tr '\n' ' ')" "0 1 2 3 4 " "slirp4netns ($ports) gets only 0-2, its exit fd and its ready fd"

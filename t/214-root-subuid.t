@@ -20,7 +20,7 @@ gline=$(grep '^nbtest:' /etc/subgid | head -n 1)
 # The same line twice, and one overlapping the first half.
 printf '%s\n%s\n' "$line" "nbtest:$start:$((count / 2))" >>/etc/subuid
 printf '%s\n' "$gline" >>/etc/subgid
-out=$(as_user nbtest "$NESTBOX" run --root -- sh -c 'cat /proc/self/uid_map' 2>"$T_TMP/err")
+out=$(as_user nbtest "$NESTBOX" run --no-keeper --root -- sh -c 'cat /proc/self/uid_map' 2>"$T_TMP/err")
 rc=$?
 err=$(cat "$T_TMP/err")
 is "$rc" 0 "a run works with a repeated and an overlapping line" "$err"
@@ -35,7 +35,7 @@ is "$out" "" "a tidy file: no warning"
 # even when it reads like one.
 pad=$(printf '%0509d' 0)
 printf '# %s%s\n' "$pad" "nbtest:500000:10" >>/etc/subuid
-out=$(as_user nbtest "$NESTBOX" run --root -- cat /proc/self/uid_map 2>"$T_TMP/err")
+out=$(as_user nbtest "$NESTBOX" run --no-keeper --root -- cat /proc/self/uid_map 2>"$T_TMP/err")
 is "$?" 0 "a long comment line does not break the map" "$(cat "$T_TMP/err")"
 unlike "$out" " 500000 " "its tail is not read as a range"
 restore

@@ -16,7 +16,7 @@ chmod +x "$fake/newgidmap" "$fake/newuidmap"
 left() { ps -u "$(id -u)" -o stat=,comm=,args= | awk '$1 !~ /^Z/ && $2 == "sleep" && $NF == "4242" { n++ } END { print n + 0 }'; }
 
 start=$(date +%s)
-out=$(PATH="$fake:$PATH" timeout -s KILL 30 "$NESTBOX" run -- true 2>&1)
+out=$(PATH="$fake:$PATH" timeout -s KILL 30 "$NESTBOX" run --no-keeper -- true 2>&1)
 rc=$?
 took=$(($(date +%s) - start))
 is "$rc" 125 "a newuidmap that hangs fails the run with exit 125" "$out"
@@ -24,7 +24,7 @@ like "$out" "^nestbox: .*newuidmap.* did not finish within 5 s" "saying so in on
 ok $([ "$took" -le 15 ] && echo 0 || echo 1) "within the timeout, not forever (took ${took}s)"
 is "$(left)" 0 "and the helper is killed, not left behind"
 
-PATH="$fake:$PATH" "$NESTBOX" run -- true >"$T_TMP/out" 2>&1 &
+PATH="$fake:$PATH" "$NESTBOX" run --no-keeper -- true >"$T_TMP/out" 2>&1 &
 nb=$!
 sleep 1
 kill -INT "$nb"
@@ -38,6 +38,6 @@ sleep 0.2
 is "$(left)" 0 "and the helper is gone"
 
 printf '#!/bin/sh\nkill -SEGV $$\n' >"$fake/newuidmap"
-out=$(PATH="$fake:$PATH" "$NESTBOX" run -- true 2>&1)
+out=$(PATH="$fake:$PATH" "$NESTBOX" run --no-keeper -- true 2>&1)
 like "$out" "newuidmap.*killed by signal SIGSEGV" "a helper that dies of a signal is reported by it"
 done_testing
