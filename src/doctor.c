@@ -469,16 +469,18 @@ static bool trial(struct doctor *d, const char *check, const char *shown, char *
 	return false;
 }
 
-/* The default decides doctor's status; --map=single is the fallback
+/* The default decides doctor's status: without the keeper, so that it
+ * runs newuidmap and newgidmap as a first sandbox does, and leaves no
+ * keeper behind; --map=single is the fallback
  * without ranges or helpers; --overlay needs unprivileged overlayfs
  * (Linux 5.11 for user namespaces). -q: warnings are reported above. */
 static void check_trials(struct doctor *d)
 {
-	char *run_default[] = { "/proc/self/exe", "run", "-q", "--", "true", NULL };
+	char *run_default[] = { "/proc/self/exe", "run", "-q", "--no-keeper", "--", "true", NULL };
 	char *run_single[] = { "/proc/self/exe", "run", "-q", "--map=single", "--", "true", NULL };
 	char *run_overlay[] = { "/proc/self/exe", "run", "-q", "--overlay", "/usr:/mnt", "--", "true", NULL };
 
-	d->default_ok = trial(d, "run", "nestbox run -- true", run_default);
+	d->default_ok = trial(d, "run", "nestbox run --no-keeper -- true", run_default);
 	trial(d, "run-map-single", "nestbox run --map=single -- true", run_single);
 	trial(d, "run-overlay", "nestbox run --overlay /usr:/mnt -- true", run_overlay);
 }

@@ -72,7 +72,7 @@ hp=$(echo "$info" | sed -n 's/.*"host-port": \([0-9]*\).*/\1/p')
 like "$info" '"ports": \[\{"proto": "tcp", "host-addr": "127.0.0.1", "host-port": [0-9]+, "sandbox-port": 8080\}\]' "--info-fd reports the chosen port"
 wait_for "$T_TMP/inner" listening
 is "$(perl "$tool" tcp-get 127.0.0.1 "$hp")" from-sandbox "a published TCP port reaches the server inside"
-is "$(ls -A "$(dirname "$T_TMP")/nestbox-$(id -u)" 2>/dev/null | grep -vx sandboxes; ls -A "${XDG_RUNTIME_DIR:-/nonexistent}/nestbox" 2>/dev/null | grep -vx sandboxes)" "" \
+is "$(ls -A "$(dirname "$T_TMP")/nestbox-$(id -u)" 2>/dev/null | grep -vxE 'sandboxes|keeper(\.lock|\.start)?'; ls -A "${XDG_RUNTIME_DIR:-/nonexistent}/nestbox" 2>/dev/null | grep -vxE 'sandboxes|keeper(\.lock|\.start)?')" "" \
 	"the API socket is gone once the ports are published"
 wait $nb
 
@@ -138,6 +138,6 @@ wait $nb 2>/dev/null
 i=0
 while [ "$(slirp_count)" != "$before" ] && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
 is "$(slirp_count)" "$before" "after SIGKILL of nestbox itself slirp4netns exits too (exit-fd)"
-is "$(ls -A "/tmp/nestbox-$(id -u)" 2>/dev/null | grep -vx sandboxes)" "" "and no socket directory remains"
+is "$(ls -A "/tmp/nestbox-$(id -u)" 2>/dev/null | grep -vxE 'sandboxes|keeper(\.lock|\.start)?')" "" "and no socket directory remains"
 
 done_testing

@@ -30,7 +30,7 @@ like "$OUT" "Id maps \\(single, written by nestbox\\):
 like "$OUT" "The sandbox would start; --dry-run made nothing" "and says it made nothing"
 
 run_nb run --dry-run --net=slirp -p 8080:80 -- true
-leftover=$(ls -A "$(dirname "$T_TMP")/nestbox-$(id -u)" 2>/dev/null | grep -vx sandboxes; ls -A "${XDG_RUNTIME_DIR:-/nonexistent}/nestbox" 2>/dev/null | grep -vx sandboxes)
+leftover=$(ls -A "$(dirname "$T_TMP")/nestbox-$(id -u)" 2>/dev/null | grep -vxE 'sandboxes|keeper(\.lock|\.start)?'; ls -A "${XDG_RUNTIME_DIR:-/nonexistent}/nestbox" 2>/dev/null | grep -vxE 'sandboxes|keeper(\.lock|\.start)?')
 is "$RC:$leftover" "0:" "with -p: no socket directory made"
 
 run_nb run --dry-run --cgroup=require --memory 1G -- true

@@ -29,7 +29,7 @@ for c in kernel namespaces max_user_namespaces unprivileged_userns_clone apparmo
 	[ -n "$(line_of "$c")" ] || missing="$missing $c"
 done
 is "$missing" "" "every check has its line" "$DOC"
-like "$(line_of run)" "^ok +run: 'nestbox run -- true' works" "the default trial sandbox ran"
+like "$(line_of run)" "^ok +run: 'nestbox run --no-keeper -- true' works" "the default trial sandbox ran"
 nofix=$(printf '%s\n' "$DOC" | grep -E '^(warn|FAIL)' | grep -vc '(fix: .*)$')
 is "$nofix" 0 "each warning and failure ends with what to do"
 
@@ -95,7 +95,7 @@ like "$(line_of slirp4netns)" "^warn +slirp4netns: .*--version failed \\(it hung
 is "$(ps -u "$(id -u)" -o args= | grep -c "^sleep $mark")" 0 "nothing it started is left running"
 if have_subids; then
 	is "$RC" 1 "with ranges, the broken helper breaks the default run: exit 1"
-	like "$(line_of run)" "^FAIL +run: 'nestbox run -- true' failed \\(exit 125\\): .*newuidmap" "and the run line says why"
+	like "$(line_of run)" "^FAIL +run: 'nestbox run --no-keeper -- true' failed \\(exit 125\\): .*newuidmap" "and the run line says why"
 else
 	skip "no subordinate range: the default run does not use newuidmap" 2
 fi

@@ -14,7 +14,6 @@ have_subids || skip_all "$(id -un) has no subordinate range: there is no full ma
 export XDG_RUNTIME_DIR="$T_TMP/rt"
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
 base=$XDG_RUNTIME_DIR/nestbox
-trap '"$NESTBOX" keeper stop >/dev/null 2>&1; t_cleanup' EXIT
 me=$(id -u)
 sub=$(first_subuid)
 

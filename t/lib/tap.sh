@@ -9,6 +9,10 @@ T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nbtest.XXXXXX") || exit 1
 # Trees that nestbox import unpacked hold files of subordinate ids, which
 # only root inside a sandbox can remove.
 t_cleanup() {
+	# A keeper started with a runtime directory of the test's own.
+	for _r in $(find "$T_TMP" -path '*/nestbox/keeper' 2>/dev/null); do
+		XDG_RUNTIME_DIR=${_r%/nestbox/keeper} "$NESTBOX" keeper stop >/dev/null 2>&1
+	done
 	rm -rf "$T_TMP" 2>/dev/null && return
 	"$NESTBOX" run --root --bind "$T_TMP:/t" -- sh -c 'rm -rf /t/* /t/.[!.]*' </dev/null >/dev/null 2>&1
 	rm -rf "$T_TMP"
