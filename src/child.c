@@ -247,7 +247,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	}
 	/* 7. With --net=slirp the payload waits for the network; the view was
 	 * built while slirp4netns started. */
-	if (s->net.mode == NB_NET_SLIRP && read(c->sync_r, &go, 1) != 1)
+	if (NB_NET_USER(s->net.mode) && read(c->sync_r, &go, 1) != 1)
 		_exit(NB_EXIT_FAIL);
 	/* init keeps it to wait for the supervisor's word after announcing. */
 	if (c->announce_w < 0)

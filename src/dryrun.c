@@ -168,7 +168,8 @@ static void print_plan(const struct nb_idplan *plan, FILE *out)
 static void print_rest(const struct nb_spec *spec, const struct nb_capset *caps, const char *leaf,
 		       const char *no_leaf, FILE *out)
 {
-	static const char *const nets[] = { "none: only lo", "slirp4netns", "the host's" };
+	static const char *const nets[] = { [NB_NET_NONE] = "none: only lo", [NB_NET_SLIRP] = "slirp4netns",
+					    [NB_NET_HOST] = "the host's", [NB_NET_PASTA] = "pasta" };
 
 	fprintf(out, "\nCapabilities of the command (as capsh --print shows them):\n");
 	nb_caps_print(caps, spec->id.uid, out);

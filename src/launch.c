@@ -121,7 +121,7 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 {
 	const struct nb_child c = {
 		.spec = spec, .caps = &sb->caps, .filter = sb->filter, .user_name = sb->plan.user_name,
-		.resolv_conf = spec->net.mode == NB_NET_SLIRP ? nb_slirp_resolv_conf(&spec->net) : NULL,
+		.resolv_conf = NB_NET_USER(spec->net.mode) ? nb_slirp_resolv_conf(&spec->net) : NULL,
 		.parent = sb->parent, .sync_r = sb->sync_r, .err_w = sb->err_w, .tty = spec->proc.use_tty ? &sb->tty : NULL,
 		.bus_src = { sb->dbus.session, sb->dbus.system },
 		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd,
@@ -323,11 +323,10 @@ static int child_release(struct nb_sandbox *sb, bool last, struct nb_err *err)
  * on without a network, said or not, or is stopped. Returns true to stop. */
 static bool net_lost(const struct nb_spec *spec, struct nb_sandbox *sb)
 {
-	const char *what = "slirp4netns exited while the sandbox ran: the sandbox has lost its network";
-
 	nb_closep(&sb->slirp.pidfd);
 	if (spec->net.lost == NB_NET_LOST_WARN)
-		nb_warn("%s (hint: its own messages were not kept; --net-lost=kill stops the sandbox instead)", what);
+		nb_warn("%s exited while the sandbox ran: the sandbox has lost its network (hint: its own messages were not kept; --net-lost=kill stops the sandbox instead)",
+			nb_slirp_name(&spec->net));
 	if (spec->net.lost != NB_NET_LOST_KILL)
 		return false;
 	kill(sb->pid, SIGKILL);
@@ -396,7 +395,8 @@ int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_er
 	}
 	if (stopped)
 		return nb_fail_hint(err, 0, "--net-lost=warn lets it run on without a network",
-				    "the sandbox was stopped: slirp4netns exited, and it lost its network (--net-lost=kill)");
+				    "the sandbox was stopped: %s exited, and it lost its network (--net-lost=kill)",
+				    nb_slirp_name(&spec->net));
 	return nb_exit_code(status);
 }
 
@@ -421,7 +421,8 @@ static int reserve(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_
  * what it runs, and what exec needs to give a command the same rights. */
 static int publish(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
 {
-	static const char *const nets[] = { [NB_NET_NONE] = "none", [NB_NET_HOST] = "host", [NB_NET_SLIRP] = "slirp" };
+	static const char *const nets[] = { [NB_NET_NONE] = "none", [NB_NET_HOST] = "host", [NB_NET_SLIRP] = "slirp",
+					    [NB_NET_PASTA] = "pasta" };
 	struct nb_state_info i = {
 		.name = spec->name, .supervisor = getpid(), .supervisor_start = nb_proc_start(getpid()),
 		.init = sb->pid, .init_start = nb_proc_start(sb->pid), .created = (long long)time(NULL),
@@ -583,7 +584,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
 	nb_state_open_ns(sb.pid, sb.ns_fds);           /* and for exec, likewise */
-	if (spec->net.mode == NB_NET_SLIRP) {
+	if (NB_NET_USER(spec->net.mode)) {
 		TRY(child_release(&sb, false, err));   /* child: view, while slirp starts */
 		TRY(nb_slirp_ready(&spec->net, &sb.slirp, err)); /* network up, ports published */
 	}

@@ -84,7 +84,7 @@ const struct nb_option nb_options[] = {
 	  "auto (a leaf when limits are asked), require, try (without one if it must) or off" },
 	{ "stats", 0, NULL, nb_set_stats, false, CG, "print memory peak, CPU time, OOM kills and pids peak as JSON at exit" },
 	{ "net", 0, "MODE", nb_set_net, false, NET,
-	  "none (default: only lo), slirp (slirp4netns user-mode networking) or host (the host's network)" },
+	  "none (default: only lo), slirp (slirp4netns user-mode networking), pasta (the same through pasta) or host" },
 	{ "publish", 'p', "[IP:]PORT:PORT[/udp]", nb_set_publish, true, NET,
 	  "publish a sandbox port on the host (default address 127.0.0.1; host port 0 picks one)" },
 	{ "mtu", 0, "N", nb_set_mtu, false, NET, "the slirp MTU (default 65520)" },

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pasta.h"
 #include "report.h"
 #include "state.h"
 #include "util.h"
@@ -29,7 +30,7 @@ extern char **environ;
 #define READY_TIMEOUT_MS 10000
 
 /* The slirp network, and the addresses slirp4netns puts in it. */
-static uint32_t net_base(const struct nb_network *net)
+uint32_t nb_slirp_net_base(const struct nb_network *net)
 {
 	struct in_addr a = { htonl(0x0a000200) }; /* 10.0.2.0 */
 	uint32_t len = 24;
@@ -57,7 +58,7 @@ char *nb_slirp_resolv_conf(const struct nb_network *net)
 		conf = next;
 	}
 	if (net->n_dns == 0 && !net->disable_dns) {
-		struct in_addr a = { htonl(net_base(net) + 3) };
+		struct in_addr a = { htonl(nb_slirp_net_base(net) + 3) };
 		inet_ntop(AF_INET, &a, addr, sizeof addr);
 		free(conf);
 		conf = nb_xasprintf("nameserver %s\n", addr);
@@ -104,8 +105,24 @@ static int check_port(const struct nb_publish *p, uint16_t *chosen, struct nb_er
 	return 0;
 }
 
+const char *nb_slirp_name(const struct nb_network *net)
+{
+	return net->mode == NB_NET_PASTA ? "pasta" : "slirp4netns";
+}
+
+int nb_slirp_check_ports(const struct nb_network *net, struct nb_slirp *s, struct nb_err *err)
+{
+	s->ports = nb_xmalloc((net->n_publish + 1) * sizeof *s->ports);
+	for (size_t i = 0; i < net->n_publish; i++)
+		TRY(check_port(&net->publish[i], &s->ports[i], err));
+	return 0;
+}
+
 int nb_slirp_prepare(const struct nb_network *net, struct nb_slirp *s, struct nb_err *err)
 {
+	s->pasta = net->mode == NB_NET_PASTA;
+	if (s->pasta)
+		return nb_pasta_prepare(net, s, err);
 	if (net->mode != NB_NET_SLIRP)
 		return 0;
 	s->path = nb_find_in_path("slirp4netns");
@@ -118,10 +135,7 @@ int nb_slirp_prepare(const struct nb_network *net, struct nb_slirp *s, struct nb
 			       errno == ENOENT ? "load the tun module: 'modprobe tun'"
 					       : "an admin can make it usable as distributions ship it: 'chmod 0666 /dev/net/tun'");
 	}
-	s->ports = nb_xmalloc((net->n_publish + 1) * sizeof *s->ports);
-	for (size_t i = 0; i < net->n_publish; i++)
-		TRY(check_port(&net->publish[i], &s->ports[i], err));
-	return 0;
+	return nb_slirp_check_ports(net, s, err);
 }
 
 /* The API socket's directory: $XDG_RUNTIME_DIR/nestbox/<pid>, else
@@ -310,6 +324,8 @@ int nb_slirp_start(const struct nb_network *net, struct nb_slirp *s, pid_t child
 	struct slirp_argv argv;
 	int p[2];
 
+	if (net->mode == NB_NET_PASTA)
+		return nb_pasta_start(net, s, child, err);
 	if (net->mode != NB_NET_SLIRP)
 		return 0;
 	if (net->n_publish)
@@ -325,7 +341,7 @@ int nb_slirp_start(const struct nb_network *net, struct nb_slirp *s, pid_t child
 	return spawn(net, s, argv.v, exit_r, ready_w, err);
 }
 
-static void read_log(const struct nb_slirp *s, char *buf, size_t len)
+void nb_slirp_read_log(const struct nb_slirp *s, char *buf, size_t len)
 {
 	ssize_t n = pread(s->log, buf, len - 1, 0);
 	char *p;
@@ -365,7 +381,7 @@ static int publish(const struct nb_network *net, struct nb_slirp *s, struct nb_e
 	for (size_t i = 0; i < net->n_publish; i++) {
 		const struct nb_publish *p = &net->publish[i];
 		char req[512], reply[1024], guest[INET_ADDRSTRLEN];
-		struct in_addr g = { htonl(net_base(net) + 100) };
+		struct in_addr g = { htonl(nb_slirp_net_base(net) + 100) };
 
 		/* Always with "proto": slirp4netns 1.2.0 crashes without it. And
 		 * name the guest: libslirp's own default is its DHCP address. */
@@ -399,6 +415,8 @@ int nb_slirp_ready(const struct nb_network *net, struct nb_slirp *s, struct nb_e
 	char c = 0, log[1024];
 	int r;
 
+	if (net->mode == NB_NET_PASTA)
+		return nb_pasta_ready(net, s, err);
 	if (net->mode != NB_NET_SLIRP)
 		return 0;
 	do
@@ -411,7 +429,7 @@ int nb_slirp_ready(const struct nb_network *net, struct nb_slirp *s, struct nb_e
 		remove_sock(s);
 		return r;
 	}
-	read_log(s, log, sizeof log);
+	nb_slirp_read_log(s, log, sizeof log);
 	if (r == 0)
 		nb_fail(err, ETIMEDOUT, "slirp4netns did not bring the network up within %d s%s%s", READY_TIMEOUT_MS / 1000,
 			log[0] ? ": " : "", log);
@@ -429,6 +447,9 @@ void nb_slirp_release(struct nb_slirp *s)
 	remove_sock(s);
 	/* Closing the exit fd ends slirp4netns; wait a little, then insist. */
 	nb_closep(&s->exit_w);
+	/* pasta has no exit fd: it ends when told, its ports with it. */
+	if (s->pasta && s->pid > 0)
+		kill(s->pid, SIGKILL);
 	if (s->pid > 0) {
 		/* It usually is gone within a millisecond: poll finely. */
 		for (int i = 0; i < 2000; i++) {

@@ -1,7 +1,8 @@
-/* slirp.h: the supervisor's side of --net=slirp. Owns the slirp4netns
- * process (run as a program, never re-implemented), its ready and exit
- * pipes, and its API socket, which exists only while the published ports
- * are added. Never leaves slirp4netns or the socket behind. */
+/* slirp.h: the supervisor's side of --net=slirp (and, through pasta.c, of
+ * --net=pasta). Owns the slirp4netns process (run as a program, never
+ * re-implemented), its ready and exit pipes, and its API socket, which
+ * exists only while the published ports are added. Never leaves
+ * slirp4netns, pasta or the socket behind. */
 #ifndef NB_SLIRP_H
 #define NB_SLIRP_H
 
@@ -20,6 +21,7 @@ struct nb_slirp {
 	char *dir, *sock;   /* the API socket, 0700 directory */
 	char *path;         /* slirp4netns */
 	uint16_t *ports;    /* the host port of each --publish, 0s resolved */
+	bool pasta;         /* --net=pasta: pid is pasta, our child */
 };
 
 #define NB_SLIRP_INIT { .pid = -1, .exit_w = -1, .ready_r = -1, .log = -1, .pidfd = -1 }
@@ -33,6 +35,14 @@ int nb_slirp_start(const struct nb_network *net, struct nb_slirp *s, pid_t child
 /* Waits for the network, publishes the ports, removes the API socket. */
 int nb_slirp_ready(const struct nb_network *net, struct nb_slirp *s, struct nb_err *err);
 void nb_slirp_release(struct nb_slirp *s);
+
+/* Shared with pasta.c: the free host port of each --publish, the slirp
+ * network's base address, and the last line of the helper's log. */
+int nb_slirp_check_ports(const struct nb_network *net, struct nb_slirp *s, struct nb_err *err);
+uint32_t nb_slirp_net_base(const struct nb_network *net);
+void nb_slirp_read_log(const struct nb_slirp *s, char *buf, size_t len);
+/* "slirp4netns" or "pasta", for messages. */
+const char *nb_slirp_name(const struct nb_network *net);
 
 /* The sandbox's resolv.conf for --net=slirp (malloc'd), from --dns, or the
  * slirp DNS address of the network unless --disable-dns. */

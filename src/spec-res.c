@@ -91,8 +91,10 @@ int nb_set_net(struct nb_spec *s, const char *arg, struct nb_err *err)
 		s->net.mode = NB_NET_SLIRP;
 	else if (strcmp(arg, "host") == 0)
 		s->net.mode = NB_NET_HOST;
+	else if (strcmp(arg, "pasta") == 0)
+		s->net.mode = NB_NET_PASTA;
 	else
-		return nb_fail_hint(err, 0, "use --net=none (only lo), --net=slirp (user-mode networking) or --net=host",
+		return nb_fail_hint(err, 0, "use --net=none (only lo), --net=slirp or --net=pasta (user-mode networking) or --net=host",
 				    "--net: unknown mode '%s'", arg);
 	return 0;
 }

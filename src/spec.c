@@ -475,27 +475,34 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 				    "--cgroup=off cannot enforce the limits asked for");
 	/* --share=net and --net=host are the same thing. */
 	if (spec->ns.shared & NB_NS_NET) {
-		if (spec->net.mode == NB_NET_SLIRP)
+		if (NB_NET_USER(spec->net.mode))
 			return nb_fail_hint(err, 0, "drop 'net' from --share",
-					    "--net=slirp needs a private net namespace");
+					    "--net=%s needs a private net namespace", spec->net.mode == NB_NET_PASTA ? "pasta" : "slirp");
 		spec->net.mode = NB_NET_HOST;
 	}
 	if (spec->net.mode == NB_NET_HOST)
 		spec->ns.shared |= NB_NS_NET;
-	if (spec->net.mode != NB_NET_SLIRP) {
+	if (!NB_NET_USER(spec->net.mode)) {
 		const char *o = spec->net.n_publish ? "--publish" : spec->net.mtu ? "--mtu" : spec->net.cidr ? "--cidr" :
 				spec->net.ipv6 ? "--enable-ipv6" : spec->net.n_dns ? "--dns" : spec->net.disable_dns ? "--disable-dns" :
 				spec->net.allow_host_loopback ? "--allow-host-loopback" :
 				spec->net.lost != NB_NET_LOST_WARN ? "--net-lost" : NULL;
 		if (o)
-			return nb_fail_hint(err, 0, "add --net=slirp", "%s needs --net=slirp", o);
+			return nb_fail_hint(err, 0, "add --net=slirp or --net=pasta", "%s needs --net=slirp or --net=pasta", o);
 	}
 	/* libslirp delivers a forwarded datagram from 10.0.2.2, the host's
 	 * loopback alias, and --disable-host-loopback drops the reply to it. */
-	for (size_t i = 0; i < spec->net.n_publish; i++)
-		if (spec->net.publish[i].udp && !spec->net.allow_host_loopback)
+	for (size_t i = 0; i < spec->net.n_publish; i++) {
+		/* Debian 12's pasta binds a published UDP port, but the replies
+		 * of the sandbox never reach the sender: refused, not broken. */
+		if (spec->net.publish[i].udp && spec->net.mode == NB_NET_PASTA)
+			return nb_fail_hint(err, 0, "publish TCP, or use --net=slirp --allow-host-loopback for UDP",
+					    "--publish %s: --net=pasta cannot publish UDP here (replies are not delivered)",
+					    spec->net.publish[i].text);
+		if (spec->net.publish[i].udp && !spec->net.allow_host_loopback && spec->net.mode == NB_NET_SLIRP)
 			return nb_fail_hint(err, 0, "it delivers the datagrams from 10.0.2.2 and drops the replies unless the host's loopback is reachable; add --allow-host-loopback, or publish TCP",
 					    "--publish %s: slirp4netns can forward UDP only with --allow-host-loopback", spec->net.publish[i].text);
+	}
 	/* A joined namespace's owner already made its maps and its init. */
 	if (spec->ns.userns_fd >= 0 && (spec->id.map_mode != NB_MAP_SINGLE || spec->id.n_uid_map || spec->id.n_gid_map ||
 					spec->priv.disable_userns || (spec->life.as_pid1 && !(spec->ns.shared & NB_NS_PID))))
@@ -503,8 +510,8 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 	if (spec->ns.netns_path && (!spec->ns.share_user || (spec->ns.shared & NB_NS_NET)))
 		return nb_fail(err, 0, "a network namespace to join needs the caller's user namespace, and a network namespace not shared");
 	if (spec->life.detach && (spec->life.die_with_parent || (spec->proc.use_tty && !spec->proc.console_socket) ||
-				  spec->net.mode == NB_NET_SLIRP))
-		return nb_fail(err, 0, "a sandbox left to run on its own cannot die with nestbox, relay a terminal or run slirp4netns");
+				  NB_NET_USER(spec->net.mode)))
+		return nb_fail(err, 0, "a sandbox left to run on its own cannot die with nestbox, relay a terminal or run slirp4netns or pasta");
 	if (spec->ns.userns2_fd >= 0 && spec->ns.userns_fd < 0)
 		return nb_fail_hint(err, 0, "give the user namespace it lies in with --userns", "--userns2 needs --userns");
 	if (spec->ns.pidns_fd >= 0 && (spec->ns.userns_fd < 0 || !(spec->ns.shared & NB_NS_PID)))

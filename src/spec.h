@@ -27,7 +27,9 @@ enum nb_map_mode { NB_MAP_AUTO, NB_MAP_SINGLE };
 
 enum nb_cgroup_mode { NB_CG_AUTO, NB_CG_OFF, NB_CG_TRY, NB_CG_REQUIRE };
 
-enum nb_net_mode { NB_NET_NONE, NB_NET_SLIRP, NB_NET_HOST };
+enum nb_net_mode { NB_NET_NONE, NB_NET_SLIRP, NB_NET_HOST, NB_NET_PASTA };
+/* slirp4netns or pasta: a user-mode network of the sandbox's own. */
+#define NB_NET_USER(mode) ((mode) == NB_NET_SLIRP || (mode) == NB_NET_PASTA)
 
 /* What happens when slirp4netns dies while the sandbox runs. */
 enum nb_net_lost { NB_NET_LOST_WARN, NB_NET_LOST_IGNORE, NB_NET_LOST_KILL };

@@ -16,7 +16,7 @@ printf 'hostname = mine\n' >"$T_TMP/profiles/mine.ini"
 comp() { PATH=$T_TMP/bin:$PATH bash "$top/t/lib/complete.bash" "$bc" "$1" 2>&1 | sort -u | tr '\n' ' ' | sed 's/ $//'; }
 
 is "$(comp 'nestbox im')" "import" "nestbox im<Tab> offers import"
-is "$(comp 'nestbox run --net ')" "host none slirp" "--net <Tab> offers the modes, not every command"
+is "$(comp 'nestbox run --net ')" "host none pasta slirp" "--net <Tab> offers the modes, not every command"
 is "$(comp 'nestbox run --share=')" "cgroup ipc net pid uts" "--share=<Tab> offers the namespaces"
 is "$(comp 'nestbox run --share=net,i')" "net,ipc" "and the next one after a comma"
 is "$(comp 'nestbox run --bind /et')" "/etc" "--bind <Tab> offers paths only"
