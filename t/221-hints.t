@@ -18,7 +18,7 @@ run_nb run -- no-such-command-here
 like "$ERR" "\(hint: it is not in PATH inside the sandbox" "a missing command in a full view still blames PATH"
 
 run_nb run -p 8080:80 -- true
-is "$RC:$ERR" "125:nestbox: --publish needs --net=slirp (hint: add --net=slirp)" "-p without --net=slirp says to add it"
+is "$RC:$ERR" "125:nestbox: --publish needs --net=slirp or --net=pasta (hint: add --net=slirp or --net=pasta)" "-p without a user-mode network says to add one"
 
 # -q (item 12): a warning the user has heard can be silenced; errors stay.
 run_nb run --share=net -- true
