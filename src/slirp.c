@@ -447,9 +447,15 @@ void nb_slirp_release(struct nb_slirp *s)
 	remove_sock(s);
 	/* Closing the exit fd ends slirp4netns; wait a little, then insist. */
 	nb_closep(&s->exit_w);
-	/* pasta has no exit fd: it ends when told, its ports with it. */
-	if (s->pasta && s->pid > 0)
+	/* pasta has no exit fd: it ends when told, its ports with it. Closing
+	 * its tap device takes tens of milliseconds (RCU grace periods), which
+	 * only published ports, to be free on return, are worth waiting for:
+	 * otherwise it ends on its own, and the process's end reaps it. */
+	if (s->pasta && s->pid > 0) {
 		kill(s->pid, SIGKILL);
+		if (!s->wait_exit && waitpid(s->pid, NULL, WNOHANG) != s->pid)
+			s->pid = -1;
+	}
 	if (s->pid > 0) {
 		/* It usually is gone within a millisecond: poll finely. */
 		for (int i = 0; i < 2000; i++) {

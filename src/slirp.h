@@ -22,6 +22,7 @@ struct nb_slirp {
 	char *path;         /* slirp4netns */
 	uint16_t *ports;    /* the host port of each --publish, 0s resolved */
 	bool pasta;         /* --net=pasta: pid is pasta, our child */
+	bool wait_exit;     /* ports are published: they must be free on return */
 };
 
 #define NB_SLIRP_INIT { .pid = -1, .exit_w = -1, .ready_r = -1, .log = -1, .pidfd = -1 }
