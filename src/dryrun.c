@@ -153,10 +153,12 @@ static void print_map(const char *what, const struct nb_idmap *m, FILE *out)
 	fputc('\n', out);
 }
 
-static void print_plan(const struct nb_idplan *plan, FILE *out)
+static void print_plan(const struct nb_idplan *plan, bool keeper, FILE *out)
 {
 	fprintf(out, "\nId maps (%s):\n",
-		plan->helper ? "written by newuidmap and newgidmap"
+		plan->helper && keeper && !plan->custom
+			? "made in the keeper's user namespace; newuidmap and newgidmap run only to start a keeper"
+		: plan->helper ? "written by newuidmap and newgidmap"
 		: plan->host_ids ? "the host's ids, written by nestbox as root"
 				 : "single, written by nestbox");
 	print_map("uid", &plan->uid, out);
@@ -203,7 +205,7 @@ int nb_dry_run(const struct nb_spec *spec, FILE *out, struct nb_err *err)
 	/* What nb_launch() checks before it makes anything. */
 	if (nb_idmap_plan(&spec->id, &plan, err) < 0)
 		goto out;
-	print_plan(&plan, out);
+	print_plan(&plan, !spec->id.no_keeper && spec->ns.userns_fd < 0 && !spec->ns.share_user, out);
 	if (nb_caps_resolve(&spec->priv, spec->id.uid, &caps, err) < 0 ||
 	    nb_seccomp_prepare(&(struct nb_seccomp_opts){ .policy = spec->priv.seccomp,
 							  .log = spec->priv.seccomp_log,
