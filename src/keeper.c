@@ -161,8 +161,10 @@ static _Noreturn void keeper_child(int rep, int go, const char *base, unsigned i
 	me = getpid();
 	if (nb_write_all(rep, &me, sizeof me) < 0 || read(go, &c, 1) != 1)
 		_exit(1);
+	/* /dev/null may itself land on 3 (K1 closed the pipe's read end):
+	 * it goes on 0-2 before the ready pipe takes 3. */
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0 || dup2(rep, 3) < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || dup2(rep, 3) < 0)
 		_exit(1);
 	syscall(SYS_close_range, 4U, ~0U, 0U);
 	snprintf(idle_s, sizeof idle_s, "%u", idle);
