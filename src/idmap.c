@@ -511,24 +511,46 @@ static int write_single(const struct nb_idplan *plan, pid_t pid, struct nb_err *
 	return 0;
 }
 
-/* Root of this namespace: gid, then uid, each whole in one write. */
-static int write_direct(const struct nb_idplan *plan, pid_t pid, struct nb_err *err)
+int nb_idmap_write(pid_t pid, const struct nb_idmap *uid, const struct nb_idmap *gid, struct nb_err *err)
 {
-	const struct nb_idmap *maps[] = { &plan->gid, &plan->uid };
+	const struct nb_idmap *maps[] = { gid, uid };
 	static const char *const files[] = { "gid_map", "uid_map" };
 
 	for (size_t k = 0; k < 2; k++) {
-		_cleanup_free_ char *text = format_map(maps[k]);
-		char path[64];
+		char path[64], text[NB_MAX_MAP_LINES * 33 + 1] = "";
+		size_t len = 0;
 
-		for (char *c = text; *c; c++)
-			if (*c == ',')
-				*c = '\n';
+		for (size_t i = 0; i < maps[k]->n && i < NB_MAX_MAP_LINES; i++)
+			len += (size_t)snprintf(text + len, sizeof text - len, "%u %u %u\n", maps[k]->lines[i].inside,
+						maps[k]->lines[i].outside, maps[k]->lines[i].count);
 		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, files[k]);
 		if (nb_write_file(path, text, err) < 0)
 			return nb_userns_diagnose(err->errnum, "cannot write the id maps", err);
 	}
 	return 0;
+}
+
+bool nb_idmap_translate(const struct nb_idmap *want, const struct nb_idmap *outer, struct nb_idmap *out)
+{
+	for (size_t i = 0; i < want->n; i++) {
+		uint64_t in = want->lines[i].inside, host = want->lines[i].outside, left = want->lines[i].count;
+
+		while (left) {
+			const struct nb_idrange *k = NULL;
+			uint64_t n;
+
+			for (size_t j = 0; j < outer->n && !k; j++)
+				if (host >= outer->lines[j].outside && host - outer->lines[j].outside < outer->lines[j].count)
+					k = &outer->lines[j];
+			if (!k)
+				return false;
+			n = k->outside + (uint64_t)k->count - host;
+			n = n < left ? n : left;
+			map_push(out, (uint32_t)in, (uint32_t)(k->inside + (host - k->outside)), (uint32_t)n);
+			in += n, host += n, left -= n;
+		}
+	}
+	return out->n <= NB_MAX_MAP_LINES;
 }
 
 static void fall_back(struct nb_idplan *plan, const char *why)
@@ -544,11 +566,10 @@ static void fall_back(struct nb_idplan *plan, const char *why)
 void nb_idmap_verbose(const struct nb_idplan *plan, const char *how)
 {
 	_cleanup_free_ char *u = format_map(&plan->uid), *g = format_map(&plan->gid);
+	const char *own = plan->host_ids ? "the host's ids, written as root" : "single";
 
-	if (!how)
-		how = plan->host_ids ? "the host's ids, written as root" : "single";
-	nb_verbose("uid map (%s): %s", plan->helper && !*how ? "newuidmap" : how, u);
-	nb_verbose("gid map (%s): %s", plan->helper && !*how ? "newgidmap" : how, g);
+	nb_verbose("uid map (%s): %s", how ? how : plan->helper ? "newuidmap" : own, u);
+	nb_verbose("gid map (%s): %s", how ? how : plan->helper ? "newgidmap" : own, g);
 }
 
 /* Root's 1:1 map: setgroups stays allowed, as for any privileged writer. */
@@ -650,11 +671,11 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 		nb_warn_err(NULL, &w);
 	}
 	if (nb_report_verbose())
-		nb_idmap_verbose(plan, plan->helper ? "" : NULL);
+		nb_idmap_verbose(plan, NULL);
 	if (plan->host_ids)
 		return write_host_ids(pid, err);
 	if (plan->direct)
-		return write_direct(plan, pid, err);
+		return nb_idmap_write(pid, &plan->uid, &plan->gid, err);
 	if (!plan->helper)
 		return write_single(plan, pid, err);
 	return 0;

@@ -41,9 +41,16 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
  * then warns once). Must run while the child waits, before it is released. */
 int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err);
 void nb_idplan_release(struct nb_idplan *plan);
-/* --verbose: the maps, written as `how` says (NULL: as the plan says, ""
- * with helpers: by them). */
+/* --verbose: the maps, written as `how` says (NULL: as the plan says). */
 void nb_idmap_verbose(const struct nb_idplan *plan, const char *how);
+/* pid's gid_map, then uid_map, each whole in one write, by a writer that
+ * may write them (root of this namespace, or of the keeper's). Allocates
+ * nothing: it runs in a vfork'd process too. */
+int nb_idmap_write(pid_t pid, const struct nb_idmap *uid, const struct nb_idmap *gid, struct nb_err *err);
+/* want (inside -> host) through outer (outer's inside -> host), appended
+ * to out as inside -> outer's inside. False if an id of want is not in
+ * outer, or the result has too many lines. */
+bool nb_idmap_translate(const struct nb_idmap *want, const struct nb_idmap *outer, struct nb_idmap *out);
 /* newuidmap and newgidmap of plan, writing these maps of pid at once: -1
  * if one failed, -2 if the wait for them did (a timeout, a signal). */
 int nb_idmap_helpers(const struct nb_idplan *plan, const struct nb_idmap *uid, const struct nb_idmap *gid, pid_t pid,

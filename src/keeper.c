@@ -40,36 +40,6 @@
  * after 5 s on their own. */
 #define START_TIMEOUT_MS 10000
 
-static void push(struct nb_idmap *m, uint32_t in, uint32_t out, uint32_t count)
-{
-	m->lines = nb_xrealloc(m->lines, (m->n + 1) * sizeof *m->lines);
-	m->lines[m->n++] = (struct nb_idrange){ .inside = in, .outside = out, .count = count };
-}
-
-/* want (sandbox -> host) through the keeper's map (keeper -> host):
- * sandbox -> keeper. False if an id of want is not in the keeper's. */
-static bool translate(const struct nb_idmap *want, const struct nb_idmap *keeper, struct nb_idmap *out)
-{
-	for (size_t i = 0; i < want->n; i++) {
-		uint64_t in = want->lines[i].inside, host = want->lines[i].outside, left = want->lines[i].count;
-
-		while (left) {
-			const struct nb_idrange *k = NULL;
-
-			for (size_t j = 0; j < keeper->n && !k; j++)
-				if (host >= keeper->lines[j].outside && host - keeper->lines[j].outside < keeper->lines[j].count)
-					k = &keeper->lines[j];
-			if (!k)
-				return false;
-			uint64_t n = k->outside + (uint64_t)k->count - host;
-			n = n < left ? n : left;
-			push(out, (uint32_t)in, (uint32_t)(k->inside + (host - k->outside)), (uint32_t)n);
-			in += n, host += n, left -= n;
-		}
-	}
-	return out->n <= NB_MAX_MAP_LINES;
-}
-
 /* Whether /proc/PID/FILE, as we see it, is exactly m. */
 static bool map_is(pid_t pid, const char *file, const struct nb_idmap *m)
 {
@@ -266,32 +236,13 @@ void nb_keeper_use(struct nb_idplan *plan, unsigned idle, struct nb_keeper *k)
 		if (find(k, plan) < 0 && start(k, plan, base, idle, &err) < 0)
 			return not_used(k, "it could not start", &err);
 	}
-	if (!translate(&plan->uid, &plan->keeper_uid, &k->uid) || !translate(&plan->gid, &plan->keeper_gid, &k->gid))
+	if (!nb_idmap_translate(&plan->uid, &plan->keeper_uid, &k->uid) ||
+	    !nb_idmap_translate(&plan->gid, &plan->keeper_gid, &k->gid))
 		return not_used(k, "an id of this sandbox is not in its map", NULL);
 	utimensat(k->base, RECORD, NULL, AT_SYMLINK_NOFOLLOW);
 	nb_verbose("the sandbox's user namespace is made in the keeper's (pid %d)", (int)k->pid);
 	if (nb_report_verbose())
 		nb_idmap_verbose(plan, "in the keeper's namespace");
-}
-
-/* gid, then uid, each whole in one write, as write_direct in idmap.c. */
-int nb_keeper_write_maps(const struct nb_keeper *k, pid_t pid, struct nb_err *err)
-{
-	const struct nb_idmap *maps[] = { &k->gid, &k->uid };
-	static const char *const files[] = { "gid_map", "uid_map" };
-
-	for (size_t i = 0; i < 2; i++) {
-		char path[64], text[NB_MAX_MAP_LINES * 36 + 1];
-		size_t len = 0;
-
-		for (size_t j = 0; j < maps[i]->n; j++)
-			len += (size_t)snprintf(text + len, sizeof text - len, "%u %u %u\n", maps[i]->lines[j].inside,
-						maps[i]->lines[j].outside, maps[i]->lines[j].count);
-		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, files[i]);
-		if (nb_write_file(path, text, err) < 0)
-			return nb_userns_diagnose(err->errnum, "cannot write the id maps in the keeper's namespace", err);
-	}
-	return 0;
 }
 
 /* Removes the record if it still names pid. */
@@ -376,17 +327,29 @@ static int serve(const char *base, unsigned idle, struct nb_err *err)
 	return 0;
 }
 
+/* For status and stop: the state directory, and a pidfd of the keeper it
+ * records (-1 when none runs); -1 with err without a state directory. */
+static int recorded(char **base, int *dir, pid_t *pid, int *fd, struct nb_err *err)
+{
+	unsigned long long start;
+
+	*fd = -1;
+	TRY(nb_state_base(base, err));
+	*dir = open(*base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*dir >= 0 && read_record(*dir, pid, &start))
+		*fd = nb_pidfd_same(*pid, start);
+	return 0;
+}
+
 static int status(struct nb_err *err)
 {
 	_cleanup_free_ char *base = NULL;
-	_cleanup_close_ int dir = -1;
-	unsigned long long start;
+	_cleanup_close_ int dir = -1, fd = -1;
 	struct stat st;
 	pid_t pid;
 
-	TRY(nb_state_base(&base, err));
-	dir = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0 || !read_record(dir, &pid, &start) || !nb_proc_same(pid, start)) {
+	TRY(recorded(&base, &dir, &pid, &fd, err));
+	if (fd < 0) {
 		printf("no keeper runs (the next sandbox starts one)\n");
 		return 0;
 	}
@@ -401,12 +364,10 @@ static int stop(struct nb_err *err)
 {
 	_cleanup_free_ char *base = NULL;
 	_cleanup_close_ int dir = -1, fd = -1;
-	unsigned long long start;
 	pid_t pid;
 
-	TRY(nb_state_base(&base, err));
-	dir = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0 || !read_record(dir, &pid, &start) || (fd = nb_pidfd_same(pid, start)) < 0) {
+	TRY(recorded(&base, &dir, &pid, &fd, err));
+	if (fd < 0) {
 		printf("no keeper runs\n");
 		return 0;
 	}

@@ -34,8 +34,6 @@ struct nb_keeper {
  * path follows (--verbose says why). When the keeper's helpers failed, the
  * plan records it, and the direct path reports it without a second run. */
 void nb_keeper_use(struct nb_idplan *plan, unsigned idle, struct nb_keeper *k);
-/* In a process that joined the keeper's namespace: pid's maps, written. */
-int nb_keeper_write_maps(const struct nb_keeper *k, pid_t pid, struct nb_err *err);
 /* The sandbox is done with it: marks the use, and stops a keeper this run
  * started if the payload never ran (bad input leaves nothing behind). */
 void nb_keeper_release(struct nb_keeper *k);

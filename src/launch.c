@@ -199,7 +199,7 @@ static int keeper_side(void *arg)
 	a->pid = clone_child(a->spec, a->sb, true, &a->into_cgroup);
 	if (a->pid < 0)
 		nb_userns_diagnose(errno, "cannot create the sandbox's namespaces", &a->err);
-	else if (nb_keeper_write_maps(&a->sb->keeper, (pid_t)a->pid, &a->err) < 0)
+	else if (nb_idmap_write((pid_t)a->pid, &a->sb->keeper.uid, &a->sb->keeper.gid, &a->err) < 0)
 		kill((pid_t)a->pid, SIGKILL);
 	return 0;
 }
