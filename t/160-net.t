@@ -8,9 +8,6 @@ tool=$(cd "$(dirname "$0")" && pwd)/lib/nettool
 T="--ro-bind $tool:/nettool"
 slirp_count() { pgrep -u "$(id -u)" -x slirp4netns | wc -l; }
 sockdirs() { ls -A "${XDG_RUNTIME_DIR:-/tmp/nestbox-$(id -u)}" 2>/dev/null | wc -l; }
-port() { # a free host port
-	perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(LocalAddr => "127.0.0.1", Listen => 1)->sockport'
-}
 
 # --net=none (the default)
 run_nb run -- sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
@@ -52,7 +49,7 @@ run_nb run --net=slirp --disable-dns -- cat /etc/resolv.conf
 is "$OUT" "" "--disable-dns leaves no name server"
 
 # Reaching the host's loopback through 10.0.2.2.
-hp=$(port)
+hp=$(free_port)
 perl "$tool" tcp-serve 127.0.0.1 "$hp" from-host >"$T_TMP/srv" &
 srv=$!
 wait_for "$T_TMP/srv" listening
@@ -94,7 +91,7 @@ is "$OUT" 0 "ports below 1024 are unprivileged inside"
 is "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" "$host_start" "and the host's setting is unchanged ($host_start)"
 
 # UDP.
-hp=$(port)
+hp=$(free_port)
 run_nb run --net=slirp -p "127.0.0.1:$hp:5353/udp" -- true
 exit_is 125 "UDP publishing without --allow-host-loopback is refused"
 like "$ERR" "slirp4netns can forward UDP only with --allow-host-loopback" "and says why"
@@ -108,7 +105,7 @@ wait $nb
 run_nb run --net=slirp -p 80x:80 -- true
 exit_is 125 "a publish spec that does not parse: exit 125"
 like "$ERR" "^nestbox: --publish: cannot parse '80x:80' \(hint: the form is" "with the form in the hint"
-hp=$(port)
+hp=$(free_port)
 perl "$tool" tcp-serve 127.0.0.1 "$hp" busy >"$T_TMP/busy" &
 srv=$!
 wait_for "$T_TMP/busy" listening

@@ -12,9 +12,6 @@ command -v pasta >/dev/null || skip_all "pasta is not installed (apt-get install
 tool=$(cd "$(dirname "$0")" && pwd)/lib/nettool
 T="--ro-bind $tool:/nettool"
 pasta_count() { pgrep -u "$(id -u)" -x pasta | wc -l; }
-port() { # a free host port
-	perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(LocalAddr => "127.0.0.1", Listen => 1)->sockport'
-}
 before=$(pasta_count)
 
 run_nb run --net=pasta -- sh -c 'ip -o -4 addr show tap0 | awk "{print \$4}"; ip route | grep default | cut -d" " -f1-3; cat /etc/resolv.conf'
@@ -30,7 +27,7 @@ run_nb run --net=pasta -- sh -c 'ip -o -6 addr show scope global | wc -l'
 is "$OUT" 0 "IPv6 only with --enable-ipv6, as with slirp"
 
 # The host's loopback, through the gateway: closed, unless asked.
-hp=$(port)
+hp=$(free_port)
 perl "$tool" tcp-serve 127.0.0.1 "$hp" from-host >"$T_TMP/srv" &
 srv=$!
 wait_for "$T_TMP/srv" listening
@@ -54,7 +51,7 @@ like "$info" '"ports": \[\{"proto": "tcp", "host-addr": "127.0.0.1", "host-port"
 wait_for "$T_TMP/inner" listening
 is "$(perl "$tool" tcp-get 127.0.0.1 "$hp")" from-sandbox "a published TCP port reaches the server inside"
 wait $nb
-hp=$(port)
+hp=$(free_port)
 run_nb run --net=pasta --allow-host-loopback -p "127.0.0.1:$hp:5353/udp" -- true
 is "$RC:$ERR" "125:nestbox: --publish 127.0.0.1:$hp:5353/udp: --net=pasta cannot publish UDP here (replies are not delivered) (hint: publish TCP, or use --net=slirp --allow-host-loopback for UDP)" \
 	"a UDP port is refused, in one line, before anything starts"
@@ -63,7 +60,7 @@ perl -MIO::Socket::INET -e 'exit !IO::Socket::INET->new(LocalAddr => "127.0.0.1"
 ok $? "the host port is free again once nestbox returns"
 
 # Bad input, busy ports, a missing pasta.
-hp=$(port)
+hp=$(free_port)
 perl "$tool" tcp-serve 127.0.0.1 "$hp" busy >"$T_TMP/busy" &
 srv=$!
 wait_for "$T_TMP/busy" listening

@@ -114,6 +114,11 @@ until_listed() {
 	return 1
 }
 
+# free_port: a TCP port of the host's 127.0.0.1 that is free now.
+free_port() {
+	perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(LocalAddr => "127.0.0.1", Listen => 1)->sockport'
+}
+
 # live_inits: pids of the caller's nestbox-init processes that still run
 # (a zombie whose parent was SIGKILLed waits for the host's pid 1; it runs
 # nothing and holds nothing).
