@@ -122,6 +122,14 @@ static int sysctls(const struct nb_spec *s, struct nb_err *err)
 		const char *eq = strchr(s->ns.sysctl[i], '=');
 		_cleanup_free_ char *path = nb_xasprintf("/proc/sys/%.*s", (int)(eq - s->ns.sysctl[i]), s->ns.sysctl[i]);
 
+		/* The UTS names' files belong to the host's root whatever the
+		 * namespace; their system calls check the namespace's owner. */
+		if (strcmp(path, "/proc/sys/kernel.hostname") == 0 || strcmp(path, "/proc/sys/kernel.domainname") == 0) {
+			bool host = path[17] == 'h';
+			if ((host ? sethostname : setdomainname)(eq + 1, strlen(eq + 1)) < 0)
+				return nb_fail(err, errno, "cannot set the %s name to '%s'", host ? "host" : "domain", eq + 1);
+			continue;
+		}
 		for (char *p = path + 10; *p; p++)
 			if (*p == '.')
 				*p = '/';

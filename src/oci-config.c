@@ -4,24 +4,21 @@
  * ..."); the few that runc itself only warns about are warned about. The
  * seccomp policy, linux.seccomp, is oci-seccomp.c's. */
 #include "oci.h"
+#include "oci-int.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include "capnames.h"
 #include "report.h"
 #include "util.h"
 
 #define CONFIG_MAX ((size_t)16 << 20)
 
 /* Fails with the JSON path first. */
-#define BAD(err, path, ...) (nb_fail(err, 0, __VA_ARGS__), nb_oci_prefix(err, path))
 
 int nb_oci_prefix(struct nb_err *err, const char *path)
 {
@@ -39,14 +36,14 @@ int nb_oci_prefix(struct nb_err *err, const char *path)
 	return -1;
 }
 
-static const char *str_at(json_t *o, const char *key)
+const char *nb_oci_str(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
 /* An optional string member: NULL if absent, an error if not a string. */
-static int opt_str(json_t *o, const char *key, const char *path, const char **out, struct nb_err *err)
+int nb_oci_opt_str(json_t *o, const char *key, const char *path, const char **out, struct nb_err *err)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -59,7 +56,7 @@ static int opt_str(json_t *o, const char *key, const char *path, const char **ou
 	return 0;
 }
 
-static int opt_u32(json_t *o, const char *key, const char *path, uint32_t *out, bool *set, struct nb_err *err)
+int nb_oci_opt_u32(json_t *o, const char *key, const char *path, uint32_t *out, bool *set, struct nb_err *err)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -70,187 +67,6 @@ static int opt_u32(json_t *o, const char *key, const char *path, uint32_t *out, 
 		return BAD(err, path, "not an id or count (a number from 0 to 4294967294)");
 	*out = (uint32_t)json_integer_value(v);
 	*set = true;
-	return 0;
-}
-
-/* --- process ----------------------------------------------------------- */
-
-static int caps_list(json_t *a, const char *path, uint64_t *mask, struct nb_err *err)
-{
-	size_t i;
-	json_t *v;
-
-	*mask = 0;
-	if (a && !json_is_array(a))
-		return BAD(err, path, "not an array of capability names");
-	json_array_foreach(a, i, v) {
-		char p[96];
-
-		snprintf(p, sizeof p, "%s[%zu]", path, i);
-		if (!json_is_string(v))
-			return BAD(err, p, "not a capability name");
-		if (nb_cap_parse_list(p, json_string_value(v), mask, NULL, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int capabilities(struct nb_spec *s, json_t *c, struct nb_err *err)
-{
-	struct nb_privileges *p = &s->priv;
-	uint64_t amb;
-
-	if (!c)
-		c = json_object(); /* none at all */
-	else
-		json_incref(c);
-	if (caps_list(json_object_get(c, "bounding"), "process.capabilities.bounding", &p->bnd, err) < 0 ||
-	    caps_list(json_object_get(c, "effective"), "process.capabilities.effective", &p->caps_e, err) < 0 ||
-	    caps_list(json_object_get(c, "permitted"), "process.capabilities.permitted", &p->caps_p, err) < 0 ||
-	    caps_list(json_object_get(c, "inheritable"), "process.capabilities.inheritable", &p->caps_i, err) < 0 ||
-	    caps_list(json_object_get(c, "ambient"), "process.capabilities.ambient", &amb, err) < 0) {
-		json_decref(c);
-		return -1;
-	}
-	json_decref(c);
-	p->caps_set = p->bnd_set = true;
-	p->ambient = amb;
-	/* runc sets no securebits: a setuid program keeps its meaning. */
-	p->secbits = 0;
-	if ((p->caps_e & ~p->caps_p) != 0)
-		return BAD(err, "process.capabilities.effective", "an effective capability must also be permitted");
-	return 0;
-}
-
-static const struct {
-	const char *name;
-	int resource;
-} rlimit_names[] = {
-	{ "RLIMIT_AS", RLIMIT_AS },	      { "RLIMIT_CORE", RLIMIT_CORE },	  { "RLIMIT_CPU", RLIMIT_CPU },
-	{ "RLIMIT_DATA", RLIMIT_DATA },	      { "RLIMIT_FSIZE", RLIMIT_FSIZE },	  { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
-	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },   { "RLIMIT_NPROC", RLIMIT_NPROC },	  { "RLIMIT_RSS", RLIMIT_RSS },
-	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },   { "RLIMIT_RTTIME", RLIMIT_RTTIME }, { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
-	{ "RLIMIT_STACK", RLIMIT_STACK },
-};
-
-static int rlimits(struct nb_spec *s, json_t *a, struct nb_err *err)
-{
-	size_t i;
-	json_t *v;
-
-	if (!a)
-		return 0;
-	if (!json_is_array(a))
-		return BAD(err, "process.rlimits", "not an array");
-	json_array_foreach(a, i, v) {
-		char p[64];
-		const char *type = str_at(v, "type");
-		json_t *soft = json_object_get(v, "soft"), *hard = json_object_get(v, "hard");
-		size_t k = 0;
-
-		snprintf(p, sizeof p, "process.rlimits[%zu]", i);
-		while (k < ARRAY_SIZE(rlimit_names) && (!type || strcmp(type, rlimit_names[k].name) != 0))
-			k++;
-		if (k == ARRAY_SIZE(rlimit_names))
-			return BAD(err, p, "type '%s' is not a resource limit of Linux", type ? type : "(none)");
-		if (!json_is_integer(soft) || !json_is_integer(hard))
-			return BAD(err, p, "soft and hard must be numbers");
-		s->proc.rlimits = nb_xrealloc(s->proc.rlimits, (s->proc.n_rlimits + 1) * sizeof *s->proc.rlimits);
-		s->proc.rlimits[s->proc.n_rlimits++] = (struct nb_rlimit){ rlimit_names[k].resource,
-									   (uint64_t)json_integer_value(soft),
-									   (uint64_t)json_integer_value(hard) };
-	}
-	return 0;
-}
-
-static int user(struct nb_spec *s, json_t *u, struct nb_err *err)
-{
-	json_t *gids = json_object_get(u, "additionalGids"), *v;
-	uint32_t id;
-	bool set;
-	size_t i;
-
-	if (!json_is_object(u))
-		return BAD(err, "process.user", "missing, or not an object");
-	TRY(opt_u32(u, "uid", "process.user.uid", &s->id.uid, &s->id.uid_set, err));
-	TRY(opt_u32(u, "gid", "process.user.gid", &s->id.gid, &s->id.gid_set, err));
-	if (!s->id.uid_set || !s->id.gid_set)
-		return BAD(err, "process.user", "uid and gid are required");
-	TRY(opt_u32(u, "umask", "process.user.umask", &id, &set, err));
-	if (set && id > 0777)
-		return BAD(err, "process.user.umask", "not a mode");
-	s->proc.umask = set ? (int)id : -1;
-	if (str_at(u, "username"))
-		return BAD(err, "process.user.username", "only numeric ids are taken on Linux");
-	if (gids && !json_is_array(gids))
-		return BAD(err, "process.user.additionalGids", "not an array");
-	json_array_foreach(gids, i, v) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > UINT32_MAX - 1)
-			return BAD(err, "process.user.additionalGids", "not a list of gids");
-		s->id.groups = nb_xrealloc(s->id.groups, (s->id.n_groups + 1) * sizeof *s->id.groups);
-		s->id.groups[s->id.n_groups++] = (uint32_t)json_integer_value(v);
-	}
-	return 0;
-}
-
-/* The LSM labels: warned about and ignored where the LSM is not there,
- * as runc does; refused where it is, since nestbox cannot apply them. */
-static int lsm(json_t *p, const char *key, const char *lsm_path, const char *what, struct nb_err *err)
-{
-	const char *v = str_at(p, key);
-	char path[64];
-
-	if (!v || !*v)
-		return 0;
-	snprintf(path, sizeof path, "process.%s", key);
-	if (access(lsm_path, F_OK) == 0)
-		return BAD(err, path, "nestbox cannot apply %s labels", what);
-	nb_warn("%s: %s is not enabled on this host: ignored", path, what);
-	return 0;
-}
-
-int nb_oci_process(struct nb_spec *s, struct nb_oci_config *c, json_t *p, struct nb_err *err)
-{
-	json_t *args = json_object_get(p, "args"), *env = json_object_get(p, "env"), *v;
-	const char *cwd;
-	size_t i;
-
-	if (!json_is_object(p))
-		return BAD(err, "process", "missing, or not an object");
-	if (!json_is_array(args) || json_array_size(args) == 0)
-		return BAD(err, "process.args", "missing or empty: the command to run");
-	json_array_foreach(args, i, v) {
-		if (!json_is_string(v))
-			return BAD(err, "process.args", "not a list of strings");
-		nb_strv_push(&c->argv, &c->n_argv, nb_xstrdup(json_string_value(v)));
-	}
-	s->proc.argv = c->argv;
-	/* The environment is exactly the config's. */
-	s->proc.clearenv = s->proc.clearenv_all = true;
-	if (env && !json_is_array(env))
-		return BAD(err, "process.env", "not an array");
-	json_array_foreach(env, i, v) {
-		if (!json_is_string(v) || !strchr(json_string_value(v), '='))
-			return BAD(err, "process.env", "not a list of NAME=VALUE strings");
-		TRY(nb_set_env(s, json_string_value(v), err));
-	}
-	TRY(opt_str(p, "cwd", "process.cwd", &cwd, err));
-	if (!cwd || cwd[0] != '/')
-		return BAD(err, "process.cwd", "missing, or not an absolute path");
-	TRY(nb_set_chdir(s, cwd, err));
-	TRY(user(s, json_object_get(p, "user"), err));
-	TRY(capabilities(s, json_object_get(p, "capabilities"), err));
-	if (json_is_false(json_object_get(p, "noNewPrivileges")) || !json_object_get(p, "noNewPrivileges"))
-		s->priv.allow_new_privs = true;
-	TRY(rlimits(s, json_object_get(p, "rlimits"), err));
-	c->terminal = json_is_true(json_object_get(p, "terminal"));
-	if (json_object_get(p, "oomScoreAdj"))
-		return BAD(err, "process.oomScoreAdj", "not supported yet");
-	if (json_object_get(p, "ioPriority") || json_object_get(p, "scheduler") || json_object_get(p, "execCPUAffinity"))
-		return BAD(err, "process", "ioPriority, scheduler and execCPUAffinity are not supported yet");
-	TRY(lsm(p, "apparmorProfile", "/sys/kernel/security/apparmor", "AppArmor", err));
-	TRY(lsm(p, "selinuxLabel", "/sys/fs/selinux/enforce", "SELinux", err));
 	return 0;
 }
 
@@ -268,7 +84,7 @@ static int root(struct nb_spec *s, const char *bundle, json_t *r, struct nb_err 
 
 	if (!json_is_object(r))
 		return BAD(err, "root", "missing, or not an object");
-	TRY(opt_str(r, "path", "root.path", &path, err));
+	TRY(nb_oci_opt_str(r, "path", "root.path", &path, err));
 	if (!path || !*path)
 		return BAD(err, "root.path", "missing");
 	s->view.rootfs = in_bundle(bundle, path);
@@ -363,7 +179,7 @@ static int special(struct nb_spec *s, const char *type, const char *dest, const 
 static int one_mount(struct nb_spec *s, const char *bundle, struct nb_oci_config *c, json_t *j, size_t i,
 		     struct nb_err *err)
 {
-	const char *dest = str_at(j, "destination"), *type = str_at(j, "type"), *src = str_at(j, "source");
+	const char *dest = nb_oci_str(j, "destination"), *type = nb_oci_str(j, "type"), *src = nb_oci_str(j, "source");
 	struct nb_mount *m;
 	struct mnt_opts o;
 	char p[64];
@@ -463,7 +279,7 @@ static int namespaces(struct nb_spec *s, json_t *a, struct nb_err *err)
 	if (!json_is_array(a))
 		return BAD(err, "linux.namespaces", "missing, or not an array");
 	json_array_foreach(a, i, v) {
-		const char *type = str_at(v, "type"), *path = str_at(v, "path");
+		const char *type = nb_oci_str(v, "type"), *path = nb_oci_str(v, "path");
 		char p[64];
 		size_t k = 0;
 
@@ -503,8 +319,8 @@ static int one_map(json_t *a, const char *path, int (*set)(struct nb_spec *, con
 		char p[64], line[64];
 
 		snprintf(p, sizeof p, "%s[%zu]", path, i);
-		if (opt_u32(v, "containerID", p, &in, &a1, err) < 0 || opt_u32(v, "hostID", p, &out, &a2, err) < 0 ||
-		    opt_u32(v, "size", p, &n, &a3, err) < 0)
+		if (nb_oci_opt_u32(v, "containerID", p, &in, &a1, err) < 0 || nb_oci_opt_u32(v, "hostID", p, &out, &a2, err) < 0 ||
+		    nb_oci_opt_u32(v, "size", p, &n, &a3, err) < 0)
 			return -1;
 		if (!a1 || !a2 || !a3)
 			return BAD(err, p, "containerID, hostID and size are required");
@@ -624,7 +440,7 @@ static int devices(struct nb_spec *s, json_t *a, struct nb_err *err)
 	if (a && !json_is_array(a))
 		return BAD(err, "linux.devices", "not an array");
 	json_array_foreach(a, i, v) {
-		const char *path = str_at(v, "path");
+		const char *path = nb_oci_str(v, "path");
 		struct nb_mount *m;
 		char p[64];
 
@@ -678,7 +494,7 @@ static int sysctl(struct nb_spec *s, json_t *o, struct nb_err *err)
 static int linux_(struct nb_spec *s, struct nb_oci_config *c, json_t *l, struct nb_err *err)
 {
 	static const char *const no[] = { "intelRdt", "personality", "timeOffsets", "memoryPolicy", NULL };
-	const char *prop = str_at(l, "rootfsPropagation");
+	const char *prop = nb_oci_str(l, "rootfsPropagation");
 
 	if (!json_is_object(l))
 		return BAD(err, "linux", "missing, or not an object");
@@ -691,7 +507,7 @@ static int linux_(struct nb_spec *s, struct nb_oci_config *c, json_t *l, struct 
 	TRY(paths(s, json_object_get(l, "readonlyPaths"), "linux.readonlyPaths", NB_MNT_REMOUNT_RO, err));
 	if (prop && strstr(prop, "shared"))
 		return BAD(err, "linux.rootfsPropagation", "a shared root would reach the host");
-	TRY(lsm(l, "mountLabel", "/sys/fs/selinux/enforce", "SELinux", err));
+	TRY(nb_oci_lsm(l, "mountLabel", "/sys/fs/selinux/enforce", "SELinux", err));
 	(void)c;
 	if (json_object_get(l, "seccomp") && nb_oci_seccomp(s, json_object_get(l, "seccomp"), err) < 0)
 		return -1;
@@ -727,14 +543,11 @@ int nb_oci_config_load(const char *bundle, struct nb_spec *s, struct nb_oci_conf
 	c->bundle = nb_abs_src(bundle);
 	TRY(load_json(c->bundle, &c->json, err));
 	j = c->json;
-	v = str_at(j, "ociVersion");
+	v = nb_oci_str(j, "ociVersion");
 	if (!v || strncmp(v, "1.", 2) != 0)
 		return BAD(err, "ociVersion", "'%s' is not a runtime-spec 1.x version", v ? v : "(none)");
-	if (json_object_get(j, "hooks") && json_object_size(json_object_get(j, "hooks")))
-		return BAD(err, "hooks", "not supported yet");
-	v = str_at(j, "domainname");
-	if (v && *v)
-		return BAD(err, "domainname", "not supported yet");
+	c->hooks = json_object_get(j, "hooks");
+	TRY(nb_oci_hooks_check(c->hooks, err));
 	/* A runtime's sandbox: no Landlock, no seccomp unless the config
 	 * has it, no terminal unless a console socket takes it. */
 	s->priv.landlock = 0;
@@ -746,7 +559,16 @@ int nb_oci_config_load(const char *bundle, struct nb_spec *s, struct nb_oci_conf
 	TRY(namespaces(s, json_object_get(json_object_get(j, "linux"), "namespaces"), err));
 	TRY(mounts(s, c->bundle, c, json_object_get(j, "mounts"), err));
 	TRY(linux_(s, c, json_object_get(j, "linux"), err));
-	host = str_at(j, "hostname");
+	/* The UTS namespace's sysctl, as linux.sysctl would set it. */
+	v = nb_oci_str(j, "domainname");
+	if (v && *v) {
+		if (strlen(v) > 64 || strchr(v, '\n'))
+			return BAD(err, "domainname", "'%s' is not 1 to 64 characters", v);
+		if (s->ns.shared & NB_NS_UTS)
+			return BAD(err, "domainname", "needs a uts namespace of the container's own");
+		nb_strv_push(&s->ns.sysctl, &s->ns.n_sysctl, nb_xasprintf("kernel.domainname=%s", v));
+	}
+	host = nb_oci_str(j, "hostname");
 	if (host && *host && nb_set_hostname(s, host, err) < 0)
 		return nb_oci_prefix(err, "hostname");
 	c->annotations = json_object_get(j, "annotations");

@@ -196,6 +196,8 @@ int nb_oci_exec(const struct nb_oci_exec *x, struct nb_err *err)
 	int p[2], rc, st;
 
 	rc = load_job(x, &j, &c, err);
+	if (rc == 0 && j.spec.proc.sched.oom_set && nb_sched_oom(j.spec.proc.sched.oom_score_adj, err) < 0)
+		rc = nb_oci_prefix(err, "process.oomScoreAdj");
 	if (rc == 0 && j.spec.proc.console_socket)
 		rc = nb_tty_prepare(&j.tty, err);
 	if (rc == 0 && pipe2(p, O_CLOEXEC) < 0)

@@ -28,8 +28,6 @@
 #include "state.h"
 #include "util.h"
 
-#define OCI_VERSION "1.2.0"
-
 /* The global flags, and the log conmon and containerd read. */
 struct oci {
 	const char *root;
@@ -111,6 +109,7 @@ struct record {
 	pid_t pid;
 	unsigned long long start;
 	json_t *annotations;
+	json_t *hooks;    /* the config's, for start and delete; or NULL */
 };
 
 static void record_release(struct record *r)
@@ -121,6 +120,7 @@ static void record_release(struct record *r)
 	free(r->leaf);
 	free(r->created);
 	json_decref(r->annotations);
+	json_decref(r->hooks);
 	memset(r, 0, sizeof *r);
 }
 
@@ -150,6 +150,8 @@ static int load(const char *id, struct record *r, struct nb_err *err)
 		r->leaf = nb_xstrdup(json_string_value(json_object_get(o, "leaf")));
 	if (json_is_object(json_object_get(o, "annotations")))
 		r->annotations = json_incref(json_object_get(o, "annotations"));
+	if (json_is_object(json_object_get(o, "hooks")))
+		r->hooks = json_incref(json_object_get(o, "hooks"));
 	json_decref(o);
 	return 0;
 }
@@ -163,6 +165,8 @@ static int save(const struct record *r, struct nb_err *err)
 
 	if (r->leaf)
 		json_object_set_new(o, "leaf", json_string(r->leaf));
+	if (r->hooks)
+		json_object_set(o, "hooks", r->hooks);
 	data = json_dumps(o, JSON_COMPACT);
 	rc = nb_write_atomic(r->dir, "state.json", data, strlen(data), err);
 	free(data);
@@ -281,6 +285,76 @@ static int need_id(const struct flags *f, const char *cmd, struct nb_err *err)
 	return check_id(f->args[0], err);
 }
 
+/* The OCI state of r, as state prints it and hooks read it. */
+static char *state_json(const struct record *r, const char *status, int flags)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:O}", "ociVersion", OCI_VERSION, "id", r->id, "status",
+			      status, "pid", (json_int_t)(strcmp(status, "stopped") ? r->pid : 0), "bundle", r->bundle,
+			      "created", r->created ? r->created : "", "annotations", r->annotations ? r->annotations : json_object());
+	char *out = json_dumps(o, flags);
+
+	json_decref(o);
+	return out;
+}
+
+/* Runs r's hooks of one kind, with the state as it is at that point. */
+static int hooks(const struct record *r, const char *kind, const char *status, struct nb_err *err)
+{
+	_cleanup_free_ char *st = NULL;
+
+	if (!json_array_size(json_object_get(r->hooks, kind)))
+		return 0;
+	st = state_json(r, status, JSON_COMPACT);
+	return nb_oci_hooks_run(r->hooks, kind, st, r->pid, r->start, err);
+}
+
+/* poststart and poststop: a failure is a warning, the container's life
+ * goes on (runtime-spec). */
+static void hooks_warn(const struct record *r, const char *kind, const char *status)
+{
+	struct nb_err e = { 0 };
+
+	if (hooks(r, kind, status, &e) < 0)
+		nb_warn_err(NULL, &e);
+}
+
+static int signal_record(const struct record *r, int sig, bool all, struct nb_err *err)
+{
+	_cleanup_close_ int pidfd = nb_pidfd_same(r->pid, r->start);
+
+	if (pidfd < 0)
+		return nb_fail(err, 0, "container %s is not running", r->id);
+	/* --all: every process of the leaf, else init passes it on (with a
+	 * PID namespace, init's death takes the rest). */
+	if (all && sig == SIGKILL && r->leaf) {
+		_cleanup_free_ char *k = nb_xasprintf("%s/cgroup.kill", r->leaf);
+		struct nb_err ignore;
+
+		if (nb_write_file(k, "1", &ignore) == 0)
+			return 0;
+	}
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+		return nb_fail(err, errno, "cannot signal container %s", r->id);
+	return 0;
+}
+
+/* Waits up to ms for the container's process to end. */
+static bool wait_gone(const struct record *r, int ms)
+{
+	_cleanup_close_ int pidfd = nb_pidfd_same(r->pid, r->start);
+
+	return pidfd < 0 || poll(&(struct pollfd){ pidfd, POLLIN, 0 }, 1, ms) == 1;
+}
+
+/* prestart (deprecated, runc still runs it here), createRuntime, then
+ * createContainer: the container made, not yet started. */
+static int create_hooks(const struct record *r, struct nb_err *err)
+{
+	TRY(hooks(r, "prestart", "creating", err));
+	TRY(hooks(r, "createRuntime", "creating", err));
+	return hooks(r, "createContainer", "creating", err);
+}
+
 /* create, and run's first half: the sandbox made and waiting for start. */
 static int create(const struct flags *f, const char *id, bool detach, struct record *r, struct nb_err *err)
 {
@@ -320,6 +394,11 @@ static int create(const struct flags *f, const char *id, bool detach, struct rec
 		if (nb_set_pass_fd(&s, n, err) < 0)
 			goto out_config;
 	}
+	/* Inherited by the container's processes (sched.h). */
+	if (s.proc.sched.oom_set && nb_sched_oom(s.proc.sched.oom_score_adj, err) < 0) {
+		nb_oci_prefix(err, "process.oomScoreAdj");
+		goto out_config;
+	}
 	s.life.detach = detach;
 	s.life.detached = &out;
 	s.life.pid_file = f->pid_file ? nb_abs_src(f->pid_file) : NULL;
@@ -336,7 +415,11 @@ static int create(const struct flags *f, const char *id, bool detach, struct rec
 		r->created = nb_xstrdup(when);
 	}
 	r->annotations = json_incref(c.annotations);
+	r->hooks = json_incref(c.hooks);
+	/* Saved first, so that a hook may ask for the state. */
 	rc = save(r, err);
+	if (rc == 0)
+		rc = create_hooks(r, err);
 out_config:
 	nb_oci_config_release(&c);
 out:
@@ -347,6 +430,10 @@ out:
 	if (rc < 0) {
 		if (r->pid > 0)
 			kill(r->pid, SIGKILL);
+		if (r->leaf) {
+			wait_gone(r, 10000);
+			rmdir(r->leaf);
+		}
 		remove_dir(r);
 	}
 	return rc;
@@ -374,9 +461,15 @@ static int start(const struct record *r, struct nb_err *err)
 	if (fd < 0)
 		return nb_fail(err, errno == ENOENT ? 0 : errno, "container %s cannot be started: it is %s", r->id,
 			       errno == ENOENT ? "running already" : "not waiting");
+	/* A startContainer hook that fails stops the container. */
+	if (hooks(r, "startContainer", "created", err) < 0) {
+		signal_record(r, SIGKILL, true, &(struct nb_err){ 0 });
+		return -1;
+	}
 	if (write(fd, "1", 1) != 1)
 		return nb_fail(err, errno, "cannot start container %s", r->id);
 	unlink(fifo);
+	hooks_warn(r, "poststart", "running");
 	return 0;
 }
 
@@ -394,7 +487,6 @@ static int cmd_start(const struct flags *f, struct nb_err *err)
 static int cmd_state(const struct flags *f, struct nb_err *err)
 {
 	struct record r = { 0 };
-	json_t *o;
 	char *out;
 
 	TRY(need_id(f, "state", err));
@@ -402,35 +494,10 @@ static int cmd_state(const struct flags *f, struct nb_err *err)
 		record_release(&r);
 		return -1;
 	}
-	/* "o" takes the reference: a new object, or one more of the record's. */
-	o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:o}", "ociVersion", OCI_VERSION, "id", r.id, "status",
-		      status_of(&r), "pid", (json_int_t)(alive(&r) ? r.pid : 0), "bundle", r.bundle, "created",
-		      r.created, "annotations", r.annotations ? json_incref(r.annotations) : json_object());
-	out = json_dumps(o, JSON_INDENT(2));
+	out = state_json(&r, status_of(&r), JSON_INDENT(2));
 	printf("%s\n", out);
 	free(out);
-	json_decref(o);
 	record_release(&r);
-	return 0;
-}
-
-static int signal_record(const struct record *r, int sig, bool all, struct nb_err *err)
-{
-	_cleanup_close_ int pidfd = nb_pidfd_same(r->pid, r->start);
-
-	if (pidfd < 0)
-		return nb_fail(err, 0, "container %s is not running", r->id);
-	/* --all: every process of the leaf, else init passes it on (with a
-	 * PID namespace, init's death takes the rest). */
-	if (all && sig == SIGKILL && r->leaf) {
-		_cleanup_free_ char *k = nb_xasprintf("%s/cgroup.kill", r->leaf);
-		struct nb_err ignore;
-
-		if (nb_write_file(k, "1", &ignore) == 0)
-			return 0;
-	}
-	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-		return nb_fail(err, errno, "cannot signal container %s", r->id);
 	return 0;
 }
 
@@ -447,14 +514,6 @@ static int cmd_kill(const struct flags *f, struct nb_err *err)
 	return rc;
 }
 
-/* Waits up to ms for the container's process to end. */
-static bool wait_gone(const struct record *r, int ms)
-{
-	_cleanup_close_ int pidfd = nb_pidfd_same(r->pid, r->start);
-
-	return pidfd < 0 || poll(&(struct pollfd){ pidfd, POLLIN, 0 }, 1, ms) == 1;
-}
-
 static int delete(const struct record *r, bool force, struct nb_err *err)
 {
 	if (alive(r)) {
@@ -467,6 +526,7 @@ static int delete(const struct record *r, bool force, struct nb_err *err)
 	if (r->leaf)
 		rmdir(r->leaf);
 	remove_dir(r);
+	hooks_warn(r, "poststop", "stopped");
 	return 0;
 }
 
@@ -612,86 +672,13 @@ static int cmd_ps(const struct flags *f, struct nb_err *err)
 
 static int cmd_features(const struct flags *f, struct nb_err *err)
 {
-	static const char *const features =
-		"{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"" OCI_VERSION "\","
-		"\"hooks\":[],"
-		"\"mountOptions\":[\"ro\",\"rw\",\"bind\",\"rbind\",\"nosuid\",\"nodev\",\"noexec\",\"private\",\"rprivate\","
-		"\"slave\",\"rslave\",\"relatime\",\"noatime\",\"strictatime\"],"
-		"\"linux\":{\"namespaces\":[\"cgroup\",\"ipc\",\"mount\",\"network\",\"pid\",\"user\",\"uts\"],"
-		"\"capabilities\":[],"
-		"\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,\"systemdUser\":false},"
-		"\"seccomp\":{\"enabled\":true,\"actions\":[\"SCMP_ACT_ALLOW\",\"SCMP_ACT_ERRNO\",\"SCMP_ACT_KILL\","
-		"\"SCMP_ACT_KILL_PROCESS\",\"SCMP_ACT_KILL_THREAD\",\"SCMP_ACT_LOG\",\"SCMP_ACT_TRACE\",\"SCMP_ACT_TRAP\"],"
-		"\"operators\":[\"SCMP_CMP_EQ\",\"SCMP_CMP_GE\",\"SCMP_CMP_GT\",\"SCMP_CMP_LE\",\"SCMP_CMP_LT\","
-		"\"SCMP_CMP_MASKED_EQ\",\"SCMP_CMP_NE\"]},"
-		"\"apparmor\":{\"enabled\":false},\"selinux\":{\"enabled\":false}},"
-		"\"annotations\":{\"org.opencontainers.runc.checkpoint.enabled\":\"false\"}}";
-	json_t *o = json_loads(features, 0, NULL);
-	json_t *caps = json_object_get(json_object_get(o, "linux"), "capabilities");
-	char *out;
-
 	(void)f, (void)err;
-	for (unsigned c = 0; c <= nb_cap_last(); c++) {
-		char name[64];
-		snprintf(name, sizeof name, "CAP_%s", nb_cap_name(c));
-		for (char *p = name; *p; p++)
-			*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-		json_array_append_new(caps, json_string(name));
-	}
-	out = json_dumps(o, JSON_INDENT(2));
-	printf("%s\n", out);
-	free(out);
-	json_decref(o);
-	return 0;
+	return nb_oci_features();
 }
 
-/* spec: a default config.json in the bundle, rootless with --rootless
- * (your ids mapped to root inside), as runc spec writes one. */
 static int cmd_spec(const struct flags *f, struct nb_err *err)
 {
-	json_t *o = json_loads(
-		"{\"ociVersion\":\"" OCI_VERSION "\","
-		"\"process\":{\"terminal\":false,\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"
-		"\"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"TERM=xterm\"],\"cwd\":\"/\","
-		"\"capabilities\":{\"bounding\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
-		"\"effective\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
-		"\"permitted\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"]},"
-		"\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":1024}],\"noNewPrivileges\":true},"
-		"\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"hostname\":\"nestbox\","
-		"\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
-		"{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
-		"{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\",\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\"]},"
-		"{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"]},"
-		"{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\",\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
-		"{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
-		"{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]}],"
-		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
-		"\"maskedPaths\":[\"/proc/acpi\",\"/proc/asound\",\"/proc/kcore\",\"/proc/keys\",\"/proc/latency_stats\",\"/proc/timer_list\","
-		"\"/proc/timer_stats\",\"/proc/sched_debug\",\"/sys/firmware\",\"/proc/scsi\"],"
-		"\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sys\",\"/proc/sysrq-trigger\"]}}",
-		0, NULL);
-	_cleanup_free_ char *dir = nb_xstrdup(f->bundle);
-	char *data;
-	int rc;
-
-	if (f->rootless || getuid() != 0) {
-		json_t *l = json_object_get(o, "linux");
-		json_array_append_new(json_object_get(l, "namespaces"), json_pack("{s:s}", "type", "user"));
-		json_object_set_new(l, "uidMappings", json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID", (json_int_t)getuid(), "size", 1));
-		json_object_set_new(l, "gidMappings", json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID", (json_int_t)getgid(), "size", 1));
-	}
-	data = json_dumps(o, JSON_INDENT(2));
-	json_decref(o);
-	{
-		_cleanup_free_ char *path = nb_xasprintf("%s/config.json", dir);
-		if (access(path, F_OK) == 0) {
-			free(data);
-			return nb_fail_hint(err, EEXIST, "remove it first", "%s", path);
-		}
-	}
-	rc = nb_write_atomic(dir, "config.json", data, strlen(data), err);
-	free(data);
-	return rc;
+	return nb_oci_spec_write(f->bundle, f->rootless, err);
 }
 
 static int cmd_exec(const struct flags *f, struct nb_err *err)

@@ -7,15 +7,20 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "err.h"
 #include "spec.h"
+
+/* The runtime-spec version nestbox speaks. */
+#define OCI_VERSION "1.2.0"
 
 /* What a config gives beyond the spec. */
 struct nb_oci_config {
 	char *bundle;        /* absolute */
 	json_t *json;        /* the whole config */
 	json_t *annotations; /* borrowed from json, or NULL */
+	json_t *hooks;       /* likewise */
 	char **argv;         /* process.args, the spec's argv */
 	size_t n_argv;
 	bool terminal;       /* process.terminal */
@@ -41,8 +46,20 @@ struct nb_oci_exec {
 int nb_oci_exec(const struct nb_oci_exec *x, struct nb_err *err);
 /* linux.seccomp, compiled with libseccomp into spec->priv.bpf. */
 int nb_oci_seccomp(struct nb_spec *spec, json_t *policy, struct nb_err *err);
+/* hooks: checked when the config is read; run with the state JSON on
+ * stdin. createContainer and startContainer run in the namespaces of the
+ * container's init, pid (started at start); the others here. */
+int nb_oci_hooks_check(json_t *hooks, struct nb_err *err);
+int nb_oci_hooks_run(json_t *hooks, const char *kind, const char *state, pid_t pid, unsigned long long start,
+		     struct nb_err *err);
 /* Puts "PATH: " before err's message; returns -1. */
 int nb_oci_prefix(struct nb_err *err, const char *path);
+
+/* features: what this runtime supports, as JSON on stdout. */
+int nb_oci_features(void);
+/* spec: BUNDLE/config.json, a default one; a user's (or rootless's) maps
+ * the caller's ids to root inside. Never overwrites one. */
+int nb_oci_spec_write(const char *bundle, bool rootless, struct nb_err *err);
 
 /* nestbox oci [GLOBAL] COMMAND ...; argv[0] is "oci" or the program. */
 int nb_oci_main(int argc, char **argv, struct nb_err *err);

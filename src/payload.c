@@ -27,9 +27,10 @@ _Noreturn void nb_payload_fail(int err_w, const struct nb_err *err)
 	 * start): then the message goes to the command's stderr. */
 	signal(SIGPIPE, SIG_IGN);
 	if (nb_write_all(err_w, err, sizeof *err) < 0) {
-		(void)!write(2, "nestbox: ", 9);
-		(void)!write(2, err->msg, strnlen(err->msg, sizeof err->msg));
-		(void)!write(2, "\n", 1);
+		char line[sizeof err->msg + sizeof err->hint + 160];
+
+		nb_err_format(err, line, sizeof line);
+		dprintf(2, "nestbox: %s\n", line);
 	}
 	_exit(err->status ? err->status : NB_EXIT_FAIL);
 }
@@ -293,7 +294,7 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 	 * before the first instruction of the payload. */
 	if (wait_for_init(c, &err) < 0)
 		nb_payload_fail(c->err_w, &err);
-	/* 7a. OCI's umask and resource limits. */
+	/* 7a. OCI's umask, resource limits and scheduling. */
 	if (s->umask >= 0)
 		umask((mode_t)s->umask);
 	for (size_t i = 0; i < s->n_rlimits; i++) {
@@ -303,6 +304,8 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 			nb_payload_fail(c->err_w, (nb_fail(&err, errno, "cannot set resource limit %d to %llu/%llu", s->rlimits[i].resource,
 							   (unsigned long long)r.rlim_cur, (unsigned long long)r.rlim_max), &err));
 	}
+	if (nb_sched_apply(&s->sched, &err) < 0)
+		nb_payload_fail(c->err_w, &err);
 	/* 7b. bwrap's --block-fd: the caller says when. */
 	if (s->block_fd >= 0 && read(s->block_fd, &(char){ 0 }, 1) < 0)
 		nb_payload_fail(c->err_w, (nb_fail(&err, errno, "--block-fd: cannot read"), &err));

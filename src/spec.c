@@ -27,6 +27,7 @@ void nb_spec_init(struct nb_spec *spec)
 	spec->ns.userns_fd = spec->ns.pidns_fd = spec->ns.userns2_fd = -1;
 	spec->life.start_fd = -1;
 	spec->proc.umask = -1;
+	spec->proc.sched.ioprio = -1;
 }
 
 void nb_spec_release(struct nb_spec *spec)
@@ -44,6 +45,7 @@ void nb_spec_release(struct nb_spec *spec)
 	free(spec->id.groups);
 	free(spec->proc.rlimits);
 	free(spec->proc.console_socket);
+	free(spec->proc.sched.cpus);
 	free(spec->id.gid_map);
 	free(spec->proc.pass_fds);
 	for (size_t i = 0; i < spec->priv.n_bpf; i++)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "sched.h"
 #include "seccomp.h"
 
 /* Namespaces that --share can keep from the host. User and mount
@@ -253,6 +254,7 @@ struct nb_process {
 	char *console_socket; /* OCI: the pty's master goes there, no relay (with detach) */
 	struct nb_rlimit *rlimits; /* OCI process.rlimits, set just before exec */
 	size_t n_rlimits;
+	struct nb_sched sched;     /* OCI's oomScoreAdj, ioPriority, scheduler, execCPUAffinity */
 };
 
 /* How the sandbox's life is tied to nestbox's (lifetime.c, child.c). */

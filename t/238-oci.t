@@ -123,7 +123,7 @@ bad "a memory limit nestbox cannot enforce names its path" "c['linux']['resource
 bad "an unknown mount type" "c['mounts'].append({'destination': '/x', 'type': 'nfs', 'source': 'x'})" "mounts\[7\]: type 'nfs' is not a mount"
 bad "an unknown mount option" "c['mounts'][1]['options'].append('frob')" "mounts\[1\]\.options\[4\]: 'frob' is not a mount option"
 bad "a sysctl of the host's namespace" "c['linux']['sysctl'] = {'kernel.panic': '1'}" "linux.sysctl.kernel.panic: not a key of a namespace"
-bad "hooks, not supported yet" "c['hooks'] = {'prestart': [{'path': '/bin/true'}]}" "hooks: not supported yet"
+bad "hooks that are not an object" "c['hooks'] = []" "hooks: not an object"
 bad "no process.args" "c['process']['args'] = []" "process.args: missing or empty"
 bad "a relative cwd" "c['process']['cwd'] = 'tmp'" "process.cwd: missing, or not an absolute path"
 bad "a bad capability" "c['process']['capabilities']['bounding'].append('CAP_FROB')" "process.capabilities.bounding\[3\]"
