@@ -191,10 +191,19 @@ int nb_caps_drop_all(struct nb_err *err)
 
 bool nb_setgroups_allowed(void)
 {
-	char sg[16] = "";
+	return nb_setgroups_allowed_in(0);
+}
+
+bool nb_setgroups_allowed_in(pid_t pid)
+{
+	char sg[16] = "", path[48];
 	struct nb_err ignore;
 
-	(void)nb_read_small("/proc/self/setgroups", sg, sizeof sg, &ignore);
+	if (pid > 0)
+		snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+	else
+		snprintf(path, sizeof path, "/proc/self/setgroups");
+	(void)nb_read_small(path, sg, sizeof sg, &ignore);
 	return strncmp(sg, "allow", 5) == 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "capnames.h"
 #include "spec.h"
@@ -30,6 +31,9 @@ void nb_caps_print(const struct nb_capset *c, uint32_t uid, FILE *out);
 /* Whether this user namespace's map allows setgroups: the kernel's file is
  * the truth (newgidmap denies it when only the caller's gid is mapped). */
 bool nb_setgroups_allowed(void);
+/* The same for pid's user namespace, read through the host's /proc: a
+ * process that joins a PID namespace has no /proc/self in its /proc. */
+bool nb_setgroups_allowed_in(pid_t pid);
 int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, const uint32_t *groups,
 			   size_t n_groups, bool setgroups_ok,
 			   struct nb_err *err);

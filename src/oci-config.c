@@ -384,8 +384,10 @@ static int cpu(struct nb_limits *l, json_t *c, struct nb_err *err)
 	TRY(limit_u64(c, "shares", "linux.resources.cpu.shares", &shares, err));
 	TRY(limit_u64(c, "quota", "linux.resources.cpu.quota", &quota, err));
 	TRY(limit_u64(c, "period", "linux.resources.cpu.period", &period, err));
-	/* crun's conversion of v1 shares (2..262144) to v2 weight (1..10000). */
-	if (shares)
+	/* crun's conversion of v1 shares (2..262144) to v2 weight (1..10000).
+	 * 1024 is the kernel's default, which every process has without a
+	 * cgroup: containerd writes it into every config. */
+	if (shares && shares != 1024)
 		l->cpu_weight = (uint32_t)(1 + ((shares < 2 ? 2 : shares > 262144 ? 262144 : shares) - 2) * 9999 / 262142);
 	if (quota) {
 		uint64_t q = quota * 100000 / (period ? period : 100000);
@@ -427,8 +429,8 @@ static int resources(struct nb_spec *s, json_t *r, struct nb_err *err)
 	/* Device rules are for privileged runtimes; rootless ones ignore
 	 * them too (the devices in the view are the only ones). Limits
 	 * that cannot be enforced rootless without a delegated subtree are
-	 * a warning, as with runc and crun. */
-	l->mode = getuid() == 0 ? NB_CG_AUTO : NB_CG_TRY;
+	 * a warning, as with runc and crun; none asked, none warned of. */
+	l->mode = getuid() == 0 || !nb_spec_has_limits(l) ? NB_CG_AUTO : NB_CG_TRY;
 	return 0;
 }
 

@@ -95,9 +95,9 @@ static _Noreturn void joiner(struct job *j, pid_t src)
 	/* Signals wait in the mask until nb_relay() takes them. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
+	p.setgroups_ok = nb_setgroups_allowed_in(src);
 	if (prctl(PR_SET_DUMPABLE, 0) < 0 || enter(src, &err) < 0)
 		nb_payload_fail(j->err_w, err.msg[0] ? &err : (nb_fail(&err, errno, "exec: cannot prepare"), &err));
-	p.setgroups_ok = nb_setgroups_allowed();
 	if (s->proc.console_socket) {
 		p.tty = nb_tty_open(j->tty.sock[1], &j->tty, s->id.uid, s->id.gid, &err);
 		if (p.tty < 0)

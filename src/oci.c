@@ -30,7 +30,7 @@
 
 /* The global flags, and the log conmon and containerd read. */
 struct oci {
-	const char *root;
+	char *root;
 	bool default_root;
 	FILE *log;
 	bool json_log;
@@ -49,7 +49,13 @@ static void log_handler(enum nb_level level, const char *text, void *data)
 	if (!g.log || level == NB_LEVEL_PROGRESS)
 		return;
 	if (g.json_log) {
-		json_t *o = json_pack("{s:s, s:s, s:I}", "level", names[level], "msg", text, "time", (json_int_t)time(NULL));
+		/* RFC 3339, as logrus writes it: containerd's shim parses it. */
+		char when[32];
+		time_t now = time(NULL);
+		json_t *o;
+
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+		o = json_pack("{s:s, s:s, s:s}", "level", names[level], "msg", text, "time", when);
 		char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 		if (line)
@@ -80,19 +86,38 @@ static char *default_root(void)
 
 /* The state directory, made if missing; one in a shared place could have
  * been made by another user first. */
-static int root_dir(struct nb_err *err)
+/* Another user's state directory, or one others may write to, would let
+ * them plant a record that names a process for us to signal: the default
+ * must be private, a --root (podman's, Slurm's) at least the caller's. */
+static int check_root(struct nb_err *err)
 {
 	struct stat st;
 
+	if (lstat(g.root, &st) < 0)
+		return errno == ENOENT ? 0 : nb_fail(err, errno, "the state directory %s", g.root);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & (g.default_root ? 077 : 022)))
+		return nb_fail_hint(err, EPERM, "remove it, or give --root a directory of yours",
+				    "the state directory %s is not a %sdirectory of yours", g.root,
+				    g.default_root ? "private " : "");
+	return 0;
+}
+
+static int root_dir(struct nb_err *err)
+{
+	/* Its parents too, as runc makes them: containerd's shim names
+	 * /run/containerd/runc/NAMESPACE before anything made it. */
+	for (char *p = strchr(g.root + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(g.root, 0711) < 0 && errno != EEXIST) {
+			*p = '/';
+			return nb_fail(err, errno, "cannot create the state directory %s", g.root);
+		}
+		*p = '/';
+	}
 	if (mkdir(g.root, 0700) < 0 && errno != EEXIST)
 		return nb_fail(err, errno, "cannot create the state directory %s", g.root);
-	/* --root is the caller's choice (podman's); the default is checked. */
-	if (!g.default_root)
-		return 0;
-	if (lstat(g.root, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077))
-		return nb_fail_hint(err, EPERM, "remove it, or give --root a directory of yours",
-				    "the state directory %s is not a private directory of yours", g.root);
-	return 0;
+	return check_root(err);
 }
 
 /* runc's rule for an id: letters, digits and _ + - . only. */
@@ -132,6 +157,7 @@ static int load(const char *id, struct record *r, struct nb_err *err)
 
 	memset(r, 0, sizeof *r);
 	TRY(check_id(id, err));
+	TRY(check_root(err));
 	r->id = nb_xstrdup(id);
 	r->dir = nb_xasprintf("%s/%s", g.root, id);
 	path = nb_xasprintf("%s/state.json", r->dir);
@@ -598,7 +624,10 @@ static int cmd_list(const struct flags *f, struct nb_err *err)
 	struct dirent *e;
 	bool json = f->format && strcmp(f->format, "json") == 0;
 
-	(void)err;
+	if (check_root(err) < 0) {
+		json_decref(all);
+		return -1;
+	}
 	if (!json)
 		printf("%-20s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED");
 	while (d && (e = readdir(d))) {
@@ -735,7 +764,8 @@ static void help(void)
 static int global_flag(const char *name, const char *value, struct nb_err *err)
 {
 	if (strcmp(name, "root") == 0) {
-		g.root = value;
+		free(g.root);
+		g.root = nb_xstrdup(value);
 	} else if (strcmp(name, "log") == 0) {
 		g.log = value ? fopen(value, "ae") : NULL;
 		if (!g.log)
@@ -777,11 +807,9 @@ int nb_oci_main(int argc, char **argv, struct nb_err *err)
 			return nb_fail(err, 0, "--%s needs a value", name);
 		TRY(global_flag(name, v, err));
 	}
-	if (!g.root) {
-		root = default_root();
-		g.root = root;
-		g.default_root = true;
-	}
+	g.default_root = !g.root;
+	root = g.root ? g.root : default_root();
+	g.root = root;
 	nb_report_set_handler(log_handler, NULL);
 	if (i >= argc) {
 		help();

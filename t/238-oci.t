@@ -95,6 +95,14 @@ run_nb oci --root "$R" create --bundle "$B" c3
 oci create --bundle "$B" c3 2>"$T_TMP/err"
 like "$?:$(cat "$T_TMP/err")" "^1:nestbox: container c3 exists already" "an id in use is refused"
 oci delete --force c3
+run_nb oci --root /tmp state c3
+like "$RC:$ERR" "^1:nestbox: the state directory /tmp is not a directory of yours" "a --root of someone else's, or that others may write to, is not read"
+mkdir -m 777 "$T_TMP/open"
+run_nb oci --root "$T_TMP/open" create --bundle "$B" c4
+like "$RC:$ERR" "^1:nestbox: the state directory $T_TMP/open is not a directory of yours" "nor written to"
+run_nb oci --root "$T_TMP/new/a/b" list
+is "$RC:$ERR" "0:" "a --root that does not exist yet lists nothing"
+oci delete --force c4 2>/dev/null
 run_nb oci --root "$R" create --bundle "$B" 'bad/id'
 like "$RC:$ERR" "^1:nestbox: 'bad/id' is not a container id" "a bad id is refused"
 
@@ -112,6 +120,9 @@ is "$(oci run --bundle "$B" m2 2>&1)" "1234" "linux.sysctl, for a namespace of i
 fresh "['sh', '-c', 'ls /proc/kcore 2>&1; echo x >/proc/sys/kernel/x 2>&1 | cut -c1-20']"
 OUT=$(oci run --bundle "$B" m3 2>&1)
 like "$OUT" "" "maskedPaths and readonlyPaths apply"
+fresh "['echo', 'ran']"
+edit "c['linux']['resources'] = {'cpu': {'shares': 1024}}"
+is "$(oci run --bundle "$B" m4 2>&1)" "ran" "cpu.shares 1024, the default containerd writes, needs no cgroup"
 bad() { # bad LABEL EDIT PATTERN
 	fresh "['true']"
 	edit "$2"
