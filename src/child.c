@@ -61,12 +61,22 @@ static int join_namespaces(const struct nb_child *c, struct nb_err *err)
 	const struct nb_spec *s = c->spec;
 	int f = CLONE_NEWNS;
 
-	/* An OCI config's network namespace (podman's, made by it). */
-	if (s->ns.netns_path) {
-		_cleanup_close_ int fd = open(s->ns.netns_path, O_RDONLY | O_CLOEXEC);
+	/* An OCI config's namespaces to join (podman's, made by it or by a
+	 * pod's first container). */
+	static const struct {
+		int type;
+		const char *name;
+	} joins[NB_JOIN_N] = { [NB_JOIN_NET] = { CLONE_NEWNET, "network" }, [NB_JOIN_IPC] = { CLONE_NEWIPC, "ipc" },
+			       [NB_JOIN_UTS] = { CLONE_NEWUTS, "uts" }, [NB_JOIN_CGROUP] = { CLONE_NEWCGROUP, "cgroup" } };
 
-		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
-			return nb_fail(err, errno, "cannot join the network namespace %s", s->ns.netns_path);
+	for (size_t i = 0; i < NB_JOIN_N; i++) {
+		_cleanup_close_ int fd = -1;
+
+		if (!s->ns.join[i])
+			continue;
+		fd = open(s->ns.join[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, joins[i].type) < 0)
+			return nb_fail(err, errno, "cannot join the %s namespace %s", joins[i].name, s->ns.join[i]);
 	}
 	if (s->ns.userns_fd < 0)
 		return 0;
@@ -143,7 +153,8 @@ static int build_sandbox(const struct nb_child *c, struct nb_init *in, char **ho
 {
 	const struct nb_spec *s = c->spec;
 
-	if (!(s->ns.shared & NB_NS_UTS)) {
+	/* A joined UTS namespace keeps its name unless one is given. */
+	if (!(s->ns.shared & NB_NS_UTS) && (!s->ns.join[NB_JOIN_UTS] || s->ns.hostname)) {
 		const char *name = s->ns.hostname ? s->ns.hostname : s->name ? s->name : DEFAULT_HOSTNAME;
 		if (sethostname(name, strlen(name)) < 0)
 			return nb_fail(err, errno, "cannot set the host name to '%s'", name);

@@ -98,21 +98,18 @@ static unsigned long clone_flags(const struct nb_spec *spec)
 	if (spec->ns.userns_fd >= 0)
 		return 0;
 	/* The caller's own (OCI, under rootless podman), where it may make
-	 * the others itself; a network namespace to join is joined by the
-	 * child. */
+	 * the others itself; a namespace to join is joined by the child. */
 	if (spec->ns.share_user)
 		f &= ~(unsigned long)CLONE_NEWUSER;
-	if (spec->ns.netns_path)
-		f &= ~(unsigned long)CLONE_NEWNET;
 	if (!(spec->ns.shared & NB_NS_PID))
 		f |= CLONE_NEWPID;
-	if (!(spec->ns.shared & NB_NS_NET))
+	if (!(spec->ns.shared & NB_NS_NET) && !spec->ns.join[NB_JOIN_NET])
 		f |= CLONE_NEWNET;
-	if (!(spec->ns.shared & NB_NS_IPC))
+	if (!(spec->ns.shared & NB_NS_IPC) && !spec->ns.join[NB_JOIN_IPC])
 		f |= CLONE_NEWIPC;
-	if (!(spec->ns.shared & NB_NS_UTS))
+	if (!(spec->ns.shared & NB_NS_UTS) && !spec->ns.join[NB_JOIN_UTS])
 		f |= CLONE_NEWUTS;
-	if (!(spec->ns.shared & NB_NS_CGROUP))
+	if (!(spec->ns.shared & NB_NS_CGROUP) && !spec->ns.join[NB_JOIN_CGROUP])
 		f |= CLONE_NEWCGROUP;
 	return f;
 }

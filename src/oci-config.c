@@ -264,9 +264,11 @@ static int paths(struct nb_spec *s, json_t *a, const char *path, enum nb_mnt_kin
 static const struct {
 	const char *name;
 	unsigned bit; /* NB_NS_*, 0 for user and mount */
+	int join;     /* the spec's NB_JOIN_*, or -1: not joined by path */
 } ns_types[] = {
-	{ "pid", NB_NS_PID }, { "network", NB_NS_NET }, { "ipc", NB_NS_IPC }, { "uts", NB_NS_UTS },
-	{ "cgroup", NB_NS_CGROUP }, { "user", 0 }, { "mount", 0 },
+	{ "pid", NB_NS_PID, -1 },	  { "network", NB_NS_NET, NB_JOIN_NET }, { "ipc", NB_NS_IPC, NB_JOIN_IPC },
+	{ "uts", NB_NS_UTS, NB_JOIN_UTS }, { "cgroup", NB_NS_CGROUP, NB_JOIN_CGROUP }, { "user", 0, -1 },
+	{ "mount", 0, -1 },
 };
 
 static int namespaces(struct nb_spec *s, json_t *a, struct nb_err *err)
@@ -288,10 +290,12 @@ static int namespaces(struct nb_spec *s, json_t *a, struct nb_err *err)
 			k++;
 		if (k == ARRAY_SIZE(ns_types))
 			return BAD(err, p, "type '%s' is not a namespace type", type ? type : "(none)");
-		if (path && *path && strcmp(type, "network") != 0)
-			return BAD(err, p, "joining an existing %s namespace is not supported yet", type);
-		if (path && *path)
-			s->ns.netns_path = nb_xstrdup(path);
+		if (path && *path && ns_types[k].join < 0)
+			return BAD(err, p, "joining an existing %s namespace is not supported: only network, ipc, uts and cgroup", type);
+		if (path && *path) {
+			free(s->ns.join[ns_types[k].join]);
+			s->ns.join[ns_types[k].join] = nb_xstrdup(path);
+		}
 		user |= strcmp(type, "user") == 0;
 		mount |= strcmp(type, "mount") == 0;
 		s->ns.shared &= ~ns_types[k].bit;

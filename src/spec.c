@@ -52,7 +52,8 @@ void nb_spec_release(struct nb_spec *spec)
 		free(spec->priv.bpf[i].insns);
 	free(spec->priv.bpf);
 	free(spec->ns.hostname);
-	free(spec->ns.netns_path);
+	for (size_t i = 0; i < NB_JOIN_N; i++)
+		free(spec->ns.join[i]);
 	nb_strv_free(spec->ns.sysctl);
 	free(spec->life.pid_file);
 	free(spec->name);
@@ -509,8 +510,9 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 	if (spec->ns.userns_fd >= 0 && (spec->id.map_mode != NB_MAP_SINGLE || spec->id.n_uid_map || spec->id.n_gid_map ||
 					spec->priv.disable_userns || (spec->life.as_pid1 && !(spec->ns.shared & NB_NS_PID))))
 		return nb_fail_hint(err, 0, "join it without them", "--userns cannot be combined with a map of nestbox's, --disable-userns or --as-pid-1");
-	if (spec->ns.netns_path && (!spec->ns.share_user || (spec->ns.shared & NB_NS_NET)))
-		return nb_fail(err, 0, "a network namespace to join needs the caller's user namespace, and a network namespace not shared");
+	for (size_t i = 0; i < NB_JOIN_N; i++)
+		if (spec->ns.join[i] && !spec->ns.share_user)
+			return nb_fail(err, 0, "a namespace to join (%s) needs the caller's user namespace", spec->ns.join[i]);
 	if (spec->life.detach && (spec->life.die_with_parent || (spec->proc.use_tty && !spec->proc.console_socket) ||
 				  NB_NET_USER(spec->net.mode)))
 		return nb_fail(err, 0, "a sandbox left to run on its own cannot die with nestbox, relay a terminal or run slirp4netns or pasta");

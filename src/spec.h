@@ -118,6 +118,7 @@ struct nb_identity {
 };
 
 /* Namespaces (launch.c, child.c). */
+enum nb_join { NB_JOIN_NET, NB_JOIN_IPC, NB_JOIN_UTS, NB_JOIN_CGROUP, NB_JOIN_N };
 struct nb_namespaces {
 	unsigned shared; /* NB_NS_* bits kept from the host */
 	char *hostname;  /* NULL: the sandbox's own default */
@@ -126,7 +127,9 @@ struct nb_namespaces {
 	int userns2_fd;  /* --userns2: init and the payload switch to it once the view is built, or -1 */
 	bool share_user; /* no new user namespace: the caller's, where it holds CAP_SYS_ADMIN
 			  * (an OCI config without one, under rootless podman) */
-	char *netns_path; /* join this network namespace (OCI), with share_user */
+	/* OCI: namespaces to join by path (podman's pods share their net,
+	 * ipc and uts), each or NULL; only with share_user. */
+	char *join[NB_JOIN_N];
 	char **sysctl;    /* "key=value" of the sandbox's own namespaces (OCI linux.sysctl) */
 	size_t n_sysctl;
 };

@@ -131,6 +131,9 @@ bad() { # bad LABEL EDIT PATTERN
 	is "$(ls "$R")" "" "and nothing is left of it"
 }
 bad "a memory limit nestbox cannot enforce names its path" "c['linux']['resources'] = {'blockIO': {'weight': 10}}" "linux.resources.blockIO: not supported"
+bad "a PID namespace to join by path" "c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/1/ns/pid'})" "linux.namespaces\[[0-9]\]: joining an existing pid namespace is not supported: only network, ipc, uts and cgroup"
+bad "an IPC namespace to join from a user namespace of the container's own" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'ipc'] + [{'type': 'ipc', 'path': '/proc/self/ns/ipc'}]" \
+	"a namespace to join \(/proc/self/ns/ipc\) needs the caller's user namespace"
 bad "an unknown mount type" "c['mounts'].append({'destination': '/x', 'type': 'nfs', 'source': 'x'})" "mounts\[7\]: type 'nfs' is not a mount"
 bad "an unknown mount option" "c['mounts'][1]['options'].append('frob')" "mounts\[1\]\.options\[4\]: 'frob' is not a mount option"
 bad "a sysctl of the host's namespace" "c['linux']['sysctl'] = {'kernel.panic': '1'}" "linux.sysctl.kernel.panic: not a key of a namespace"

@@ -42,7 +42,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$T_TMP/rootfs/bin" "$T_TMP/rootfs/proc" "$T_TMP/rootfs/dev" "$T_TMP/rootfs/sys" "$T_TMP/rootfs/tmp" "$T_TMP/rootfs/etc"
 cp "$(command -v busybox)" "$T_TMP/rootfs/bin/busybox"
-for c in sh id cat ls sleep echo tty httpd hostname; do ln -s busybox "$T_TMP/rootfs/bin/$c"; done
+for c in sh id cat ls sleep echo tty httpd hostname readlink tr; do ln -s busybox "$T_TMP/rootfs/bin/$c"; done
 tar -C "$T_TMP/rootfs" -cf "$T_TMP/bb.tar" .
 podman import "$T_TMP/bb.tar" localhost/nb-test:1 >/dev/null 2>"$T_TMP/err" ||
 	skip_all "podman cannot import an image here: $(tail -n 1 "$T_TMP/err")"
@@ -100,6 +100,19 @@ podman $N run -d --name nb-web --network=slirp4netns -p "127.0.0.1:$port:80" loc
 i=0; until curl -s -o /dev/null "http://127.0.0.1:$port/" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" "404" "--network=slirp4netns -p: the server inside answers on the host's loopback"
 podman rm -f -t 0 nb-web >/dev/null
+
+# A pod: its containers join the infra container's network, IPC and UTS
+# namespaces by path.
+if podman $N pod create --name nb-pod >/dev/null 2>"$T_TMP/err"; then
+	podman $N run -d --pod nb-pod --name nb-p1 localhost/nb-test:1 sleep 300 >/dev/null
+	A=$(podman exec nb-p1 sh -c 'for n in ipc uts net; do readlink /proc/self/ns/$n; done; hostname' | tr '\n' ' ')
+	B=$(podman $N run --rm --pod nb-pod localhost/nb-test:1 sh -c 'for n in ipc uts net; do readlink /proc/self/ns/$n; done; hostname' | tr '\n' ' ')
+	like "$A" "^ipc:.* nb-pod $" "a container of a pod: the pod's host name"
+	is "$B" "$A" "two containers of a pod share their network, IPC and UTS namespaces"
+	podman pod rm -f -t 0 nb-pod >/dev/null
+else
+	skip "podman cannot create a pod here: $(tail -n 1 "$T_TMP/err")" 2
+fi
 
 is "$(podman $N run --rm --userns=keep-id localhost/nb-test:1 id -u)" "$(id -u)" "--userns=keep-id: your uid inside"
 control "--userns=keep-id" "$(id -u)
