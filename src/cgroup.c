@@ -181,25 +181,43 @@ static int write_limits(const struct nb_limits *l, const char *leaf, struct nb_e
 	}
 	for (size_t i = 0; i < l->n_io_max; i++)
 		TRY(write_in(leaf, "io.max", l->io_max[i], err));
+	for (size_t i = 0; i < l->n_files; i++) {
+		const char *eq = strchr(l->files[i], '=');
+		_cleanup_free_ char *name = nb_xstrndup(l->files[i], (size_t)(eq - l->files[i]));
+
+		TRY(write_in(leaf, name, eq + 1, err));
+	}
 	return 0;
 }
 
-/* Which controllers the limits need, as "+memory +pids ...". */
+/* Which controllers the limits need, as "+memory +pids ...": those of
+ * the named limits, and each file's prefix ("cpuset" of cpuset.cpus);
+ * *missing is the first that avail lacks. */
 static void needed(const struct nb_limits *l, char *buf, size_t len, const char **missing, const char *avail)
 {
-	static const char *const names[] = { "memory", "pids", "cpu", "io" };
-	bool need[4] = { l->mem_max || l->mem_high || l->mem_swap_set, l->pids_max != 0,
-			 l->cpu_quota || l->cpu_weight, l->n_io_max != 0 };
+	static char miss[32];
+	const char *fixed[] = { l->mem_max || l->mem_high || l->mem_swap_set ? "memory" : NULL,
+				l->pids_max ? "pids" : NULL, l->cpu_quota || l->cpu_weight ? "cpu" : NULL,
+				l->n_io_max ? "io" : NULL };
 	size_t n = 0;
 
 	buf[0] = '\0';
 	*missing = NULL;
-	for (int i = 0; i < 4; i++) {
-		if (!need[i])
+	for (size_t i = 0; i < ARRAY_SIZE(fixed) + l->n_files; i++) {
+		char name[32];
+		const char *f = i < ARRAY_SIZE(fixed) ? fixed[i] : l->files[i - ARRAY_SIZE(fixed)];
+
+		if (!f)
 			continue;
-		if (!has_word(avail, names[i]) && !*missing)
-			*missing = names[i];
-		n += (size_t)snprintf(buf + n, len - n, "%s+%s", n ? " " : "", names[i]);
+		snprintf(name, sizeof name, "+%.*s", (int)strcspn(f, ".="), f);
+		/* cgroup.* files are the core's, not a controller's. */
+		if (strcmp(name, "+cgroup") == 0 || has_word(buf, name) || n + strlen(name) + 2 >= len)
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "", name);
+		if (!has_word(avail, name + 1) && !*missing) {
+			snprintf(miss, sizeof miss, "%s", name + 1);
+			*missing = miss;
+		}
 	}
 }
 
@@ -218,7 +236,7 @@ static bool delegated(const char *dir)
  * a write there takes the hierarchy's lock, a read does not. */
 static bool enabled(const char *dir, const char *ctl)
 {
-	char have[256] = "", want[128];
+	char have[256] = "", want[256];
 
 	if (read_in(dir, "cgroup.subtree_control", have, sizeof have) < 0)
 		return false;
@@ -253,7 +271,7 @@ static long scan_procs(const char *dir, bool *self)
 static int find_own(const struct nb_limits *l, size_t *mnt_len, char **own_out, struct nb_err *err)
 {
 	_cleanup_free_ char *mnt = cgroup2_mount(), *rel = own_path(), *own = NULL;
-	char avail[512] = "", ctl[128];
+	char avail[512] = "", ctl[256];
 	const char *missing;
 
 	if (!mnt)
@@ -290,7 +308,7 @@ static int find_own(const struct nb_limits *l, size_t *mnt_len, char **own_out, 
  * nestbox itself is in the cgroup chosen. */
 static int climb(const struct nb_limits *l, size_t mnt_len, struct nb_cgroup *cg, bool *self, struct nb_err *err)
 {
-	char avail[512] = "", ctl[128];
+	char avail[512] = "", ctl[256];
 	const char *missing;
 	long other = scan_procs(cg->own, self);
 
@@ -317,7 +335,7 @@ static int climb(const struct nb_limits *l, size_t mnt_len, struct nb_cgroup *cg
  * controllers, makes the sandbox's leaf and writes the limits. */
 static int make_leaf(const struct nb_limits *l, struct nb_cgroup *cg, bool self, struct nb_err *err)
 {
-	char avail[512] = "", ctl[128], pid[24];
+	char avail[512] = "", ctl[256], pid[24];
 	const char *missing;
 
 	remove_stale(cg->own);
@@ -389,6 +407,8 @@ static void describe(const struct nb_limits *l)
 		nb_verbose("cpu.weight = %u", l->cpu_weight);
 	for (size_t i = 0; i < l->n_io_max; i++)
 		nb_verbose("io.max = %s", l->io_max[i]);
+	for (size_t i = 0; i < l->n_files; i++)
+		nb_verbose("%.*s = %s", (int)strcspn(l->files[i], "="), l->files[i], strchr(l->files[i], '=') + 1);
 }
 
 int nb_cgroup_prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)

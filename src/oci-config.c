@@ -379,9 +379,138 @@ static int refuse_set(json_t *o, const char *const *keys, const char *base, stru
 	return 0;
 }
 
+/* --- cgroup v2 files beyond the spec's named limits ------------------------- */
+
+static void cg_file(struct nb_limits *l, const char *file, const char *value)
+{
+	nb_strv_push(&l->files, &l->n_files, nb_xasprintf("%s=%s", file, value));
+}
+
+/* A string member written to a file as it is: a CPU list, a node list. */
+static int cg_string(struct nb_limits *l, json_t *o, const char *key, const char *path, const char *file, struct nb_err *err)
+{
+	const char *v;
+
+	TRY(nb_oci_opt_str(o, key, path, &v, err));
+	if (v && *v) {
+		if (strspn(v, "0123456789,-") != strlen(v))
+			return BAD(err, path, "'%s' is not a list such as 0-3,6", v);
+		cg_file(l, file, v);
+	}
+	return 0;
+}
+
+static int cg_number(struct nb_limits *l, json_t *o, const char *key, const char *path, const char *file, struct nb_err *err)
+{
+	json_t *v = json_object_get(o, key);
+	char n[32];
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return BAD(err, path, "not a number");
+	snprintf(n, sizeof n, "%lld", (long long)json_integer_value(v));
+	cg_file(l, file, n);
+	return 0;
+}
+
+/* blockIO in v2's terms, as crun converts it: weight 10..1000 to io.weight
+ * 1..10000, each throttle list to io.max lines. leafWeight is v1's only. */
+static int block_io(struct nb_limits *l, json_t *b, struct nb_err *err)
+{
+	static const struct {
+		const char *key, *io;
+	} throttles[] = { { "throttleReadBpsDevice", "rbps" }, { "throttleWriteBpsDevice", "wbps" },
+			  { "throttleReadIOPSDevice", "riops" }, { "throttleWriteIOPSDevice", "wiops" } };
+	json_t *w = json_object_get(b, "weight"), *d;
+	size_t i;
+	char v[96];
+
+	if (!b)
+		return 0;
+	if (json_object_get(b, "leafWeight"))
+		return BAD(err, "linux.resources.blockIO.leafWeight", "cgroup v1's: nestbox uses v2");
+	if (w && (!json_is_integer(w) || json_integer_value(w) < 10 || json_integer_value(w) > 1000))
+		return BAD(err, "linux.resources.blockIO.weight", "not a weight from 10 to 1000");
+	if (w) {
+		snprintf(v, sizeof v, "default %lld", 1 + (json_integer_value(w) - 10) * 9999 / 990);
+		cg_file(l, "io.weight", v);
+	}
+	json_array_foreach(json_object_get(b, "weightDevice"), i, d) {
+		json_t *maj = json_object_get(d, "major"), *min = json_object_get(d, "minor"), *dw = json_object_get(d, "weight");
+
+		if (json_object_get(d, "leafWeight"))
+			return BAD(err, "linux.resources.blockIO.weightDevice", "leafWeight is cgroup v1's: nestbox uses v2");
+		if (!json_is_integer(maj) || !json_is_integer(min) || !json_is_integer(dw) || json_integer_value(dw) < 10 ||
+		    json_integer_value(dw) > 1000)
+			return BAD(err, "linux.resources.blockIO.weightDevice", "major, minor and a weight from 10 to 1000");
+		snprintf(v, sizeof v, "%lld:%lld %lld", json_integer_value(maj), json_integer_value(min),
+			 1 + (json_integer_value(dw) - 10) * 9999 / 990);
+		cg_file(l, "io.weight", v);
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(throttles); k++)
+		json_array_foreach(json_object_get(b, throttles[k].key), i, d) {
+			json_t *maj = json_object_get(d, "major"), *min = json_object_get(d, "minor"), *rate = json_object_get(d, "rate");
+			char p[96];
+
+			snprintf(p, sizeof p, "linux.resources.blockIO.%s[%zu]", throttles[k].key, i);
+			if (!json_is_integer(maj) || !json_is_integer(min) || !json_is_integer(rate) || json_integer_value(rate) < 0)
+				return BAD(err, p, "major, minor and rate must be numbers");
+			snprintf(v, sizeof v, "%lld:%lld %s=%lld", json_integer_value(maj), json_integer_value(min), throttles[k].io,
+				 json_integer_value(rate));
+			nb_strv_push(&l->io_max, &l->n_io_max, nb_xstrdup(v));
+		}
+	return 0;
+}
+
+/* hugepageLimits, rdma and unified: files of the leaf by their v2 names. */
+static int v2_files(struct nb_limits *l, json_t *r, struct nb_err *err)
+{
+	json_t *h = json_object_get(r, "hugepageLimits"), *x;
+	const char *key;
+	size_t i;
+	char v[128];
+
+	json_array_foreach(h, i, x) {
+		const char *size = nb_oci_str(x, "pageSize");
+		json_t *limit = json_object_get(x, "limit");
+		char f[64];
+
+		if (!size || strspn(size, "0123456789KMGB") != strlen(size) || !json_is_integer(limit))
+			return BAD(err, "linux.resources.hugepageLimits", "not a list of pageSize (2MB, 1GB) and limit");
+		snprintf(f, sizeof f, "hugetlb.%s.max", size);
+		snprintf(v, sizeof v, "%lld", json_integer_value(limit));
+		cg_file(l, f, v);
+	}
+	json_object_foreach(json_object_get(r, "rdma"), key, x) {
+		json_t *hh = json_object_get(x, "hcaHandles"), *ho = json_object_get(x, "hcaObjects");
+
+		if (strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(key) || (!hh && !ho))
+			return BAD(err, "linux.resources.rdma", "'%s' is not a device with hcaHandles or hcaObjects", key);
+		size_t n = (size_t)snprintf(v, sizeof v, "%s", key);
+
+		if (hh)
+			n += (size_t)snprintf(v + n, sizeof v - n, " hca_handle=%lld", json_integer_value(hh));
+		if (ho && n < sizeof v)
+			snprintf(v + n, sizeof v - n, " hca_object=%lld", json_integer_value(ho));
+		cg_file(l, "rdma.max", v);
+	}
+	json_object_foreach(json_object_get(r, "unified"), key, x) {
+		char p[160];
+
+		snprintf(p, sizeof p, "linux.resources.unified.%s", key);
+		/* A file of the leaf itself, never one of another cgroup. */
+		if (!strchr(key, '.') || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_.") != strlen(key) ||
+		    strncmp(key, "cgroup.", 7) == 0 || !json_is_string(x) || strchr(json_string_value(x), '\n'))
+			return BAD(err, p, "not a controller's file with a one-line string value");
+		cg_file(l, key, json_string_value(x));
+	}
+	return 0;
+}
+
 static int cpu(struct nb_limits *l, json_t *c, struct nb_err *err)
 {
-	static const char *const no[] = { "cpus", "mems", "realtimeRuntime", "realtimePeriod", "idle", "burst", NULL };
+	static const char *const no[] = { "realtimeRuntime", "realtimePeriod", NULL };
 	uint64_t shares = 0, quota = 0, period = 0;
 
 	TRY(refuse_set(c, no, "linux.resources.cpu", err));
@@ -393,6 +522,10 @@ static int cpu(struct nb_limits *l, json_t *c, struct nb_err *err)
 	 * cgroup: containerd writes it into every config. */
 	if (shares && shares != 1024)
 		l->cpu_weight = (uint32_t)(1 + ((shares < 2 ? 2 : shares > 262144 ? 262144 : shares) - 2) * 9999 / 262142);
+	TRY(cg_string(l, c, "cpus", "linux.resources.cpu.cpus", "cpuset.cpus", err));
+	TRY(cg_string(l, c, "mems", "linux.resources.cpu.mems", "cpuset.mems", err));
+	TRY(cg_number(l, c, "idle", "linux.resources.cpu.idle", "cpu.idle", err));
+	TRY(cg_number(l, c, "burst", "linux.resources.cpu.burst", "cpu.max.burst", err));
 	if (quota) {
 		uint64_t q = quota * 100000 / (period ? period : 100000);
 
@@ -405,9 +538,8 @@ static int cpu(struct nb_limits *l, json_t *c, struct nb_err *err)
 
 static int resources(struct nb_spec *s, json_t *r, struct nb_err *err)
 {
-	static const char *const no[] = { "blockIO", "hugepageLimits", "network", "rdma", "unified", NULL };
-	static const char *const no_mem[] = { "reservation", "kernel", "kernelTCP", "swappiness", "disableOOMKiller",
-					       "checkBeforeUpdate", NULL };
+	static const char *const no[] = { "network", NULL };
+	static const char *const no_mem[] = { "kernelTCP", "swappiness", "disableOOMKiller", NULL };
 	struct nb_limits *l = &s->limits;
 	json_t *m = json_object_get(r, "memory"), *p = json_object_get(r, "pids");
 	uint64_t swap = 0, pids = 0;
@@ -425,6 +557,12 @@ static int resources(struct nb_spec *s, json_t *r, struct nb_err *err)
 		l->mem_swap = swap - l->mem_max;
 		l->mem_swap_set = true;
 	}
+	/* Kernel memory accounting is gone from v2; runc warns and goes on. */
+	if (json_object_get(m, "kernel"))
+		nb_warn("linux.resources.memory.kernel: ignored, as runc ignores it: cgroup v2 has no separate kernel memory limit");
+	TRY(cg_number(l, m, "reservation", "linux.resources.memory.reservation", "memory.low", err));
+	TRY(block_io(l, json_object_get(r, "blockIO"), err));
+	TRY(v2_files(l, r, err));
 	TRY(limit_u64(p, "limit", "linux.resources.pids.limit", &pids, err));
 	if (pids > UINT32_MAX)
 		return BAD(err, "linux.resources.pids.limit", "too large");

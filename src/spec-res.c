@@ -271,7 +271,8 @@ int nb_set_json_status_fd(struct nb_spec *s, const char *arg, struct nb_err *err
 
 bool nb_spec_has_limits(const struct nb_limits *l)
 {
-	return l->mem_max || l->mem_high || l->mem_swap_set || l->pids_max || l->cpu_quota || l->cpu_weight || l->n_io_max;
+	return l->mem_max || l->mem_high || l->mem_swap_set || l->pids_max || l->cpu_quota || l->cpu_weight || l->n_io_max ||
+	       l->n_files;
 }
 
 int nb_set_cgroup(struct nb_spec *s, const char *arg, struct nb_err *err)

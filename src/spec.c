@@ -83,6 +83,7 @@ void nb_spec_release(struct nb_spec *spec)
 	for (size_t i = 0; i < spec->limits.n_io_max; i++)
 		free(spec->limits.io_max[i]);
 	free(spec->limits.io_max);
+	nb_strv_free(spec->limits.files);
 	for (size_t i = 0; i < spec->net.n_dns; i++)
 		free(spec->net.dns[i]);
 	free(spec->net.dns);

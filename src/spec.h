@@ -189,6 +189,8 @@ struct nb_limits {
 	uint32_t cpu_weight;
 	char **io_max;       /* "MAJ:MIN rbps=N wbps=N ..." lines for io.max */
 	size_t n_io_max;
+	char **files;        /* OCI's other limits, "FILE=VALUE" for the leaf (cpuset.cpus=0-1) */
+	size_t n_files;
 	bool stats;
 };
 

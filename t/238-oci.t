@@ -123,6 +123,8 @@ like "$OUT" "" "maskedPaths and readonlyPaths apply"
 fresh "['echo', 'ran']"
 edit "c['linux']['resources'] = {'cpu': {'shares': 1024}}"
 is "$(oci run --bundle "$B" m4 2>&1)" "ran" "cpu.shares 1024, the default containerd writes, needs no cgroup"
+edit "c['linux']['resources'] = {'memory': {'kernel': 1048576}}"
+like "$(oci run --bundle "$B" m5 2>&1)" "^nestbox: warning: linux.resources.memory.kernel: ignored, as runc ignores it" "memory.kernel: a warning, as runc's"
 bad() { # bad LABEL EDIT PATTERN
 	fresh "['true']"
 	edit "$2"
@@ -130,7 +132,13 @@ bad() { # bad LABEL EDIT PATTERN
 	like "$RC:$ERR" "^1:nestbox: $3" "$1"
 	is "$(ls "$R")" "" "and nothing is left of it"
 }
-bad "a memory limit nestbox cannot enforce names its path" "c['linux']['resources'] = {'blockIO': {'weight': 10}}" "linux.resources.blockIO: not supported"
+bad "a limit nestbox cannot enforce names its path" "c['linux']['resources'] = {'network': {'classID': 1}}" "linux.resources.network: not supported"
+bad "cgroup v1's swappiness" "c['linux']['resources'] = {'memory': {'swappiness': 10}}" "linux.resources.memory.swappiness: not supported"
+bad "blockIO's leafWeight, v1's" "c['linux']['resources'] = {'blockIO': {'leafWeight': 10}}" "linux.resources.blockIO.leafWeight: cgroup v1's"
+bad "a blockIO weight out of range" "c['linux']['resources'] = {'blockIO': {'weight': 5}}" "linux.resources.blockIO.weight: not a weight from 10 to 1000"
+bad "a unified key of another cgroup" "c['linux']['resources'] = {'unified': {'../pids.max': '1'}}" "linux.resources.unified.../pids.max: not a controller's file"
+bad "a unified key of the core" "c['linux']['resources'] = {'unified': {'cgroup.procs': '1'}}" "linux.resources.unified.cgroup.procs: not a controller's file"
+bad "a CPU list that is not one" "c['linux']['resources'] = {'cpu': {'cpus': 'all'}}" "linux.resources.cpu.cpus: 'all' is not a list"
 bad "a PID namespace to join by path" "c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/1/ns/pid'})" "linux.namespaces\[[0-9]\]: joining an existing pid namespace is not supported: only network, ipc, uts and cgroup"
 bad "an IPC namespace to join from a user namespace of the container's own" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'ipc'] + [{'type': 'ipc', 'path': '/proc/self/ns/ipc'}]" \
 	"a namespace to join \(/proc/self/ns/ipc\) needs the caller's user namespace"
