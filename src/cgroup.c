@@ -31,7 +31,7 @@
 
 static bool wants_leaf(const struct nb_limits *l)
 {
-	return l->mode == NB_CG_REQUIRE || l->mode == NB_CG_TRY || nb_spec_has_limits(l);
+	return l->mode == NB_CG_REQUIRE || l->mode == NB_CG_TRY || nb_spec_has_limits(l) || l->path;
 }
 
 /* The cgroup2 mount point, from mountinfo (also finds a hybrid host's
@@ -361,10 +361,52 @@ static int make_leaf(const struct nb_limits *l, struct nb_cgroup *cg, bool self,
 	return 0;
 }
 
+/* OCI's cgroupsPath: the leaf where the config puts it, each missing
+ * cgroup on the way made and every one above the leaf given the
+ * controllers. Only root may write outside its own delegated subtree;
+ * anyone else meets EACCES there. */
+static int prepare_at(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
+{
+	_cleanup_free_ char *mnt = cgroup2_mount(), *rel = own_path(), *path = NULL;
+	char ctl[256];
+	const char *missing;
+	size_t base;
+
+	if (!mnt || !rel)
+		return nb_fail_hint(err, 0, "boot with systemd.unified_cgroup_hierarchy=1 to get cgroup v2",
+				    "cannot make the cgroup %s: this host has no cgroup v2 hierarchy", l->path);
+	path = l->path[0] == '/' ? nb_xasprintf("%s%s", mnt, l->path)
+				 : nb_xasprintf("%s%s/%s", mnt, strcmp(rel, "/") == 0 ? "" : rel, l->path);
+	needed(l, ctl, sizeof ctl, &missing, "");
+	base = strlen(mnt);
+	/* Each cgroup from the hierarchy's root down to the leaf's parent. */
+	for (size_t end = base; end < strlen(path); end += strcspn(path + end + 1, "/") + 1) {
+		_cleanup_free_ char *dir = nb_xstrndup(path, end);
+
+		if (end > base && mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return nb_fail(err, errno, "cannot make the cgroup %s", dir);
+		if (ctl[0] && !enabled(dir, ctl) && write_in(dir, "cgroup.subtree_control", ctl, err) < 0)
+			return -1;
+	}
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return nb_fail(err, errno, "cannot make the cgroup %s", path);
+	cg->own = nb_xstrndup(path, (size_t)(strrchr(path, '/') - path));
+	cg->leaf = nb_steal_ptr(&path);
+	cg->active = true;
+	TRY(write_limits(l, cg->leaf, err));
+	cg->leaf_fd = open(cg->leaf, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cg->leaf_fd < 0)
+		return nb_fail(err, errno, "cannot open %s", cg->leaf);
+	return 0;
+}
+
 static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
 {
 	size_t mnt_len = 0;
 	bool self = false;
+
+	if (l->path)
+		return prepare_at(l, cg, err);
 
 	TRY(find_own(l, &mnt_len, &cg->own, err));
 	TRY(climb(l, mnt_len, cg, &self, err));

@@ -569,10 +569,7 @@ static int resources(struct nb_spec *s, json_t *r, struct nb_err *err)
 	l->pids_max = (uint32_t)pids;
 	TRY(cpu(l, json_object_get(r, "cpu"), err));
 	/* Device rules are for privileged runtimes; rootless ones ignore
-	 * them too (the devices in the view are the only ones). Limits
-	 * that cannot be enforced rootless without a delegated subtree are
-	 * a warning, as with runc and crun; none asked, none warned of. */
-	l->mode = getuid() == 0 || !nb_spec_has_limits(l) ? NB_CG_AUTO : NB_CG_TRY;
+	 * them too (the devices in the view are the only ones). */
 	return 0;
 }
 
@@ -635,6 +632,26 @@ static int sysctl(struct nb_spec *s, json_t *o, struct nb_err *err)
 	return 0;
 }
 
+/* cgroupsPath, as runc's cgroupfs manager takes it: absolute in the
+ * hierarchy, else under the caller's own cgroup. systemd's
+ * "slice:prefix:name" form needs --systemd-cgroup, which is refused. */
+static int cgroups_path(struct nb_spec *s, json_t *l, struct nb_err *err)
+{
+	const char *p;
+
+	TRY(nb_oci_opt_str(l, "cgroupsPath", "linux.cgroupsPath", &p, err));
+	if (!p || !*p)
+		return 0;
+	if (strchr(p, ':'))
+		return BAD(err, "linux.cgroupsPath", "'%s' is systemd's form, and nestbox has no systemd cgroup manager", p);
+	if (strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.@/") != strlen(p) ||
+	    strstr(p, "//") || strstr(p, "/../") || strncmp(p, "../", 3) == 0 || strcmp(p, "/") == 0 ||
+	    (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0) || strcmp(p, "..") == 0)
+		return BAD(err, "linux.cgroupsPath", "'%s' is not a cgroup's path", p);
+	s->limits.path = nb_xstrndup(p, strlen(p) - (p[strlen(p) - 1] == '/'));
+	return 0;
+}
+
 static int linux_(struct nb_spec *s, struct nb_oci_config *c, json_t *l, struct nb_err *err)
 {
 	static const char *const no[] = { "intelRdt", "personality", "timeOffsets", "memoryPolicy", NULL };
@@ -643,9 +660,14 @@ static int linux_(struct nb_spec *s, struct nb_oci_config *c, json_t *l, struct 
 	if (!json_is_object(l))
 		return BAD(err, "linux", "missing, or not an object");
 	TRY(refuse_set(l, no, "linux", err));
+	TRY(cgroups_path(s, l, err));
 	TRY(sysctl(s, json_object_get(l, "sysctl"), err));
 	TRY(maps(s, l, err));
 	TRY(resources(s, json_object_get(l, "resources"), err));
+	/* Limits, or a cgroupsPath, that a rootless caller without a
+	 * delegated subtree cannot have are a warning, as with runc and
+	 * crun; none asked, none warned of. */
+	s->limits.mode = getuid() == 0 || (!nb_spec_has_limits(&s->limits) && !s->limits.path) ? NB_CG_AUTO : NB_CG_TRY;
 	TRY(devices(s, json_object_get(l, "devices"), err));
 	TRY(paths(s, json_object_get(l, "maskedPaths"), "linux.maskedPaths", NB_MNT_MASK, err));
 	TRY(paths(s, json_object_get(l, "readonlyPaths"), "linux.readonlyPaths", NB_MNT_REMOUNT_RO, err));

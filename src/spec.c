@@ -84,6 +84,7 @@ void nb_spec_release(struct nb_spec *spec)
 		free(spec->limits.io_max[i]);
 	free(spec->limits.io_max);
 	nb_strv_free(spec->limits.files);
+	free(spec->limits.path);
 	for (size_t i = 0; i < spec->net.n_dns; i++)
 		free(spec->net.dns[i]);
 	free(spec->net.dns);

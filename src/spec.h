@@ -191,6 +191,8 @@ struct nb_limits {
 	size_t n_io_max;
 	char **files;        /* OCI's other limits, "FILE=VALUE" for the leaf (cpuset.cpus=0-1) */
 	size_t n_files;
+	char *path;          /* OCI's cgroupsPath: the leaf there, absolute in the hierarchy or
+			      * under the caller's cgroup; NULL: nestbox-PID in the caller's */
 	bool stats;
 };
 

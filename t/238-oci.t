@@ -138,6 +138,8 @@ bad "blockIO's leafWeight, v1's" "c['linux']['resources'] = {'blockIO': {'leafWe
 bad "a blockIO weight out of range" "c['linux']['resources'] = {'blockIO': {'weight': 5}}" "linux.resources.blockIO.weight: not a weight from 10 to 1000"
 bad "a unified key of another cgroup" "c['linux']['resources'] = {'unified': {'../pids.max': '1'}}" "linux.resources.unified.../pids.max: not a controller's file"
 bad "a unified key of the core" "c['linux']['resources'] = {'unified': {'cgroup.procs': '1'}}" "linux.resources.unified.cgroup.procs: not a controller's file"
+bad "a cgroupsPath in systemd's form" "c['linux']['cgroupsPath'] = 'user.slice:nb:x'" "linux.cgroupsPath: 'user.slice:nb:x' is systemd's form"
+bad "a cgroupsPath that climbs" "c['linux']['cgroupsPath'] = '/a/../../b'" "linux.cgroupsPath: '/a/../../b' is not a cgroup's path"
 bad "a CPU list that is not one" "c['linux']['resources'] = {'cpu': {'cpus': 'all'}}" "linux.resources.cpu.cpus: 'all' is not a list"
 bad "a PID namespace to join by path" "c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/1/ns/pid'})" "linux.namespaces\[[0-9]\]: joining an existing pid namespace is not supported: only network, ipc, uts and cgroup"
 bad "an IPC namespace to join from a user namespace of the container's own" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'ipc'] + [{'type': 'ipc', 'path': '/proc/self/ns/ipc'}]" \

@@ -71,11 +71,15 @@ R="--runc-binary $D/nestbox-oci --runc-root $D/runc"
 inits() { ps -u 0 -o comm= | grep -c '^nestbox-init$'; }
 BEFORE=$(inits)
 
-OUT=$(timeout 60 ctr --address "$D/sock" run --rm --fifo-dir "$D/fifo" $R docker.io/library/nb:1 n1 sh -c 'echo out; echo err >&2; id -u; exit 7' 2>&1)
-is "$?:$(echo $OUT)" "7:out err 0" "ctr run --rm: output, errors and exit status through the shim"
+# The cgroup v2 hierarchy, where containerd's cgroupsPath /default/ID is.
+CG=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+had_default=; [ -d "$CG/default" ] && had_default=yes
+OUT=$(timeout 60 ctr --address "$D/sock" run --rm --fifo-dir "$D/fifo" $R docker.io/library/nb:1 n1 sh -c 'echo out; echo err >&2; id -u; exit 7' 2>"$D/err")
+is "$?:$(echo $OUT):$(cat "$D/err")" "7:out 0:err" "ctr run --rm: output, errors and exit status through the shim"
 c run -d --fifo-dir "$D/fifo" $R docker.io/library/nb:1 n2 sleep 300 >/dev/null
 ok $? "ctr run -d"
 like "$(c task ls)" "n2 +[0-9]+ +RUNNING" "task ls: running"
+is "$(cat "$CG/default/n2/cgroup.procs" 2>&1 | head -n 1)" "$(c task ls | awk '$1 == "n2" { print $2 }')" "its init is in the cgroup at containerd's cgroupsPath, /default/n2"
 OUT=$(timeout 30 ctr --address "$D/sock" task exec --fifo-dir "$D/fifo" --exec-id e1 n2 sh -c 'echo inside; exit 5' 2>&1)
 is "$?:$OUT" "5:inside" "task exec: output and status"
 is "$(c task ps n2 | tail -n +2 | wc -l)" "2" "task ps: init and its command"
@@ -84,7 +88,8 @@ i=0; until c task ls | grep -q 'n2 .*STOPPED' || [ $i -ge 100 ]; do sleep 0.1; i
 like "$(c task ls)" "n2 +[0-9]+ +STOPPED" "task kill: SIGTERM stops it"
 c task delete n2 >/dev/null && c container rm n2
 ok $? "task delete and container rm"
-is "$(ls "$D/runc/default" 2>/dev/null):$(inits)" ":$BEFORE" "no state and no process left"
+is "$(ls "$D/runc/default" 2>/dev/null):$(inits):$(ls -d "$CG"/default/n[12] 2>/dev/null)" ":$BEFORE:" "no state, process or cgroup left"
+[ -z "$had_default" ] && rmdir "$CG/default" 2>/dev/null
 
 # The control.
 if OUT=$(timeout 60 ctr --address "$D/sock" run --rm --fifo-dir "$D/fifo" --runc-binary "$(command -v crun 2>/dev/null || echo /no/crun)" \

@@ -13,7 +13,7 @@ D=/sys/fs/cgroup/deleg
 B="$T_TMP/bundle"
 mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/sys" "$B/rootfs/tmp"
 cp "$(command -v busybox)" "$B/rootfs/bin/busybox"
-for c in sh cat sleep echo; do ln -s busybox "$B/rootfs/bin/$c"; done
+for c in sh cat sleep echo true; do ln -s busybox "$B/rootfs/bin/$c"; done
 (cd "$B" && "$NESTBOX" oci spec --rootless)
 edit() { python3 -c "import json, sys
 c = json.load(open(sys.argv[1]))
@@ -41,6 +41,19 @@ edit "c['linux']['resources'] = {'unified': {'no_such.file': '1'}}"
 OUT=$(oci_scoped r3 run --bundle "$B" r3 2>&1)
 like "$?:$OUT" "^0:nestbox: warning: --cgroup=try: running without a cgroup leaf, so without the limits: cannot enforce the no_such limit" \
 	"a unified key of no controller here: rootless, a warning that names it, as runc and crun give (root: an error)"
+# cgroupsPath: the leaf where the config says, inside the delegation.
+mkdir "$D/t$$-path"
+edit "c['process']['args'] = ['sleep', '300']; c['linux']['resources'] = {'pids': {'limit': 9}}; c['linux']['cgroupsPath'] = '/deleg/t$$-path/box'"
+oci_scoped cp create --bundle "$B" cp1
+ok $? "create with linux.cgroupsPath"
+init=$("$NESTBOX" oci --root "$T_TMP/state" state cp1 | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+is "$(cat "$D/t$$-path/box/pids.max" 2>&1):$(grep -cx "$init" "$D/t$$-path/box/cgroup.procs" 2>&1)" "9:1" "the leaf is at cgroupsPath, with its limit and the container's init"
+"$NESTBOX" oci --root "$T_TMP/state" delete --force cp1
+is "$(ls -d "$D/t$$-path/box" 2>/dev/null)" "" "delete removes it"
+edit "c['process']['args'] = ['true']; c['linux']['cgroupsPath'] = '/elsewhere/box'"
+OUT=$(oci_scoped cp2 run --bundle "$B" cp2 2>&1)
+like "$?:$OUT" "^0:nestbox: warning: --cgroup=try: running without a cgroup leaf, so without the limits: cannot make the cgroup /sys/fs/cgroup/elsewhere: Permission denied" \
+	"a cgroupsPath outside the delegation: rootless, a warning naming it, as runc and crun give"
 is "$(ls "$T_TMP/state" 2>/dev/null):$(ls -d "$D/t$$-"*/nestbox-[0-9]* 2>/dev/null | wc -l)" ":0" "no state and no leaf are left"
 for d in "$D/t$$-"*/nestbox-supervisors "$D/t$$-"*; do rmdir "$d" 2>/dev/null; done
 done_testing
