@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -632,6 +633,22 @@ static int sysctl(struct nb_spec *s, json_t *o, struct nb_err *err)
 	return 0;
 }
 
+/* The execution domain: LINUX32 is what setarch i386 gives, so that
+ * uname says i686. The spec names no flags. */
+static int personality_(struct nb_spec *s, json_t *p, struct nb_err *err)
+{
+	const char *d = nb_oci_str(p, "domain");
+
+	if (!p)
+		return 0;
+	if (json_array_size(json_object_get(p, "flags")))
+		return BAD(err, "linux.personality.flags", "not supported: the runtime-spec names no flags");
+	if (!d || (strcmp(d, "LINUX") != 0 && strcmp(d, "LINUX32") != 0))
+		return BAD(err, "linux.personality.domain", "not LINUX or LINUX32");
+	s->proc.personality = strcmp(d, "LINUX32") == 0 ? PER_LINUX32 : PER_LINUX;
+	return 0;
+}
+
 /* cgroupsPath, as runc's cgroupfs manager takes it: absolute in the
  * hierarchy, else under the caller's own cgroup. systemd's
  * "slice:prefix:name" form needs --systemd-cgroup, which is refused. */
@@ -654,13 +671,14 @@ static int cgroups_path(struct nb_spec *s, json_t *l, struct nb_err *err)
 
 static int linux_(struct nb_spec *s, struct nb_oci_config *c, json_t *l, struct nb_err *err)
 {
-	static const char *const no[] = { "intelRdt", "personality", "timeOffsets", "memoryPolicy", NULL };
+	static const char *const no[] = { "intelRdt", "timeOffsets", "memoryPolicy", NULL };
 	const char *prop = nb_oci_str(l, "rootfsPropagation");
 
 	if (!json_is_object(l))
 		return BAD(err, "linux", "missing, or not an object");
 	TRY(refuse_set(l, no, "linux", err));
 	TRY(cgroups_path(s, l, err));
+	TRY(personality_(s, json_object_get(l, "personality"), err));
 	TRY(sysctl(s, json_object_get(l, "sysctl"), err));
 	TRY(maps(s, l, err));
 	TRY(resources(s, json_object_get(l, "resources"), err));

@@ -165,6 +165,16 @@ static int load_job(const struct nb_oci_exec *x, struct job *j, struct nb_oci_co
 			TRY(nb_set_chdir(&j->spec, x->cwd, err));
 		c->terminal = x->tty;
 	}
+	/* --user: that uid and gid (the gid the config's, unless given), and
+	 * no supplementary groups, as runc's exec gives. */
+	if (x->user_set) {
+		j->spec.id.uid = x->uid;
+		if (x->gid_set)
+			j->spec.id.gid = x->gid;
+		free(j->spec.id.groups);
+		j->spec.id.groups = NULL;
+		j->spec.id.n_groups = 0;
+	}
 	if (c->terminal && !x->console_socket)
 		return nb_fail_hint(err, 0, "give --console-socket, as conmon does", "exec: a terminal needs --console-socket");
 	if (c->terminal)

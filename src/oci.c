@@ -712,23 +712,41 @@ static int cmd_spec(const struct flags *f, struct nb_err *err)
 
 static int cmd_exec(const struct flags *f, struct nb_err *err)
 {
+	struct nb_oci_exec x = { 0 };
 	struct record r = { 0 };
 	int rc;
 
 	TRY(need_id(f, "exec", err));
 	if (!f->process && f->n_args < 2)
 		return nb_fail_hint(err, 0, "give --process FILE, or the command after the id", "exec: no process given");
-	if (f->user)
-		return nb_fail_hint(err, ENOTSUP, "give the user in a --process file", "exec: --user is not supported yet");
+	/* runc's --user UID[:GID], numeric as in a config. */
+	if (f->user) {
+		char *colon = strchr(f->user, ':');
+		_cleanup_free_ char *u = colon ? nb_xstrndup(f->user, (size_t)(colon - f->user)) : nb_xstrdup(f->user);
+
+		if (nb_parse_u32(u, UINT32_MAX - 1, &x.uid) < 0 || (colon && nb_parse_u32(colon + 1, UINT32_MAX - 1, &x.gid) < 0))
+			return nb_fail(err, 0, "exec: --user '%s' is not UID[:GID] in numbers", f->user);
+		x.user_set = true;
+		x.gid_set = colon != NULL;
+	}
 	rc = load(f->args[0], &r, err);
 	if (rc == 0 && strcmp(status_of(&r), "running") != 0)
 		rc = nb_fail(err, 0, "exec: container %s is not running (status: %s)", r.id, status_of(&r));
-	if (rc == 0)
-		rc = nb_oci_exec(&(struct nb_oci_exec){ .bundle = r.bundle, .process_file = f->process, .pid_file = f->pid_file,
-							.console_socket = f->console_socket, .cwd = f->cwd,
-							.args = f->process ? NULL : f->args + 1, .env = f->env, .n_env = f->n_env,
-							.tty = f->tty, .detach = f->detach, .pid = r.pid, .start = r.start },
-				 err);
+	if (rc == 0) {
+		x.bundle = r.bundle;
+		x.process_file = f->process;
+		x.pid_file = f->pid_file;
+		x.console_socket = f->console_socket;
+		x.cwd = f->cwd;
+		x.args = f->process ? NULL : f->args + 1;
+		x.env = f->env;
+		x.n_env = f->n_env;
+		x.tty = f->tty;
+		x.detach = f->detach;
+		x.pid = r.pid;
+		x.start = r.start;
+		rc = nb_oci_exec(&x, err);
+	}
 	record_release(&r);
 	return rc;
 }

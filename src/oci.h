@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -40,6 +41,8 @@ struct nb_oci_exec {
 	char **env;         /* --env K=V */
 	size_t n_env;
 	bool tty, detach;
+	bool user_set, gid_set; /* --user UID[:GID]: replaces the process's user */
+	uint32_t uid, gid;
 	pid_t pid;          /* the container's init */
 	unsigned long long start;
 };

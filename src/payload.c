@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -306,6 +307,8 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 	}
 	if (nb_sched_apply(&s->sched, &err) < 0)
 		nb_payload_fail(c->err_w, &err);
+	if (s->personality >= 0 && personality((unsigned long)s->personality) < 0)
+		nb_payload_fail(c->err_w, (nb_fail(&err, errno, "cannot set the execution domain %#x", s->personality), &err));
 	/* 7b. bwrap's --block-fd: the caller says when. */
 	if (s->block_fd >= 0 && read(s->block_fd, &(char){ 0 }, 1) < 0)
 		nb_payload_fail(c->err_w, (nb_fail(&err, errno, "--block-fd: cannot read"), &err));

@@ -28,6 +28,7 @@ void nb_spec_init(struct nb_spec *spec)
 	spec->life.start_fd = -1;
 	spec->proc.umask = -1;
 	spec->proc.sched.ioprio = -1;
+	spec->proc.personality = -1;
 }
 
 void nb_spec_release(struct nb_spec *spec)

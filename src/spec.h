@@ -262,6 +262,7 @@ struct nb_process {
 	struct nb_rlimit *rlimits; /* OCI process.rlimits, set just before exec */
 	size_t n_rlimits;
 	struct nb_sched sched;     /* OCI's oomScoreAdj, ioPriority, scheduler, execCPUAffinity */
+	int personality;           /* -1, or personality(2)'s execution domain (OCI linux.personality) */
 };
 
 /* How the sandbox's life is tied to nestbox's (lifetime.c, child.c). */

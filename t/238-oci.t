@@ -66,6 +66,11 @@ RC=$?
 like "$RC:$(echo $OUT)" "^9:started [0-9]+$" "exec: a process in the running container, its own status"
 printf '{"args": ["sh", "-c", "id -u; echo $X; pwd"], "env": ["X=y"], "cwd": "/bin", "user": {"uid": 0, "gid": 0}}' >"$T_TMP/process.json"
 is "$(oci exec --process "$T_TMP/process.json" c1 | tr '\n' ' ')" "0 y /bin " "exec --process FILE: the process JSON's args, env, cwd and user"
+is "$(oci exec --user 0:0 c1 id -u 2>&1)" "0" "exec --user UID:GID, runc's"
+run_nb oci --root "$R" exec --user 5 c1 id -u
+like "$RC:$ERR" "^1:nestbox: cannot become uid 5 inside" "exec --user of an id the container has not mapped: an error"
+run_nb oci --root "$R" exec --user nobody c1 id -u
+like "$RC:$ERR" "^1:nestbox: exec: --user 'nobody' is not UID\[:GID\] in numbers" "exec --user takes numbers, as runc's"
 oci exec --detach --pid-file "$T_TMP/xpid" c1 sleep 30
 ok $? "exec --detach returns"
 kill -0 "$(cat "$T_TMP/xpid")" 2>/dev/null

@@ -1,6 +1,6 @@
 #!/bin/sh
-# nestbox oci (issue 14): a config's hooks, domainname and the process's
-# scheduling fields (oomScoreAdj, ioPriority, scheduler, execCPUAffinity),
+# nestbox oci (issue 14): a config's hooks, domainname, personality and the
+# process's scheduling fields (oomScoreAdj, ioPriority, scheduler, execCPUAffinity),
 # as the unprivileged test account. Hooks run at their points with the
 # state JSON on stdin: createContainer and startContainer inside the
 # container, the others outside; a failing or hanging one stops the
@@ -16,7 +16,7 @@ oci() { "$O" --root "$R" "$@"; }
 B="$T_TMP/bundle"
 mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/sys" "$B/rootfs/tmp" "$B/rootfs/etc" "$B/rootfs/log"
 cp "$(command -v busybox)" "$B/rootfs/bin/busybox"
-for c in sh cat sleep echo grep hostname ls sed tr cut; do ln -s busybox "$B/rootfs/bin/$c"; done
+for c in sh cat sleep echo grep hostname ls sed tr cut uname; do ln -s busybox "$B/rootfs/bin/$c"; done
 edit() { python3 -c "import json, sys
 c = json.load(open(sys.argv[1]))
 $1
@@ -148,5 +148,12 @@ bad "a nice out of range" "c['process']['scheduler'] = {'policy': 'SCHED_OTHER',
 bad "an unknown I/O class" "c['process']['ioPriority'] = {'class': 'IOPRIO_CLASS_FAST'}" "process\.ioPriority\.class: not IOPRIO_CLASS_RT"
 bad "a bad CPU list" "c['process']['execCPUAffinity'] = {'final': '3-1'}" "process\.execCPUAffinity\.final: '3-1' is not a list of CPUs"
 bad "an oomScoreAdj out of range" "c['process']['oomScoreAdj'] = 2000" "process\.oomScoreAdj: not a number from -1000 to 1000"
+
+# --- linux.personality ------------------------------------------------------------------
+fresh "['uname', '-m']"
+edit "c['linux']['personality'] = {'domain': 'LINUX32'}"
+is "$(oci run --bundle "$B" x1 2>&1)" "i686" "linux.personality LINUX32: uname says i686, as setarch i386 gives"
+bad "personality flags, which the spec does not name" "c['linux']['personality'] = {'domain': 'LINUX', 'flags': ['ADDR_NO_RANDOMIZE']}" "linux\.personality\.flags: not supported"
+bad "an unknown execution domain" "c['linux']['personality'] = {'domain': 'SVR4'}" "linux\.personality\.domain: not LINUX or LINUX32"
 is "$(ls "$R")" "" "no state is left by any of them"
 done_testing
