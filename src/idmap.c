@@ -196,6 +196,17 @@ static void plan_single(struct nb_idplan *plan)
 	map_push(&plan->gid, plan->in_gid, plan->host_gid, 1);
 }
 
+/* A custom map of just the caller's own uid and gid, each to the ids the
+ * sandbox runs as: the single map, which the caller may write itself. A
+ * rootless OCI config (runc spec --rootless, Slurm's) gives one; the two
+ * setuid helpers would write the same, setgroups denied included. */
+static bool own_only(const struct nb_identity *id, const struct nb_idplan *plan)
+{
+	return id->n_uid_map == 1 && id->n_gid_map == 1 && id->uid_map[0].count == 1 && id->gid_map[0].count == 1 &&
+	       id->uid_map[0].outside == plan->host_uid && id->gid_map[0].outside == plan->host_gid &&
+	       id->uid_map[0].inside == plan->in_uid && id->gid_map[0].inside == plan->in_gid;
+}
+
 int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct nb_err *err)
 {
 	_cleanup_free_ struct nb_subrange *ru = NULL, *rg = NULL;
@@ -215,7 +226,8 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 	pw = id->no_name && id->map_mode == NB_MAP_SINGLE ? NULL : getpwuid(plan->host_uid);
 	name = pw ? pw->pw_name : NULL;
 	plan->user_name = name ? nb_xstrdup(name) : NULL;
-	if (id->map_mode == NB_MAP_SINGLE) {
+	if (id->map_mode == NB_MAP_SINGLE || own_only(id, plan)) {
+		plan->custom = false;
 		plan_single(plan);
 		return 0;
 	}

@@ -26,4 +26,9 @@ run_nb run --uid 5 --uid-map "0:$sub:2" -- true
 exit_is 125 "a map that leaves the inside uid unmapped is refused"
 like "$ERR" "does not map the inside uid 5" "with the reason"
 
+# A map of just your own ids (a rootless OCI config's) is the single map:
+# written by nestbox itself, no setuid helper run for it.
+run_nb run --verbose --uid 0 --gid 0 --uid-map "0:$me:1" --gid-map "0:$(id -g):1" -- id -u
+like "$RC:$OUT:$ERR" "^0:0:.*uid map \(single\): 0 $me 1" "your own ids alone: the single map, without newuidmap and newgidmap"
+
 done_testing
