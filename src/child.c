@@ -56,6 +56,20 @@ static _Noreturn void between(const struct nb_child *c, pid_t child)
 	nb_relay(child);
 }
 
+/* Into the PID namespace made or joined for our children: the child goes
+ * on there (it can mount that namespace's proc); this process stays
+ * between, as bwrap's monitor does. */
+static int into_pidns(const struct nb_child *c, struct nb_err *err)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return nb_fail(err, errno, "cannot start the sandbox's first process in its PID namespace");
+	if (pid > 0)
+		between(c, pid);
+	return 0;
+}
+
 static int join_namespaces(const struct nb_child *c, struct nb_err *err)
 {
 	const struct nb_spec *s = c->spec;
@@ -78,8 +92,16 @@ static int join_namespaces(const struct nb_child *c, struct nb_err *err)
 		if (fd < 0 || setns(fd, joins[i].type) < 0)
 			return nb_fail(err, errno, "cannot join the %s namespace %s", joins[i].name, s->ns.join[i]);
 	}
-	if (s->ns.userns_fd < 0)
-		return 0;
+	/* A PID namespace to join without a user namespace to join (an OCI
+	 * config run in rootless podman's). */
+	if (s->ns.userns_fd < 0) {
+		if (s->ns.pidns_fd < 0)
+			return 0;
+		if (setns(s->ns.pidns_fd, CLONE_NEWPID) < 0)
+			return nb_fail(err, errno, "cannot join the PID namespace");
+		close(s->ns.pidns_fd);
+		return into_pidns(c, err);
+	}
 	if (setns(s->ns.userns_fd, CLONE_NEWUSER) < 0)
 		return nb_fail(err, errno, "--userns: cannot join the user namespace");
 	f |= !(s->ns.shared & NB_NS_NET) ? CLONE_NEWNET : 0;
@@ -96,17 +118,10 @@ static int join_namespaces(const struct nb_child *c, struct nb_err *err)
 	/* A PID namespace of its own in the joined user namespace: made now,
 	 * its pid 1 is our child, which goes on as the sandbox's first
 	 * process; this one stays between, as bwrap's monitor does. */
-	if (!(s->ns.shared & NB_NS_PID)) {
-		pid_t pid;
-
-		if (unshare(CLONE_NEWPID) < 0)
-			return nb_fail(err, errno, "--userns: cannot create the PID namespace in it");
-		pid = fork();
-		if (pid < 0)
-			return nb_fail(err, errno, "--userns: cannot start the sandbox's pid 1");
-		if (pid > 0)
-			between(c, pid);
-	}
+	if (!(s->ns.shared & NB_NS_PID) && unshare(CLONE_NEWPID) < 0)
+		return nb_fail(err, errno, "--userns: cannot create the PID namespace in it");
+	if (!(s->ns.shared & NB_NS_PID) || s->ns.pidns_fd >= 0)
+		return into_pidns(c, err);
 	return 0;
 }
 
@@ -167,7 +182,9 @@ static int build_sandbox(const struct nb_child *c, struct nb_init *in, char **ho
 	if (s->priv.disable_userns)
 		TRY(nb_nested_limit(err));
 	TRY(sysctls(s, err));
-	return nb_mounts_setup(&(struct nb_view_env){ .view = &s->view, .shared = s->ns.shared,
+	/* A joined PID namespace is ours to mount a proc of, from inside it. */
+	return nb_mounts_setup(&(struct nb_view_env){ .view = &s->view,
+						     .shared = s->ns.pidns_fd >= 0 ? s->ns.shared & ~NB_NS_PID : s->ns.shared,
 						      .allow_userns = s->priv.allow_userns, .uid = s->id.uid,
 						      .gid = s->id.gid, .user_name = c->user_name,
 						      .home = wanted_home(s), .resolv_conf = c->resolv_conf,
@@ -235,12 +252,10 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	if (in.devnull < 0)
 		fail(c, (nb_fail(&err, errno, "cannot open /dev/null"), &err));
 	in.children = -1;
-	if (!pid1) {
-		char path[64];
-
-		snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
-		in.children = open(path, O_RDONLY | O_CLOEXEC);
-	}
+	/* thread-self: in a joined PID namespace getpid() is not the
+	 * host's /proc's number for us. */
+	if (!pid1)
+		in.children = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
 	/* 6. The sandbox itself. */
 	if (build_sandbox(c, &in, &home, &err) < 0)
 		fail(c, &err);

@@ -291,8 +291,21 @@ static int namespaces(struct nb_spec *s, json_t *a, struct nb_err *err)
 			k++;
 		if (k == ARRAY_SIZE(ns_types))
 			return BAD(err, p, "type '%s' is not a namespace type", type ? type : "(none)");
-		if (path && *path && ns_types[k].join < 0)
-			return BAD(err, p, "joining an existing %s namespace is not supported: only network, ipc, uts and cgroup", type);
+		if (path && *path && strcmp(type, "mount") == 0)
+			return BAD(err, p, "joining an existing mount namespace is not supported: nestbox builds the view in one of its own");
+		/* A user or PID namespace to join: the child enters the first,
+		 * makes the others there, and the payload joins the second. */
+		if (path && *path && ns_types[k].join < 0) {
+			int *fd = strcmp(type, "user") == 0 ? &s->ns.userns_fd : &s->ns.pidns_fd;
+
+			if (*fd >= 0)
+				close(*fd);
+			*fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (*fd < 0)
+				return BAD(err, p, "cannot open %s: %s", path, strerror(errno));
+			user |= strcmp(type, "user") == 0;
+			continue;
+		}
 		if (path && *path) {
 			free(s->ns.join[ns_types[k].join]);
 			s->ns.join[ns_types[k].join] = nb_xstrdup(path);
@@ -303,6 +316,8 @@ static int namespaces(struct nb_spec *s, json_t *a, struct nb_err *err)
 	}
 	if (!mount)
 		return BAD(err, "linux.namespaces", "nestbox needs a mount namespace");
+	if (s->ns.pidns_fd >= 0 && user && s->ns.userns_fd < 0)
+		return BAD(err, "linux.namespaces", "a PID namespace joined by path needs the user namespace that owns it joined too");
 	/* Without a user namespace the caller's is kept, where it must be
 	 * privileged: rootless podman runs its runtime as root of its own. */
 	s->ns.share_user = !user;
@@ -340,6 +355,11 @@ static int maps(struct nb_spec *s, json_t *l, struct nb_err *err)
 {
 	TRY(one_map(json_object_get(l, "uidMappings"), "linux.uidMappings", nb_set_uid_map, s, err));
 	TRY(one_map(json_object_get(l, "gidMappings"), "linux.gidMappings", nb_set_gid_map, s, err));
+	if (s->ns.userns_fd >= 0) {
+		if (s->id.n_uid_map || s->id.n_gid_map)
+			return BAD(err, "linux.uidMappings", "a user namespace joined by path has its maps already");
+		return 0;
+	}
 	if (s->ns.share_user && (s->id.n_uid_map || s->id.n_gid_map))
 		return BAD(err, "linux.uidMappings", "id maps need a user namespace in linux.namespaces");
 	if (!s->ns.share_user) {

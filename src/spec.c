@@ -521,7 +521,7 @@ int nb_spec_finish(struct nb_spec *spec, struct nb_err *err)
 		return nb_fail(err, 0, "a sandbox left to run on its own cannot die with nestbox, relay a terminal or run slirp4netns or pasta");
 	if (spec->ns.userns2_fd >= 0 && spec->ns.userns_fd < 0)
 		return nb_fail_hint(err, 0, "give the user namespace it lies in with --userns", "--userns2 needs --userns");
-	if (spec->ns.pidns_fd >= 0 && (spec->ns.userns_fd < 0 || !(spec->ns.shared & NB_NS_PID)))
+	if (spec->ns.pidns_fd >= 0 && ((spec->ns.userns_fd < 0 && !spec->ns.share_user) || !(spec->ns.shared & NB_NS_PID)))
 		return nb_fail_hint(err, 0, "give the user namespace that owns it with --userns, and drop --unshare-pid",
 				    "--pidns needs --userns, and no PID namespace of the sandbox's own");
 	if (spec->priv.allow_userns && spec->priv.disable_userns)

@@ -14,7 +14,7 @@ oci() { "$O" --root "$R" "$@"; }
 B="$T_TMP/bundle"
 mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/sys" "$B/rootfs/tmp" "$B/rootfs/etc"
 cp "$(command -v busybox)" "$B/rootfs/bin/busybox"
-for c in sh id cat ls sleep echo grep env pwd hostname true; do ln -s busybox "$B/rootfs/bin/$c"; done
+for c in sh id cat ls sleep echo grep env pwd hostname true tr; do ln -s busybox "$B/rootfs/bin/$c"; done
 # edit EXPR: a python expression on c, the bundle's config, which it rewrites.
 edit() { python3 -c "import json, sys
 c = json.load(open(sys.argv[1]))
@@ -111,6 +111,20 @@ oci delete --force c4 2>/dev/null
 run_nb oci --root "$R" create --bundle "$B" 'bad/id'
 like "$RC:$ERR" "^1:nestbox: 'bad/id' is not a container id" "a bad id is refused"
 
+# --- namespaces joined by path ----------------------------------------------------------
+# Another process's user and PID namespaces (unshare's, which maps you to
+# root): the container's processes join them, and its init is not pid 1.
+unshare -U -r -p -f sleep 300 &
+holder=$!
+i=0; child=
+while [ -z "$child" ] && [ $i -lt 100 ]; do child=$(tr -d ' ' <"/proc/$holder/task/$holder/children" 2>/dev/null); [ -n "$child" ] || sleep 0.05; i=$((i + 1)); done
+fresh "['sh', '-c', 'cat /proc/1/comm; tr -s \" \" <  /proc/self/uid_map']"
+edit "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] not in ('user', 'pid')] + [{'type': 'user', 'path': '/proc/$child/ns/user'}, {'type': 'pid', 'path': '/proc/$child/ns/pid'}]
+del c['linux']['uidMappings'], c['linux']['gidMappings']"
+is "$(oci run --bundle "$B" j1 2>&1 | tr '\n' ' ')" "sleep  0 $(id -u) 1 " "user and PID namespaces joined by path: the other process is pid 1 there, and the maps are its"
+kill "$holder"
+wait "$holder" 2>/dev/null
+
 # --- the mapping, and what it refuses -------------------------------------------------
 fresh "['sh', '-c', 'echo \$FOO; pwd; umask; ulimit -n; id -G']"
 edit "c['process']['env'].append('FOO=bar'); c['process']['cwd'] = '/tmp'; c['process']['user'].update(umask=0o27); c['process']['rlimits'] = [{'type': 'RLIMIT_NOFILE', 'soft': 64, 'hard': 64}]"
@@ -146,7 +160,12 @@ bad "a unified key of the core" "c['linux']['resources'] = {'unified': {'cgroup.
 bad "a cgroupsPath in systemd's form" "c['linux']['cgroupsPath'] = 'user.slice:nb:x'" "linux.cgroupsPath: 'user.slice:nb:x' is systemd's form"
 bad "a cgroupsPath that climbs" "c['linux']['cgroupsPath'] = '/a/../../b'" "linux.cgroupsPath: '/a/../../b' is not a cgroup's path"
 bad "a CPU list that is not one" "c['linux']['resources'] = {'cpu': {'cpus': 'all'}}" "linux.resources.cpu.cpus: 'all' is not a list"
-bad "a PID namespace to join by path" "c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/1/ns/pid'})" "linux.namespaces\[[0-9]\]: joining an existing pid namespace is not supported: only network, ipc, uts and cgroup"
+bad "a PID namespace to join by path, in a user namespace of the container's own" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid'] + [{'type': 'pid', 'path': '/proc/self/ns/pid'}]" \
+	"linux.namespaces: a PID namespace joined by path needs the user namespace that owns it joined too"
+bad "a mount namespace to join by path" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'mount'] + [{'type': 'mount', 'path': '/proc/self/ns/mnt'}]" \
+	"linux.namespaces\[[0-9]\]: joining an existing mount namespace is not supported"
+bad "maps with a user namespace joined by path" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'user'] + [{'type': 'user', 'path': '/proc/self/ns/user'}]" \
+	"linux.uidMappings: a user namespace joined by path has its maps already"
 bad "an IPC namespace to join from a user namespace of the container's own" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'ipc'] + [{'type': 'ipc', 'path': '/proc/self/ns/ipc'}]" \
 	"a namespace to join \(/proc/self/ns/ipc\) needs the caller's user namespace"
 bad "an unknown mount type" "c['mounts'].append({'destination': '/x', 'type': 'nfs', 'source': 'x'})" "mounts\[7\]: type 'nfs' is not a mount"
