@@ -32,7 +32,7 @@ else
 	exit 1
 fi
 i=0
-row=$(bench/abrun -n "${NB_BENCH_VM_RUNS:-20}" -l "nestbox oci run vs crun run, same bundle (in the VM)" :: \
+row=$(bench/abrun -n "${NB_BENCH_VM_RUNS:-20}" -l "9. nestbox oci run vs crun run, same bundle (in the VM)" :: \
 	sh -c 'exec "$0" oci --root "$1" run --bundle "$2" "b$$"' "$NESTBOX" "$T/nb" "$B" :: \
 	sh -c 'exec crun --root "$0" run --bundle "$1" "b$$"' "$T/crun" "$B")
 rc=$?
