@@ -764,7 +764,7 @@ static const struct {
 	{ "run", cmd_run, "run --bundle DIR [--detach] [--pid-file F] ID: create, start and wait" },
 	{ "list", cmd_list, "list [--format json]: the containers under --root" },
 	{ "ps", cmd_ps, "ps [--format json] ID: its processes" },
-	{ "exec", cmd_exec, "exec [--process FILE | ID CMD...] [--detach] [--pid-file F] [--console-socket S] [--tty] [--cwd D] [--env K=V]: run a process in it" },
+	{ "exec", cmd_exec, "exec [--process FILE | ID CMD...] [--detach] [--pid-file F] [--console-socket S] [--tty] [--cwd D] [--env K=V] [--user UID[:GID]]: run a process in it" },
 	{ "features", cmd_features, "features: what this runtime supports, as JSON" },
 	{ "spec", cmd_spec, "spec [--rootless] [--bundle DIR]: write a default config.json" },
 };
