@@ -330,6 +330,18 @@ static int climb(const struct nb_limits *l, size_t mnt_len, struct nb_cgroup *cg
 	return 0;
 }
 
+/* The leaf made: it is ours to remove from now on; its limits, and the
+ * descriptor clone3 puts the sandbox in with. */
+static int fill_leaf(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
+{
+	cg->active = true;
+	TRY(write_limits(l, cg->leaf, err));
+	cg->leaf_fd = open(cg->leaf, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cg->leaf_fd < 0)
+		return nb_fail(err, errno, "cannot open %s", cg->leaf);
+	return 0;
+}
+
 /* Step 3: nestbox steps out into a shared supervisor leaf (after a climb
  * it is in the child cgroup it came from, and self is false), enables the
  * controllers, makes the sandbox's leaf and writes the limits. */
@@ -353,12 +365,7 @@ static int make_leaf(const struct nb_limits *l, struct nb_cgroup *cg, bool self,
 	cg->leaf = nb_xasprintf("%s/nestbox-%d", cg->own, (int)getpid());
 	if (mkdir(cg->leaf, 0755) < 0)
 		return nb_fail(err, errno, "cannot create the sandbox's cgroup %s", cg->leaf);
-	cg->active = true;
-	TRY(write_limits(l, cg->leaf, err));
-	cg->leaf_fd = open(cg->leaf, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cg->leaf_fd < 0)
-		return nb_fail(err, errno, "cannot open %s", cg->leaf);
-	return 0;
+	return fill_leaf(l, cg, err);
 }
 
 /* OCI's cgroupsPath: the leaf where the config puts it, each missing
@@ -392,12 +399,7 @@ static int prepare_at(const struct nb_limits *l, struct nb_cgroup *cg, struct nb
 		return nb_fail(err, errno, "cannot make the cgroup %s", path);
 	cg->own = nb_xstrndup(path, (size_t)(strrchr(path, '/') - path));
 	cg->leaf = nb_steal_ptr(&path);
-	cg->active = true;
-	TRY(write_limits(l, cg->leaf, err));
-	cg->leaf_fd = open(cg->leaf, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cg->leaf_fd < 0)
-		return nb_fail(err, errno, "cannot open %s", cg->leaf);
-	return 0;
+	return fill_leaf(l, cg, err);
 }
 
 static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
