@@ -7,21 +7,9 @@
 # container and leaves nothing behind.
 . "$(dirname "$0")/lib/tap.sh"
 require_user
-command -v busybox >/dev/null || skip_all "busybox is not installed (apt-get install busybox-static)"
-command -v python3 >/dev/null || skip_all "python3 is not installed"
-O="$T_TMP/nestbox-oci"
-ln -s "$NESTBOX" "$O"
-R="$T_TMP/state"
-oci() { "$O" --root "$R" "$@"; }
-B="$T_TMP/bundle"
-mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/sys" "$B/rootfs/tmp" "$B/rootfs/etc" "$B/rootfs/log"
-cp "$(command -v busybox)" "$B/rootfs/bin/busybox"
-for c in sh cat sleep echo grep hostname ls sed tr cut uname; do ln -s busybox "$B/rootfs/bin/$c"; done
-edit() { python3 -c "import json, sys
-c = json.load(open(sys.argv[1]))
-$1
-json.dump(c, open(sys.argv[1], 'w'))" "$B/config.json"; }
-fresh() { rm -f "$B/config.json"; (cd "$B" && "$O" spec --rootless) && edit "c['process']['args'] = $1"; }
+. "$(dirname "$0")/lib/oci.sh"
+oci_bundle sh cat sleep echo grep hostname ls sed tr cut uname
+mkdir -p "$B/rootfs/log"
 L="$T_TMP/log"
 mkdir "$L"
 # A hook program of the host's: one line per call, "KIND STATUS ID
