@@ -314,9 +314,11 @@ static int need_id(const struct flags *f, const char *cmd, struct nb_err *err)
 /* The OCI state of r, as state prints it and hooks read it. */
 static char *state_json(const struct record *r, const char *status, int flags)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:O}", "ociVersion", OCI_VERSION, "id", r->id, "status",
+	/* "o" takes the reference: a new object, or one more of the record's. */
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:o}", "ociVersion", OCI_VERSION, "id", r->id, "status",
 			      status, "pid", (json_int_t)(strcmp(status, "stopped") ? r->pid : 0), "bundle", r->bundle,
-			      "created", r->created ? r->created : "", "annotations", r->annotations ? r->annotations : json_object());
+			      "created", r->created ? r->created : "",
+			      "annotations", r->annotations ? json_incref(r->annotations) : json_object());
 	char *out = json_dumps(o, flags);
 
 	json_decref(o);
