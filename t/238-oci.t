@@ -130,13 +130,6 @@ edit "c['linux']['resources'] = {'cpu': {'shares': 1024}}"
 is "$(oci run --bundle "$B" m4 2>&1)" "ran" "cpu.shares 1024, the default containerd writes, needs no cgroup"
 edit "c['linux']['resources'] = {'memory': {'kernel': 1048576}}"
 like "$(oci run --bundle "$B" m5 2>&1)" "^nestbox: warning: linux.resources.memory.kernel: ignored, as runc ignores it" "memory.kernel: a warning, as runc's"
-bad() { # bad LABEL EDIT PATTERN
-	fresh "['true']"
-	edit "$2"
-	run_nb oci --root "$R" run --bundle "$B" bad
-	like "$RC:$ERR" "^1:nestbox: $3" "$1"
-	is "$(ls "$R")" "" "and nothing is left of it"
-}
 bad "a limit nestbox cannot enforce names its path" "c['linux']['resources'] = {'network': {'classID': 1}}" "linux.resources.network: not supported"
 bad "cgroup v1's swappiness" "c['linux']['resources'] = {'memory': {'swappiness': 10}}" "linux.resources.memory.swappiness: not supported"
 bad "blockIO's leafWeight, v1's" "c['linux']['resources'] = {'blockIO': {'leafWeight': 10}}" "linux.resources.blockIO.leafWeight: cgroup v1's"

@@ -86,12 +86,6 @@ edit "c['hooks'] = {'createRuntime': [{'path': '/no/such/hook'}]}"
 run_nb oci --root "$R" run --bundle "$B" h7
 like "$RC:$ERR" "hooks\.createRuntime\[0\]: hook /no/such/hook exited with status 127" "a missing hook program: 127, as a shell says"
 is "$(ls "$R"):$(alive_inits)" ":$BEFORE" "and nothing is left"
-bad() { # bad LABEL EDIT PATTERN
-	fresh "['true']"
-	edit "$2"
-	run_nb oci --root "$R" run --bundle "$B" bad
-	like "$RC:$ERR" "^1:nestbox: $3" "$1"
-}
 bad "a hook with a relative path" "c['hooks'] = {'poststop': [{'path': 'true'}]}" "hooks\.poststop\[0\]: path: missing, or not an absolute path"
 bad "a kind of hook the spec has not" "c['hooks'] = {'prestop': []}" "hooks\.prestop: not a kind of hook"
 bad "a timeout of zero" "c['hooks'] = {'poststart': [{'path': '/bin/true', 'timeout': 0}]}" "hooks\.poststart\[0\]: timeout: not a number of seconds"
