@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 		vs[nv] = (struct variant){ atoi(argv[i]), j - i - 1, argv + i + 1 };
 		i = j + 1;
 	}
-	/* One round first: one-time allocations (stdio, libsubid's log file,
+	/* One round first: one-time allocations (stdio,
 	 * the slirp4netns probe) are not leaks. bench/soak also turns glibc's
 	 * tcache off, whose cached chunks count as in use. */
 	sigprocmask(SIG_SETMASK, NULL, &before);

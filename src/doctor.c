@@ -10,7 +10,6 @@
 #include <linux/landlock.h>
 #include <linux/magic.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -28,6 +27,7 @@
 #include "cgroup.h"
 #include "report.h"
 #include "spec.h"
+#include "nss.h"
 #include "subid.h"
 #include "util.h"
 
@@ -745,7 +745,6 @@ int nb_doctor(int argc, char **argv, struct nb_err *err)
 {
 	struct doctor d = { .uid = getuid() };
 	bool json = false, help = false;
-	struct passwd *pw;
 
 	if (parse_args(argc, argv, &json, &help, err) < 0)
 		return -1;
@@ -753,8 +752,7 @@ int nb_doctor(int argc, char **argv, struct nb_err *err)
 		fputs(usage, stdout);
 		return 0;
 	}
-	pw = getpwuid(d.uid);
-	d.user = pw ? nb_xstrdup(pw->pw_name) : NULL;
+	d.user = nb_nss_user_name(d.uid);
 	if (json)
 		d.json = json_array();
 	check_kernel(&d);

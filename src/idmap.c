@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nss.h"
 #include "subid.h"
 #include "report.h"
 #include "util.h"
@@ -211,7 +211,6 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 {
 	_cleanup_free_ struct nb_subrange *ru = NULL, *rg = NULL;
 	const char *su = NULL, *sg = NULL, *name;
-	struct passwd *pw;
 	size_t nu, ng;
 	bool mu, mg;
 
@@ -223,9 +222,8 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
 	plan->need_full = id->need_full_map;
 
 	/* NSS may ask nscd, sssd or LDAP: only where the name is used. */
-	pw = id->no_name && id->map_mode == NB_MAP_SINGLE ? NULL : getpwuid(plan->host_uid);
-	name = pw ? pw->pw_name : NULL;
-	plan->user_name = name ? nb_xstrdup(name) : NULL;
+	plan->user_name = id->no_name && id->map_mode == NB_MAP_SINGLE ? NULL : nb_nss_user_name(plan->host_uid);
+	name = plan->user_name;
 	if (id->map_mode == NB_MAP_SINGLE || own_only(id, plan)) {
 		plan->custom = false;
 		plan_single(plan);

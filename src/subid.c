@@ -5,67 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nss.h"
 #include "util.h"
-
-#ifdef HAVE_LIBSUBID
-#include <dlfcn.h>
-#include <shadow/subid.h>
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-/* libsubid drags in PAM, SELinux, audit and more: ten libraries that cost
- * every start about 2.5 ms. It is opened only when ranges are looked up. */
-static struct {
-	bool tried;
-	bool (*init)(const char *, FILE *);
-	int (*uid_ranges)(const char *, struct subid_range **);
-	int (*gid_ranges)(const char *, struct subid_range **);
-} lib;
-
-static bool subid_open(void)
-{
-	void *h;
-
-	if (lib.tried)
-		return lib.uid_ranges != NULL;
-	lib.tried = true;
-	h = dlopen("libsubid.so." STR(SUBID_ABI_MAJOR), RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return false;
-	*(void **)&lib.init = dlsym(h, "subid_init");
-	*(void **)&lib.uid_ranges = dlsym(h, "subid_get_uid_ranges");
-	*(void **)&lib.gid_ranges = dlsym(h, "subid_get_gid_ranges");
-	if (!lib.init || !lib.uid_ranges || !lib.gid_ranges)
-		lib.uid_ranges = NULL;
-	/* libsubid logs to stderr by default; nestbox reports for itself. */
-	else
-		lib.init("nestbox", NULL);
-	return lib.uid_ranges != NULL;
-}
-
-/* libsubid reads /etc/subuid itself unless nsswitch.conf names another
- * source on a "subid:" line (sss for FreeIPA, say). Without one, nestbox
- * reads the file and spares every start libsubid's ten libraries. */
-static bool nss_names_subid_source(void)
-{
-	_cleanup_fclose_ FILE *f = fopen("/etc/nsswitch.conf", "re");
-	char line[256];
-	bool other = false;
-
-	if (!f)
-		return false;
-	while (!other && fgets(line, sizeof line, f)) {
-		char *v = line + strspn(line, " \t"), *src;
-
-		if (strncmp(v, "subid:", 6) != 0)
-			continue;
-		src = strtok(v + 6, " \t\n");
-		other = src && strcmp(src, "files") != 0;
-	}
-	return other;
-}
-#endif
 
 static void push(struct nb_subrange **v, size_t *n, unsigned long start, unsigned long count)
 {
@@ -125,6 +66,28 @@ static size_t parse_file(const char *path, const char *name, uid_t uid, struct n
 	return f ? nb_subid_parse(f, name, uid, out) : 0;
 }
 
+/* getsubids prints "0: NAME START COUNT" for each range. */
+static size_t from_getsubids(enum nb_subid_kind kind, const char *name, struct nb_subrange **out)
+{
+	char *uid_argv[] = { "/usr/bin/getsubids", (char *)name, NULL };
+	char *gid_argv[] = { "/usr/bin/getsubids", "-g", (char *)name, NULL };
+	_cleanup_free_ char *text = nb_nss_ask(kind == NB_SUBGID ? gid_argv : uid_argv);
+	size_t n = 0;
+
+	*out = NULL;
+	for (char *line = text, *next; line && *line; line = next) {
+		unsigned long start, count;
+		char owner[256];
+
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (sscanf(line, "%*u: %255s %lu %lu", owner, &start, &count) == 3 && strcmp(owner, name) == 0)
+			push(out, &n, start, count);
+	}
+	return n;
+}
+
 static size_t lookup(enum nb_subid_kind kind, const char *name, uid_t uid,
 		     struct nb_subrange **out, const char **source)
 {
@@ -132,21 +95,15 @@ static size_t lookup(enum nb_subid_kind kind, const char *name, uid_t uid,
 	size_t n;
 
 	*out = NULL;
-#ifdef HAVE_LIBSUBID
-	if (name && nss_names_subid_source() && subid_open()) {
-		struct subid_range *r = NULL;
-		int k = kind == NB_SUBUID ? lib.uid_ranges(name, &r) : lib.gid_ranges(name, &r);
-
-		n = 0;
-		for (int i = 0; i < k; i++)
-			push(out, &n, r[i].start, r[i].count);
-		free(r);
+	/* A source other than the files (sss for FreeIPA) is asked through
+	 * getsubids(1), from the shadow tools that newuidmap comes with. */
+	if (name && nb_nss_other_source("subid")) {
+		n = from_getsubids(kind, name, out);
 		if (n > 0) {
-			*source = "libsubid";
+			*source = "getsubids";
 			return n;
 		}
 	}
-#endif
 	/* The file also matches lines keyed by numeric uid. */
 	n = parse_file(file, name, uid, out);
 	*source = file;

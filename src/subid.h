@@ -1,6 +1,6 @@
 /* subid.h: the caller's subordinate uid/gid ranges.
- * Reads them with libsubid when built with it (it also sees NSS sources
- * such as sssd), else from /etc/subuid and /etc/subgid. Read-only. */
+ * Reads /etc/subuid and /etc/subgid, or asks getsubids(1) when
+ * nsswitch.conf names another source (sss for FreeIPA). Read-only. */
 #ifndef NB_SUBID_H
 #define NB_SUBID_H
 
