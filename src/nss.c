@@ -17,6 +17,7 @@
 
 #define ASK_CAP ((size_t)64 * 1024)
 #define ASK_TIMEOUT_MS 10000
+#define PASSWD_CAP ((size_t)64 << 20)
 
 bool nb_nss_other_source(const char *db)
 {
@@ -101,13 +102,20 @@ char *nb_nss_ask(char *const argv[])
 	return nb_steal(&buf);
 }
 
-/* /etc/passwd read with fgetpwent(), which is a parser, not NSS. */
+/* /etc/passwd parsed with fgetpwent(), which is a parser, not NSS; from
+ * memory, since on a file it seeks once per line. */
 static char *from_file(uid_t uid)
 {
-	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	_cleanup_free_ char *text = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
 	struct passwd *pw;
+	struct nb_err ignore;
+	size_t len;
 
-	while (f && (pw = fgetpwent(f)))
+	if (nb_read_file_regular("/etc/passwd", PASSWD_CAP, &text, &len, &ignore) < 0 || len == 0 ||
+	    !(f = fmemopen(text, len, "r")))
+		return NULL;
+	while ((pw = fgetpwent(f)))
 		if (pw->pw_uid == uid)
 			return nb_xstrdup(pw->pw_name);
 	return NULL;
