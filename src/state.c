@@ -247,9 +247,15 @@ int nb_state_publish(struct nb_state *s, const struct nb_state_info *info, const
 	_cleanup_free_ char *hex = nb_xmalloc(2 * exec_len + 1);
 
 	/* What exec needs travels in the record itself: one file, written at
-	 * once, so that no half of a sandbox's state can be left alone. */
-	for (size_t i = 0; i < exec_len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", ((const unsigned char *)exec_data)[i]);
+	 * once, so that no half of a sandbox's state can be left alone. The
+	 * default filter makes it about 9 KiB: by table, not by snprintf,
+	 * which took a millisecond of every start. */
+	for (size_t i = 0; i < exec_len; i++) {
+		unsigned char b = ((const unsigned char *)exec_data)[i];
+
+		hex[2 * i] = "0123456789abcdef"[b >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[b & 15];
+	}
 	hex[2 * exec_len] = '\0';
 	json_object_set_new(o, "exec", json_string(hex));
 	text = json_dumps(o, JSON_COMPACT);
@@ -491,9 +497,9 @@ int nb_state_exec_data(const struct nb_state_info *i, char **data, size_t *len, 
 	*len = n / 2;
 	*data = nb_xmalloc(*len + 1);
 	for (size_t k = 0; k < *len; k++) {
-		unsigned v;
-		sscanf(hex + 2 * k, "%2x", &v);
-		(*data)[k] = (char)v;
+		const char *d = "0123456789abcdef";
+
+		(*data)[k] = (char)((strchr(d, hex[2 * k]) - d) << 4 | (strchr(d, hex[2 * k + 1]) - d));
 	}
 	json_decref(o);
 	return 0;
