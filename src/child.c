@@ -236,9 +236,14 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	 * maps are written, so no window is left. */
 	if (s->life.die_with_parent && prctl(PR_SET_PDEATHSIG, pid1 ? SIGKILL : SIGTERM) < 0)
 		fail(c, (nb_fail(&err, errno, "cannot set the parent-death signal"), &err));
-	/* 3. The maps. bwrap's --userns-block-fd then waits for its caller. */
-	if (read(c->sync_r, &go, 1) != 1)
+	/* 3. The maps: our own single map we write ourselves, which saves the
+	 * supervisor a round trip; any other, another writes and says so.
+	 * bwrap's --userns-block-fd then waits for its caller. */
+	if (c->self_map ? nb_idmap_write_self(c->plan, &err) < 0 : read(c->sync_r, &go, 1) != 1) {
+		if (c->self_map)
+			fail(c, &err);
 		_exit(NB_EXIT_FAIL);
+	}
 	if (s->proc.userns_block_fd >= 0 && read(s->proc.userns_block_fd, &go, 1) < 0)
 		fail(c, (nb_fail(&err, errno, "--userns-block-fd: cannot read"), &err));
 	/* 4. Moved into the leaf by the supervisor (no clone3): root the
@@ -279,9 +284,10 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 			fail(c, &err);
 		close(c->tty->sock[1]);
 	}
-	/* 7. With --net=slirp the payload waits for the network; the view was
-	 * built while slirp4netns started. */
-	if (NB_NET_USER(s->net.mode) && read(c->sync_r, &go, 1) != 1)
+	/* 7. The supervisor's second byte: it has opened our namespaces (for
+	 * exec and --info-fd, before init turns non-dumpable) and the network
+	 * is up, while the view was built. EOF: it died. */
+	if (read(c->sync_r, &go, 1) != 1)
 		_exit(NB_EXIT_FAIL);
 	/* init keeps it to wait for the supervisor's word after announcing. */
 	if (c->announce_w < 0)

@@ -1,5 +1,6 @@
 /* child.h: the sandbox's first process, inside the new namespaces. Owns
- * the steps between the clone and the payload: wait for the maps, build
+ * the steps between the clone and the payload: the maps (its own single
+ * map it writes, any other it waits for), build
  * the sandbox (host name, lo, the view), then become the payload itself
  * (--as-pid-1) or its init. Never returns to the supervisor's code:
  * failures go back over the error pipe. */
@@ -10,6 +11,7 @@
 #include <sys/types.h>
 
 #include "caps.h"
+#include "idmap.h"
 #include "seccomp.h"
 #include "spec.h"
 #include "tty.h"
@@ -23,8 +25,12 @@ struct nb_child {
 	const char *resolv_conf;          /* --net=slirp's, or NULL */
 	const char *bus_src[2];           /* the session and system bus sockets to bind, or NULL */
 	pid_t parent;                     /* the supervisor */
-	int sync_r;     /* a byte once the maps are written; with --net=slirp a
-			 * second once the network is up; EOF if the supervisor died */
+	int sync_r;     /* a byte once the maps are written (none when self_map);
+			 * a second once the supervisor has opened our
+			 * namespaces and the network is up; EOF if the
+			 * supervisor died */
+	const struct nb_idplan *plan;     /* the single map, when self_map */
+	bool self_map;  /* write our own single map, without a word from anyone */
 	int err_w;      /* a struct nb_err on failure; close-on-exec */
 	const struct nb_tty *tty;         /* --tty: its socket and the caller's settings */
 	int close_fds[11]; /* the supervisor's own descriptors (-1: none) */

@@ -504,21 +504,31 @@ static char *format_map(const struct nb_idmap *m)
 /* The order is the kernel's: setgroups must say "deny" before an
  * unprivileged writer may write gid_map, and gid before uid keeps the
  * sequence the same as the helpers'. */
-static int write_single(const struct nb_idplan *plan, pid_t pid, struct nb_err *err)
+static int write_single(const struct nb_idplan *plan, const char *pid, struct nb_err *err)
 {
 	char path[64], line[64];
 
-	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+	snprintf(path, sizeof path, "/proc/%s/setgroups", pid);
 	TRY(nb_write_file(path, "deny", err));
-	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+	snprintf(path, sizeof path, "/proc/%s/gid_map", pid);
 	snprintf(line, sizeof line, "%u %u 1\n", plan->in_gid, plan->host_gid);
 	if (nb_write_file(path, line, err) < 0)
 		return nb_userns_diagnose(err->errnum, "cannot write the gid map", err);
-	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+	snprintf(path, sizeof path, "/proc/%s/uid_map", pid);
 	snprintf(line, sizeof line, "%u %u 1\n", plan->in_uid, plan->host_uid);
 	if (nb_write_file(path, line, err) < 0)
 		return nb_userns_diagnose(err->errnum, "cannot write the uid map", err);
 	return 0;
+}
+
+bool nb_idmap_single(const struct nb_idplan *plan)
+{
+	return !plan->helper && !plan->host_ids && !plan->direct;
+}
+
+int nb_idmap_write_self(const struct nb_idplan *plan, struct nb_err *err)
+{
+	return write_single(plan, "self", err);
 }
 
 int nb_idmap_write(pid_t pid, const struct nb_idmap *uid, const struct nb_idmap *gid, struct nb_err *err)
@@ -686,8 +696,12 @@ int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err)
 		return write_host_ids(pid, err);
 	if (plan->direct)
 		return nb_idmap_write(pid, &plan->uid, &plan->gid, err);
-	if (!plan->helper)
-		return write_single(plan, pid, err);
+	if (!plan->helper && !plan->self_written) {
+		char num[16];
+
+		snprintf(num, sizeof num, "%d", (int)pid);
+		return write_single(plan, num, err);
+	}
 	return 0;
 }
 

@@ -31,6 +31,7 @@ struct nb_idplan {
 	 * it (keeper.c); empty where the keeper cannot serve this plan. */
 	struct nb_idmap keeper_uid, keeper_gid;
 	int keeper_failed;           /* its helpers failed (nb_idmap_helpers' -1 or -2), with keeper_err */
+	bool self_written;           /* the child writes the single map itself (nb_idmap_write_self) */
 	struct nb_err keeper_err;
 };
 
@@ -41,6 +42,12 @@ int nb_idmap_plan(const struct nb_identity *id, struct nb_idplan *plan, struct n
  * then warns once). Must run while the child waits, before it is released. */
 int nb_idmap_apply(struct nb_idplan *plan, pid_t pid, struct nb_err *err);
 void nb_idplan_release(struct nb_idplan *plan);
+/* Whether the plan is the single map from the start (no helper, no
+ * fallback to come), which the child may write for itself: a process may
+ * map its own ids in the user namespace it has just made. */
+bool nb_idmap_single(const struct nb_idplan *plan);
+/* The child's own single map, in /proc/self. */
+int nb_idmap_write_self(const struct nb_idplan *plan, struct nb_err *err);
 /* --verbose: the maps, written as `how` says (NULL: as the plan says). */
 void nb_idmap_verbose(const struct nb_idplan *plan, const char *how);
 /* pid's gid_map, then uid_map, each whole in one write, by a writer that

@@ -119,7 +119,8 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 	const struct nb_child c = {
 		.spec = spec, .caps = &sb->caps, .filter = sb->filter, .user_name = sb->plan.user_name,
 		.resolv_conf = NB_NET_USER(spec->net.mode) ? nb_slirp_resolv_conf(&spec->net) : NULL,
-		.parent = sb->parent, .sync_r = sb->sync_r, .err_w = sb->err_w, .tty = spec->proc.use_tty ? &sb->tty : NULL,
+		.parent = sb->parent, .sync_r = sb->sync_r, .plan = &sb->plan, .self_map = sb->plan.self_written,
+		.err_w = sb->err_w, .tty = spec->proc.use_tty ? &sb->tty : NULL,
 		.bus_src = { sb->dbus.session, sb->dbus.system },
 		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd,
 			       sb->tty.sock[0], sb->dbus.sync, sb->ann_r, sb->keeper.pidfd, sb->keeper.lock,
@@ -198,6 +199,9 @@ static int keeper_side(void *arg)
 		nb_userns_diagnose(errno, "cannot create the sandbox's namespaces", &a->err);
 	else if (nb_idmap_write((pid_t)a->pid, &a->sb->keeper.uid, &a->sb->keeper.gid, &a->err) < 0)
 		kill((pid_t)a->pid, SIGKILL);
+	/* The child's first byte: mapped, it may build its view now. */
+	else if (nb_write_all(a->sb->sync_w, "1", 1) < 0)
+		nb_fail(&a->err, errno, "cannot release the sandbox's child");
 	return 0;
 }
 
@@ -305,8 +309,10 @@ static int watchdog_start(const struct nb_spec *spec, struct nb_sandbox *sb, str
 	return 0;
 }
 
-/* One byte lets the child build its view; with --net=slirp a second one
- * lets it run the payload, once the network is up. */
+/* One byte, once the maps are written, lets the child build its view (the
+ * keeper's side writes it, and a child that maps itself needs none); a
+ * second lets it start init, once its namespaces are open here (init
+ * turns non-dumpable) and the network is up. */
 static int child_release(struct nb_sandbox *sb, bool last, struct nb_err *err)
 {
 	if (nb_write_all(sb->sync_w, "1", 1) < 0)
@@ -572,24 +578,28 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (spec->ns.userns_fd < 0 && !spec->ns.share_user && !spec->id.no_keeper)
 		nb_keeper_use(&sb.plan, spec->id.keeper_idle ? spec->id.keeper_idle : NB_KEEPER_IDLE_DEFAULT,
 			      &sb.keeper);             /* the full map without helpers, where it can */
+	/* Its own single map the child writes itself; with slirp4netns or
+	 * pasta, which join the namespace, the supervisor writes it first. */
+	sb.plan.self_written = spec->ns.userns_fd < 0 && !spec->ns.share_user && sb.keeper.pidfd < 0 &&
+			       nb_idmap_single(&sb.plan) && !NB_NET_USER(spec->net.mode);
 	TRY(child_spawn(spec, &sb, err));              /* NEWUSER first, the rest owned by it */
 	TRY(watchdog_start(spec, &sb, err));           /* kills the sandbox if we die */
 	if (spec->ns.userns_fd < 0 && !spec->ns.share_user && sb.keeper.pidfd < 0)
 		TRY(nb_idmap_apply(&sb.plan, sb.pid, err)); /* child waits meanwhile */
 	TRY(nb_check_net_map(spec, &sb.plan, err));      /* after a fallback to the single map */
+	if (!sb.plan.self_written && sb.keeper.pidfd < 0)
+		TRY(child_release(&sb, false, err));   /* mapped: the child builds its view meanwhile */
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
 	nb_state_open_ns(sb.pid, sb.ns_fds);           /* and for exec, likewise */
-	if (NB_NET_USER(spec->net.mode)) {
-		TRY(child_release(&sb, false, err));   /* child: view, while slirp starts */
+	if (NB_NET_USER(spec->net.mode))
 		TRY(nb_slirp_ready(&spec->net, &sb.slirp, err)); /* network up, ports published */
-	}
 	/* The caller hears of the sandbox before its payload runs, as
 	 * bwrap's callers expect (they inspect /proc/PID/ns meanwhile). */
 	if (sb.ann_r < 0)
 		announce(spec, &sb, &status);
-	TRY(child_release(&sb, sb.ann_r < 0, err));   /* child: view or the rest, init, identity, exec */
+	TRY(child_release(&sb, sb.ann_r < 0, err));   /* child: init, identity, exec */
 	if (sb.ann_r >= 0 && payload_made(&sb, &status)) {
 		announce(spec, &sb, &status);          /* then the payload may exec */
 		if (spec->life.detach)
