@@ -34,23 +34,10 @@
  * itself links without it (and compiles the policy the slow way). */
 extern const struct nb_seccomp_builtin nb_seccomp_builtins[4] __attribute__((weak));
 
-int nb_seccomp_emit_c(const struct nb_seccomp *f, FILE *out, const char *prefix)
+size_t nb_seccomp_programs(const struct nb_seccomp *f, const struct sock_fprog **progs)
 {
-	for (size_t i = 0; i < f->n; i++) {
-		fprintf(out, "static const struct sock_filter %s_%zu[] = {\n", prefix, i);
-		for (unsigned k = 0; k < f->prog[i].len; k++) {
-			const struct sock_filter *x = &f->prog[i].filter[k];
-			fprintf(out, "\t{ 0x%x, %u, %u, 0x%x },\n", x->code, x->jt, x->jf, x->k);
-		}
-		fprintf(out, "};\n");
-	}
-	fprintf(out, "#define %s_INIT { .n = %zu, .len = {", prefix, f->n);
-	for (size_t i = 0; i < f->n; i++)
-		fprintf(out, " %u,", f->prog[i].len);
-	fprintf(out, " }, .filter = {");
-	for (size_t i = 0; i < f->n; i++)
-		fprintf(out, " %s_%zu,", prefix, i);
-	return fprintf(out, " } }\n") < 0 ? -1 : 0;
+	*progs = f->prog;
+	return f->n;
 }
 
 /* Compiled programs given by the caller (bwrap's --seccomp FD) go on top,

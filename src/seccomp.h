@@ -67,8 +67,9 @@ struct nb_seccomp_builtin {
 	unsigned short len[NB_SECCOMP_MAX_FILTERS];
 	const struct sock_filter *filter[NB_SECCOMP_MAX_FILTERS];
 };
-/* Writes f's programs as C arrays named PREFIX_N, and a struct initializer. */
-int nb_seccomp_emit_c(const struct nb_seccomp *f, FILE *out, const char *prefix);
+/* f's programs, oldest first (for the build-time tool); returns how many. */
+struct sock_fprog;
+size_t nb_seccomp_programs(const struct nb_seccomp *f, const struct sock_fprog **progs);
 static inline void nb_seccomp_freep(struct nb_seccomp **f)
 {
 	nb_seccomp_free(*f);

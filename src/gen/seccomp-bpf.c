@@ -1,11 +1,35 @@
 /* seccomp-bpf: a build-time tool. Compiles the built-in seccomp policy
- * for each combination of --seccomp-log and --allow-userns and writes the
- * BPF programs as C (build/default-bpf.c), so that nestbox loads the
- * default filter without running libseccomp at every start. */
+ * for each combination of --seccomp-log and --allow-userns, merges each
+ * stack of filters into one program (seccomp-merge.c), and writes them as
+ * C (build/default-bpf.c), so that nestbox loads the default filter
+ * without running libseccomp at every start, as one program. */
+#include <linux/filter.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "../err.h"
 #include "../seccomp.h"
+#include "seccomp-merge.h"
+
+/* Programs as C arrays named PREFIX_N, and a struct initializer. */
+static void emit(const struct sock_fprog *progs, size_t n, const char *prefix)
+{
+	for (size_t i = 0; i < n; i++) {
+		printf("static const struct sock_filter %s_%zu[] = {\n", prefix, i);
+		for (unsigned k = 0; k < progs[i].len; k++) {
+			const struct sock_filter *x = &progs[i].filter[k];
+			printf("\t{ 0x%x, %u, %u, 0x%x },\n", x->code, x->jt, x->jf, x->k);
+		}
+		printf("};\n");
+	}
+	printf("#define %s_INIT { .n = %zu, .len = {", prefix, n);
+	for (size_t i = 0; i < n; i++)
+		printf(" %u,", progs[i].len);
+	printf(" }, .filter = {");
+	for (size_t i = 0; i < n; i++)
+		printf(" %s_%zu,", prefix, i);
+	printf(" } }\n");
+}
 
 int main(void)
 {
@@ -16,7 +40,11 @@ int main(void)
 	       "#include <linux/filter.h>\n#include <stdio.h>\n#include \"seccomp.h\"\n");
 	for (int v = 0; v < 4; v++) {
 		struct nb_seccomp_opts o = { .policy = "default", .log = v & 2, .allow_userns = v & 1 };
+		const struct sock_fprog *progs;
+		struct sock_fprog merged;
 		struct nb_seccomp *f = NULL;
+		const char *why;
+		size_t n;
 
 		if (nb_seccomp_prepare(&o, &f, &err) < 0) {
 			char line[4096];
@@ -24,8 +52,17 @@ int main(void)
 			fprintf(stderr, "seccomp-bpf: %s\n", line);
 			return 1;
 		}
+		n = nb_seccomp_programs(f, &progs);
+		/* The build fails rather than ship a stack without saying so. */
+		if (sc_merge(progs, n, &merged, &why) < 0) {
+			fprintf(stderr, "seccomp-bpf: cannot merge the %zu filters of variant %d: %s\n", n, v, why);
+			return 1;
+		}
+		fprintf(stderr, "seccomp-bpf: variant %d: %zu filters merged into one of %u instructions\n", v, n,
+			merged.len);
 		snprintf(name, sizeof name, "v%d", v);
-		nb_seccomp_emit_c(f, stdout, name);
+		emit(&merged, 1, name);
+		free(merged.filter);
 		nb_seccomp_free(f);
 	}
 	printf("const struct nb_seccomp_builtin nb_seccomp_builtins[4] = { v0_INIT, v1_INIT, v2_INIT, v3_INIT };\n");
