@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -172,6 +173,18 @@ static long clone_child(const struct nb_spec *spec, struct nb_sandbox *sb, bool 
 	return pid;
 }
 
+/* One byte to the child. A child that is gone already has said why on the
+ * error pipe, which supervise() reads: that is no failure here. */
+static int release_byte(int fd)
+{
+	ssize_t r;
+
+	do
+		r = send(fd, "1", 1, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	return r == 1 || errno == EPIPE || errno == ECONNRESET ? 0 : -1;
+}
+
 /* The short-lived process that joins the keeper's user namespace: what
  * it needs, and what it says (in our memory, which it borrows). */
 struct keeper_side {
@@ -200,7 +213,7 @@ static int keeper_side(void *arg)
 	else if (nb_idmap_write((pid_t)a->pid, &a->sb->keeper.uid, &a->sb->keeper.gid, &a->err) < 0)
 		kill((pid_t)a->pid, SIGKILL);
 	/* The child's first byte: mapped, it may build its view now. */
-	else if (nb_write_all(a->sb->sync_w, "1", 1) < 0)
+	else if (release_byte(a->sb->sync_w) < 0)
 		nb_fail(&a->err, errno, "cannot release the sandbox's child");
 	return 0;
 }
@@ -242,8 +255,10 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 	int p[2], via = 0;
 	long pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return nb_fail(err, errno, "cannot create the sync pipe");
+	/* A socket, not a pipe: a byte sent after the child died (its view
+	 * failed) must give EPIPE, not kill us with SIGPIPE (release_byte). */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+		return nb_fail(err, errno, "cannot create the sync socket");
 	sb->sync_r = p[0], sb->sync_w = p[1];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return nb_fail(err, errno, "cannot create the error pipe");
@@ -315,7 +330,7 @@ static int watchdog_start(const struct nb_spec *spec, struct nb_sandbox *sb, str
  * turns non-dumpable) and the network is up. */
 static int child_release(struct nb_sandbox *sb, bool last, struct nb_err *err)
 {
-	if (nb_write_all(sb->sync_w, "1", 1) < 0)
+	if (release_byte(sb->sync_w) < 0)
 		return nb_fail(err, errno, "cannot release the sandbox's child");
 	if (last)
 		nb_closep(&sb->sync_w);
@@ -484,7 +499,7 @@ static void announce(const struct nb_spec *spec, struct nb_sandbox *sb, const st
 		nb_status_info(status, &spec->net, sb->slirp.ports, spec->report.json_status_fd, false);
 	/* With the payload named, it may go on now. */
 	if (sb->ann_r >= 0) {
-		(void)!write(sb->sync_w, "1", 1);
+		(void)release_byte(sb->sync_w);
 		nb_closep(&sb->sync_w);
 	}
 }

@@ -104,8 +104,8 @@ c['mounts'].append({'destination': '/out', 'type': 'bind', 'source': sys.argv[2]
 json.dump(c, open(sys.argv[1], 'w'))" "$B/config.json" "$D/out"
 srun_as() { (cd "$D/out" && as_user "$U" env FROM_SUBMIT=here timeout 120 srun "$@"); }
 # The user's sandbox inits before the steps: only those the steps make
-# count (a keeper or sandbox of another test may still be there).
-inits() { ps -u "$U" -o stat=,comm= | awk '$1 !~ /^Z/ && $2 == "nestbox-init"' | wc -l; }
+# count (a sandbox of another test may still be there, or end meanwhile).
+inits() { ps -u "$U" -o pid=,stat=,comm= | awk '$2 !~ /^Z/ && $3 == "nestbox-init" { print $1 }' | sort; }
 BEFORE=$(inits)
 
 OUT=$(srun_as --container="$B" sh -c 'echo out; echo err >&2; exit 7' 2>"$D/err")
@@ -121,5 +121,5 @@ OUT=$(srun_as --container="$B" sh -c 'ls /proc/1/exe >/dev/null 2>&1; cat /proc/
 is "$OUT" "nestbox-init" "the command runs under nestbox's init, in a PID namespace of its own"
 srun_as --container="$B" sh -c 'exit 0' >/dev/null 2>&1
 is "$(ls "$D/oci/$U" 2>/dev/null)" "" "no container state is left after the steps"
-is "$(inits)" "$BEFORE" "and no sandbox of the steps is left running"
+is "$(inits | grep -vxF -e "${BEFORE:-none}")" "" "and no sandbox of the steps is left running"
 done_testing
