@@ -239,8 +239,8 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	/* 3. The maps: our own single map we write ourselves, which saves the
 	 * supervisor a round trip; any other, another writes and says so.
 	 * bwrap's --userns-block-fd then waits for its caller. */
-	if (c->self_map ? nb_idmap_write_self(c->plan, &err) < 0 : read(c->sync_r, &go, 1) != 1) {
-		if (c->self_map)
+	if (c->plan->self_written ? nb_idmap_write_self(c->plan, &err) < 0 : read(c->sync_r, &go, 1) != 1) {
+		if (c->plan->self_written)
 			fail(c, &err);
 		_exit(NB_EXIT_FAIL);
 	}

@@ -25,12 +25,11 @@ struct nb_child {
 	const char *resolv_conf;          /* --net=slirp's, or NULL */
 	const char *bus_src[2];           /* the session and system bus sockets to bind, or NULL */
 	pid_t parent;                     /* the supervisor */
-	int sync_r;     /* a byte once the maps are written (none when self_map);
-			 * a second once the supervisor has opened our
-			 * namespaces and the network is up; EOF if the
-			 * supervisor died */
-	const struct nb_idplan *plan;     /* the single map, when self_map */
-	bool self_map;  /* write our own single map, without a word from anyone */
+	int sync_r;     /* a byte once the maps are written (none when
+			 * plan->self_written); a second once the supervisor
+			 * has opened our namespaces and the network is up;
+			 * EOF if the supervisor died */
+	const struct nb_idplan *plan;     /* self_written: the single map to write ourselves */
 	int err_w;      /* a struct nb_err on failure; close-on-exec */
 	const struct nb_tty *tty;         /* --tty: its socket and the caller's settings */
 	int close_fds[11]; /* the supervisor's own descriptors (-1: none) */

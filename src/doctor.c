@@ -9,9 +9,6 @@
 #include <jansson.h>
 #include <linux/landlock.h>
 #include <linux/magic.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +21,7 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 
+#include "capture.h"
 #include "cgroup.h"
 #include "report.h"
 #include "spec.h"
@@ -317,111 +315,12 @@ static void check_helper(struct doctor *d, const char *name)
 	say(d, ST_OK, name, NULL, "%s, %s", path, setuid_root ? "setuid root" : "with file capabilities");
 }
 
-/* A child's first line of output, its wait status, and how long it ran. */
-struct capture {
-	int status;
-	bool timed_out;
-	double seconds;
-	size_t got;
-	char line[1024];
-};
-
-/* Reads what is there without blocking; false at end of file. */
-static bool drain(int fd, struct capture *c)
+/* The first line a program writes on fd (1 or 2), as nb_capture_run()
+ * keeps its output. */
+static int run_capture(char *const argv[], int fd, int timeout_ms, struct nb_capture *c)
 {
-	char buf[4096];
-
-	/* A bounded number of reads, so that a chatty child cannot keep
-	 * the caller from its deadline. */
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		size_t room = sizeof c->line - 1 - c->got;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return errno == EAGAIN;
-		if (n == 0)
-			return false;
-		if (room > 0) {
-			size_t k = (size_t)n < room ? (size_t)n : room;
-
-			memcpy(c->line + c->got, buf, k);
-			c->got += k;
-			c->line[c->got] = '\0';
-		}
-	}
-	return true;
-}
-
-/* Until the child ends (its pidfd, or a 50 ms poll without one) or the
- * deadline, which kills it. It is always reaped. */
-static void wait_capture(pid_t pid, int rd, int pidfd, double deadline, struct capture *c)
-{
-	bool open_rd = true;
-
-	for (;;) {
-		struct pollfd pf[2] = { { open_rd ? rd : -1, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
-		double left = deadline - nb_seconds();
-		int ms = (int)(left * 1000) + 1;
-
-		if (left <= 0) {
-			/* The whole group: a script's own children too. */
-			kill(-pid, SIGKILL);
-			c->timed_out = true;
-			while (waitpid(pid, &c->status, 0) < 0 && errno == EINTR)
-				;
-			break;
-		}
-		if (pidfd < 0 && ms > 50)
-			ms = 50;
-		if (poll(pf, 2, ms) > 0 && pf[0].revents)
-			open_rd = drain(rd, c);
-		if (waitpid(pid, &c->status, WNOHANG) == pid)
-			break;
-	}
-	/* What it wrote just before it ended. */
-	if (open_rd)
-		drain(rd, c);
-	c->line[strcspn(c->line, "\n")] = '\0';
-}
-
-/* Runs argv (argv[0] is the file) in a process group of its own, with
- * stdin and the other output on /dev/null, keeping the first line it
- * writes on fd (1 or 2). -1 with errno when it could not start. */
-static int run_capture(char *const argv[], int fd, int timeout_ms, struct capture *c)
-{
-	extern char **environ;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	_cleanup_close_ int rd = -1, wr = -1, pidfd = -1;
-	double start = nb_seconds();
-	int p[2], rc;
-	pid_t pid;
-
-	memset(c, 0, sizeof *c);
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	rd = p[0], wr = p[1];
-	if (fcntl(rd, F_SETFL, O_NONBLOCK) < 0 || posix_spawn_file_actions_init(&fa) != 0)
-		return -1;
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, fd == 1 ? 2 : 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, wr, fd);
-	rc = posix_spawn(&pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	nb_closep(&wr);
-	if (rc != 0) {
-		errno = rc;
-		return -1;
-	}
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	wait_capture(pid, rd, pidfd, start + timeout_ms / 1000.0, c);
-	c->seconds = nb_seconds() - start;
+	TRY(nb_capture_run(argv, fd, timeout_ms, c));
+	c->out[strcspn(c->out, "\n")] = '\0';
 	return 0;
 }
 
@@ -442,7 +341,7 @@ static void split_hint(char *line, const char **fix)
 /* 5. A real sandbox, started as the user would start it. */
 static bool trial(struct doctor *d, const char *check, const char *shown, char *const argv[])
 {
-	struct capture c;
+	struct nb_capture c;
 	const char *fix = NULL, *msg;
 
 	if (run_capture(argv, 2, TRIAL_TIMEOUT_MS, &c) < 0) {
@@ -458,8 +357,8 @@ static bool trial(struct doctor *d, const char *check, const char *shown, char *
 		say(d, ST_OK, check, NULL, "'%s' works (%.2f s)", shown, c.seconds);
 		return true;
 	}
-	msg = strncmp(c.line, "nestbox: ", 9) == 0 ? c.line + 9 : c.line;
-	split_hint(c.line, &fix);
+	msg = strncmp(c.out, "nestbox: ", 9) == 0 ? c.out + 9 : c.out;
+	split_hint(c.out, &fix);
 	if (WIFSIGNALED(c.status))
 		say(d, ST_FAIL, check, "run it by hand with --verbose", "'%s' was killed by signal %d%s%s", shown,
 		    WTERMSIG(c.status), msg[0] ? ": " : "", msg);
@@ -489,7 +388,7 @@ static void check_trials(struct doctor *d)
 static void check_slirp(struct doctor *d)
 {
 	_cleanup_free_ char *path = nb_find_in_path("slirp4netns");
-	struct capture c;
+	struct nb_capture c;
 
 	if (!path) {
 		say(d, ST_WARN, "slirp4netns", "as root: apt-get install slirp4netns",
@@ -501,11 +400,11 @@ static void check_slirp(struct doctor *d)
 
 		if (run_capture(argv, 1, VERSION_TIMEOUT_MS, &c) < 0)
 			say(d, ST_WARN, "slirp4netns", "as root: apt-get install --reinstall slirp4netns", "cannot run %s: %s", path, strerror(errno));
-		else if (c.timed_out || !WIFEXITED(c.status) || WEXITSTATUS(c.status) != 0 || !c.line[0])
+		else if (c.timed_out || !WIFEXITED(c.status) || WEXITSTATUS(c.status) != 0 || !c.out[0])
 			say(d, ST_WARN, "slirp4netns", "as root: apt-get install --reinstall slirp4netns",
 			    "%s --version failed%s", path, c.timed_out ? " (it hung, and was killed)" : "");
 		else
-			say(d, ST_OK, "slirp4netns", NULL, "%s: %s", path, c.line);
+			say(d, ST_OK, "slirp4netns", NULL, "%s: %s", path, c.out);
 	}
 }
 

@@ -120,7 +120,7 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 	const struct nb_child c = {
 		.spec = spec, .caps = &sb->caps, .filter = sb->filter, .user_name = sb->plan.user_name,
 		.resolv_conf = NB_NET_USER(spec->net.mode) ? nb_slirp_resolv_conf(&spec->net) : NULL,
-		.parent = sb->parent, .sync_r = sb->sync_r, .plan = &sb->plan, .self_map = sb->plan.self_written,
+		.parent = sb->parent, .sync_r = sb->sync_r, .plan = &sb->plan,
 		.err_w = sb->err_w, .tty = spec->proc.use_tty ? &sb->tty : NULL,
 		.bus_src = { sb->dbus.session, sb->dbus.system },
 		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd,

@@ -1,21 +1,14 @@
 /* nss.c: see nss.h. */
 #include "nss.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pwd.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
+#include "capture.h"
 #include "util.h"
 
-#define ASK_CAP ((size_t)64 * 1024)
 #define ASK_TIMEOUT_MS 10000
 #define PASSWD_CAP ((size_t)64 << 20)
 
@@ -39,67 +32,15 @@ bool nb_nss_other_source(const char *db)
 	return false;
 }
 
-/* Reads rd until EOF, the cap or the deadline; false on the last two. */
-static bool read_until(int rd, char *buf, size_t *len, double deadline)
-{
-	for (;;) {
-		int left = (int)((deadline - nb_seconds()) * 1000);
-		ssize_t r;
-
-		if (left <= 0 || *len >= ASK_CAP - 1)
-			return false;
-		if (poll(&(struct pollfd){ rd, POLLIN, 0 }, 1, left) < 0 && errno != EINTR)
-			return false;
-		r = read(rd, buf + *len, ASK_CAP - 1 - *len);
-		if (r == 0)
-			return true;
-		if (r > 0)
-			*len += (size_t)r;
-		else if (errno != EINTR && errno != EAGAIN)
-			return false;
-	}
-}
-
 char *nb_nss_ask(char *const argv[])
 {
-	extern char **environ;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	_cleanup_close_ int rd = -1, wr = -1;
-	_cleanup_free_ char *buf = NULL;
-	sigset_t none;
-	size_t len = 0;
-	int p[2], rc, status = -1;
-	bool whole;
-	pid_t pid;
+	struct nb_capture c;
 
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+	/* A partial answer (cut short, or killed) is no answer. */
+	if (nb_capture_run(argv, 1, ASK_TIMEOUT_MS, &c) < 0 || c.timed_out || c.truncated || !WIFEXITED(c.status) ||
+	    WEXITSTATUS(c.status) != 0)
 		return NULL;
-	rd = p[0], wr = p[1];
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, wr, 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-	rc = posix_spawn(&pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	nb_closep(&wr);
-	if (rc != 0)
-		return NULL;
-	buf = nb_xmalloc(ASK_CAP);
-	whole = read_until(rd, buf, &len, nb_seconds() + ASK_TIMEOUT_MS / 1000.0);
-	if (!whole)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!whole || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return NULL;
-	buf[len] = '\0';
-	return nb_steal(&buf);
+	return nb_xstrdup(c.out);
 }
 
 /* /etc/passwd parsed with fgetpwent(), which is a parser, not NSS; from

@@ -17,7 +17,8 @@ char *nb_nss_user_name(uid_t uid);
 bool nb_nss_other_source(const char *db);
 
 /* What argv (an absolute path first) printed on its stdout, NUL-terminated
- * and malloc'd, if it exited 0 within a few seconds; else NULL. */
+ * and malloc'd, if it exited 0 within ten seconds and said less than
+ * nb_capture's 4 KiB; else NULL. */
 char *nb_nss_ask(char *const argv[]);
 
 #endif
