@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "pasta.h"
 #include "report.h"
 #include "state.h"
@@ -89,6 +91,11 @@ static int check_port(const struct nb_publish *p, uint16_t *chosen, struct nb_er
 		inet_pton(AF_INET, p->host_addr, &u.in.sin_addr);
 		len = sizeof u.in;
 	}
+	/* As slirp4netns's and pasta's own listeners do: a connection of an
+	 * earlier run left in TIME_WAIT does not keep the port. A listener
+	 * does. */
+	if (fd >= 0 && !p->udp)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
 	if (fd < 0 || bind(fd, &u.sa, len) < 0) {
 		nb_fail(err, errno, "--publish %s: cannot use %s port %u on the host", p->text, p->udp ? "udp" : "tcp",
 			p->host_port);
@@ -201,13 +208,13 @@ static int spawn_req_main(void *p)
 	return 0;
 }
 
-/* Without published ports nothing waits on slirp4netns's exit, which takes
- * tens of milliseconds (closing its tap device waits for the network
- * stack's RCU grace periods). So it is started by a short-lived
- * intermediate and is not nestbox's child: nestbox returns as soon as the
- * payload is done, slirp4netns ends on its own when the exit fd closes,
- * and an embedding process is left no zombie. With ports, nestbox waits,
- * so that they are free again when it returns. */
+/* Nothing waits on slirp4netns's exit, which takes tens of milliseconds
+ * (closing its tap device waits for the network stack's RCU grace
+ * periods). So it is started by a short-lived intermediate and is not
+ * nestbox's child: nestbox returns as soon as the payload is done,
+ * slirp4netns ends on its own when the exit fd closes, and an embedding
+ * process is left no zombie. Published ports are closed through the API
+ * first (nb_slirp_release()), so they are free on return all the same. */
 static int spawn_detached(struct spawn_req *r)
 {
 	/* Exit signal 0: no SIGCHLD for the supervisor's signalfd. */
@@ -296,15 +303,14 @@ static int spawn(const struct nb_network *net, struct nb_slirp *s, char **argv, 
 	/* With --enable-sandbox slirp4netns makes its socket as the sandbox's
 	 * root, a subordinate uid: umask 0 lets the caller connect, and the
 	 * 0700 directory keeps everyone else out. */
-	if (net->n_publish) {
-		mode_t old = umask(0);
-		rc = posix_spawn(&s->pid, s->path, &fa, &attr, argv, environ);
-		umask(old);
-		slirp_pid = s->pid;
-	} else {
+	{
 		/* ECHILD stays if the intermediate died before posix_spawn. */
 		struct spawn_req r = { s->path, &fa, &attr, argv, -1, ECHILD };
+		mode_t old = net->n_publish ? umask(0) : 0;
+
 		rc = spawn_detached(&r);
+		if (net->n_publish)
+			umask(old);
 		slirp_pid = r.pid;
 	}
 	posix_spawnattr_destroy(&attr);
@@ -356,17 +362,17 @@ void nb_slirp_read_log(const struct nb_slirp *s, char *buf, size_t len)
 }
 
 /* One request per connection: one write, shut down, read to EOF. */
-static int api_call(const struct nb_slirp *s, const char *req, char *reply, size_t len, struct nb_err *err)
+static int api_call(const char *sock, const char *req, char *reply, size_t len, struct nb_err *err)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ssize_t n;
 
-	if (strlen(s->sock) >= sizeof sun.sun_path)
-		return nb_fail(err, ENAMETOOLONG, "the slirp4netns socket path %s", s->sock);
-	memcpy(sun.sun_path, s->sock, strlen(s->sock) + 1);
+	if (strlen(sock) >= sizeof sun.sun_path)
+		return nb_fail(err, ENAMETOOLONG, "the slirp4netns socket path %s", sock);
+	memcpy(sun.sun_path, sock, strlen(sock) + 1);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0)
-		return nb_fail(err, errno, "cannot reach the slirp4netns API at %s", s->sock);
+		return nb_fail(err, errno, "cannot reach the slirp4netns API at %s", sock);
 	if (nb_write_all(fd, req, strlen(req)) < 0 || shutdown(fd, SHUT_WR) < 0)
 		return nb_fail(err, errno, "cannot talk to slirp4netns");
 	n = nb_read_all(fd, reply, len - 1);
@@ -376,8 +382,21 @@ static int api_call(const struct nb_slirp *s, const char *req, char *reply, size
 	return 0;
 }
 
+/* The id in an answer {"return": {"id": N}}, or -1. */
+static long long reply_id(const char *reply)
+{
+	json_t *root = json_loads(reply, 0, NULL);
+	json_int_t id = -1;
+
+	if (!root || json_unpack(root, "{s:{s:I}}", "return", "id", &id) < 0)
+		id = -1;
+	json_decref(root);
+	return id;
+}
+
 static int publish(const struct nb_network *net, struct nb_slirp *s, struct nb_err *err)
 {
+	s->fwd_ids = nb_xmalloc(net->n_publish * sizeof *s->fwd_ids);
 	for (size_t i = 0; i < net->n_publish; i++) {
 		const struct nb_publish *p = &net->publish[i];
 		char req[512], reply[1024], guest[INET_ADDRSTRLEN];
@@ -389,9 +408,11 @@ static int publish(const struct nb_network *net, struct nb_slirp *s, struct nb_e
 		snprintf(req, sizeof req,
 			 "{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"%s\",\"host_addr\":\"%s\",\"host_port\":%u,\"guest_addr\":\"%s\",\"guest_port\":%u}}",
 			 p->udp ? "udp" : "tcp", p->host_addr, s->ports[i], guest, p->guest_port);
-		TRY(api_call(s, req, reply, sizeof reply, err));
-		if (!strstr(reply, "\"return\""))
+		TRY(api_call(s->sock, req, reply, sizeof reply, err));
+		s->fwd_ids[i] = reply_id(reply);
+		if (s->fwd_ids[i] < 0)
 			return nb_fail(err, 0, "--publish %s: slirp4netns refused: %s", p->text, reply);
+		s->n_fwd = i + 1;
 		nb_verbose("published %s %s:%u -> sandbox port %u", p->udp ? "udp" : "tcp", p->host_addr, s->ports[i],
 			   p->guest_port);
 	}
@@ -423,9 +444,13 @@ int nb_slirp_ready(const struct nb_network *net, struct nb_slirp *s, struct nb_e
 		r = poll(&pfd, 1, READY_TIMEOUT_MS);
 	while (r < 0 && errno == EINTR);
 	if (r > 0 && read(s->ready_r, &c, 1) == 1 && c == '1') {
-		r = net->n_publish ? publish(net, s, err) : 0;
-		/* Ports are added: nobody needs the socket any more, and a
-		 * SIGKILL of nestbox later cannot leave it behind. */
+		if (net->n_publish) {
+			/* Kept without a name, to close the ports at the end. */
+			s->api = open(s->sock, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			r = publish(net, s, err);
+		}
+		/* Ports are added: the name goes, so that a SIGKILL of nestbox
+		 * later cannot leave it behind. */
 		remove_sock(s);
 		return r;
 	}
@@ -442,11 +467,46 @@ int nb_slirp_ready(const struct nb_network *net, struct nb_slirp *s, struct nb_e
 	return -1;
 }
 
+/* Closes the published ports through the API, by the socket's O_PATH
+ * descriptor: slirp4netns answers once their sockets are closed. */
+static bool unpublish(struct nb_slirp *s)
+{
+	char path[64], req[128], reply[256];
+	struct nb_err err;
+
+	if (s->api < 0)
+		return false;
+	snprintf(path, sizeof path, "/proc/self/fd/%d", s->api);
+	for (size_t i = 0; i < s->n_fwd; i++) {
+		snprintf(req, sizeof req, "{\"execute\":\"remove_hostfwd\",\"arguments\":{\"id\":%lld}}", s->fwd_ids[i]);
+		if (api_call(path, req, reply, sizeof reply, &err) < 0 || !strstr(reply, "\"return\""))
+			return false;
+	}
+	return true;
+}
+
+/* Waits up to a second for slirp4netns's end, then insists. */
+static void await_end(int pidfd)
+{
+	struct pollfd pfd = { pidfd, POLLIN, 0 };
+
+	if (pidfd < 0 || poll(&pfd, 1, 1000) > 0)
+		return;
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	poll(&pfd, 1, 1000);
+}
+
 void nb_slirp_release(struct nb_slirp *s)
 {
+	/* Ports still open after a failed unpublish (or slirp4netns busy
+	 * elsewhere) are freed by its exit, which is then waited for. */
+	bool wait = s->n_fwd && !unpublish(s);
+
 	remove_sock(s);
-	/* Closing the exit fd ends slirp4netns; wait a little, then insist. */
+	/* Closing the exit fd ends slirp4netns. */
 	nb_closep(&s->exit_w);
+	if (wait)
+		await_end(s->pidfd);
 	/* pasta has no exit fd: it ends when told, its ports with it. Closing
 	 * its tap device takes tens of milliseconds (RCU grace periods), which
 	 * only published ports, to be free on return, are worth waiting for:
@@ -470,12 +530,16 @@ void nb_slirp_release(struct nb_slirp *s)
 			waitpid(s->pid, NULL, 0);
 		}
 	}
+	nb_closep(&s->api);
 	nb_closep(&s->ready_r);
 	nb_closep(&s->log);
 	nb_closep(&s->pidfd);
 	free(s->path);
 	free(s->ports);
+	free(s->fwd_ids);
 	s->path = NULL;
 	s->ports = NULL;
+	s->fwd_ids = NULL;
+	s->n_fwd = 0;
 	s->pid = -1;
 }
