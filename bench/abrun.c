@@ -2,13 +2,15 @@
  * one's median wall time, its spread (the middle half) and the ratio A/B.
  * Interleaving keeps a busy machine's noise out of the ratio.
  *
- *   abrun [-n RUNS] [-w WARMUP] [-l LABEL] :: A... :: B...
+ *   abrun [-n RUNS] [-w WARMUP] [-l LABEL] [-d] :: A... :: B...
  *   abrun [-n RUNS] [-P PAR] --seq COUNT :: A... :: B...
  * (":: " separates the commands, which may contain "--" themselves.)
  *        each sample runs the command COUNT times, PAR at a time
  *
  * Prints one line: label, median A, median B (ms), IQR A, IQR B, ratio, and
- * the peak RSS (KiB) of A's and B's first processes. Commands run with
+ * the peak RSS (KiB) of A's and B's first processes; with -d, then the
+ * median of the paired differences A - B (ms), which a small effect under
+ * wide noise needs: each pair shares its moment's noise. Commands run with
  * stdin, stdout and stderr on /dev/null; a failing command stops it. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -88,10 +90,10 @@ static double quant(double *v, int n, double q)
 
 int main(int argc, char **argv)
 {
-	int runs = 40, warm = 3, count = 1, par = 1, i = 1;
+	int runs = 40, warm = 3, count = 1, par = 1, i = 1, diff = 0;
 	const char *label = "ab";
 	char **a, **b;
-	double *ta, *tb;
+	double *ta, *tb, *td;
 	long rss_a = 0, rss_b = 0;
 
 	for (; i < argc && strcmp(argv[i], "::") != 0; i++) {
@@ -105,6 +107,8 @@ int main(int argc, char **argv)
 			count = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-P") && i + 1 < argc)
 			par = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "-d"))
+			diff = 1;
 		else {
 			fprintf(stderr, "abrun: bad argument %s\n", argv[i]);
 			return 2;
@@ -121,6 +125,7 @@ int main(int argc, char **argv)
 	b = argv + i + 1;
 	ta = calloc((size_t)runs, sizeof *ta);
 	tb = calloc((size_t)runs, sizeof *tb);
+	td = calloc((size_t)runs, sizeof *td);
 	for (int k = 0; k < warm; k++) {
 		long r = 0;
 		if (sample(a, count, par, &r) < 0 || sample(b, count, par, &r) < 0) {
@@ -141,11 +146,16 @@ int main(int argc, char **argv)
 			fprintf(stderr, "abrun: %s: a command failed\n", label);
 			return 1;
 		}
+		td[k] = ta[k] - tb[k];
 	}
+	qsort(td, (size_t)runs, sizeof *td, cmp);
 	qsort(ta, (size_t)runs, sizeof *ta, cmp);
 	qsort(tb, (size_t)runs, sizeof *tb, cmp);
-	printf("%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.3f\t%ld\t%ld\n", label, quant(ta, runs, 0.5), quant(tb, runs, 0.5),
+	printf("%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.3f\t%ld\t%ld", label, quant(ta, runs, 0.5), quant(tb, runs, 0.5),
 	       quant(ta, runs, 0.75) - quant(ta, runs, 0.25), quant(tb, runs, 0.75) - quant(tb, runs, 0.25),
 	       quant(ta, runs, 0.5) / quant(tb, runs, 0.5), rss_a, rss_b);
+	if (diff)
+		printf("\t%.2f", quant(td, runs, 0.5));
+	putchar('\n');
 	return 0;
 }

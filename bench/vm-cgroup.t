@@ -5,14 +5,16 @@
 #   sh t/vm/run bench/vm-cgroup.t
 # and prints the abrun row as a "# row:" line. The guest runs under TCG,
 # so absolute times are inflated; the ratio and the difference are what
-# carry over.
+# carry over. The row ends with the median of the paired differences
+# (abrun -d), steadier than the difference of the medians under the
+# guest's wide noise.
 [ "${NB_VM:-}" = 1 ] || { echo "1..0 # SKIP runs inside the test vm: sh t/vm/run $0"; exit 0; }
 echo "1..2"
 D=/sys/fs/cgroup/deleg
 S=$D/bench$$
 mkdir "$S" && echo $$ >"$S/cgroup.procs" || { echo "not ok 1 - a delegated scope"; exit 1; }
 echo "ok 1 - a delegated scope"
-row=$(bench/abrun -n "${NB_BENCH_VM_RUNS:-20}" -l "4. with a cgroup leaf and limits vs without (in the VM)" :: \
+row=$(bench/abrun -d -n "${NB_BENCH_VM_RUNS:-100}" -l "4. with a cgroup leaf and limits vs without (in the VM)" :: \
 	"$NESTBOX" run --map=single --memory 256M --pids 512 --cpus 1 -- true :: \
 	"$NESTBOX" run --map=single --cgroup=off -- true)
 rc=$?

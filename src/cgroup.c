@@ -58,21 +58,6 @@ static char *cgroup2_mount(void)
 	return found;
 }
 
-static char *own_path(void)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[4096], *found = NULL;
-
-	if (!f)
-		return NULL;
-	while (!found && fgets(line, sizeof line, f))
-		if (strncmp(line, "0::", 3) == 0) {
-			line[strcspn(line, "\n")] = '\0';
-			found = nb_xstrdup(line + 3);
-		}
-	return found;
-}
-
 static int read_in(const char *dir, const char *file, char *buf, size_t len)
 {
 	_cleanup_free_ char *p = nb_xasprintf("%s/%s", dir, file);
@@ -86,6 +71,20 @@ static int read_in(const char *dir, const char *file, char *buf, size_t len)
 	while (n > 0 && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	return 0;
+}
+
+static char *own_path(void)
+{
+	char buf[4096];
+	const char *line;
+
+	/* One line on pure cgroup v2; a hybrid host lists its v1 ones too. */
+	if (read_in("/proc/self", "cgroup", buf, sizeof buf) < 0)
+		return NULL;
+	for (line = buf; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (strncmp(line, "0::", 3) == 0)
+			return nb_xstrndup(line + 3, strcspn(line + 3, "\n"));
+	return NULL;
 }
 
 static int write_in(const char *dir, const char *file, const char *value, struct nb_err *err)
@@ -350,7 +349,6 @@ static int make_leaf(const struct nb_limits *l, struct nb_cgroup *cg, bool self,
 	char avail[512] = "", ctl[256], pid[24];
 	const char *missing;
 
-	remove_stale(cg->own);
 	if (self) {
 		_cleanup_free_ char *sup = nb_xasprintf("%s/nestbox-supervisors", cg->own);
 
@@ -363,6 +361,7 @@ static int make_leaf(const struct nb_limits *l, struct nb_cgroup *cg, bool self,
 	if (ctl[0] && !enabled(cg->own, ctl) && write_in(cg->own, "cgroup.subtree_control", ctl, err) < 0)
 		return nb_hint(err, "enabling '%s' failed; is a process still in %s?", ctl, cg->own);
 	cg->leaf = nb_xasprintf("%s/nestbox-%d", cg->own, (int)getpid());
+	cg->tidy = true;
 	if (mkdir(cg->leaf, 0755) < 0)
 		return nb_fail(err, errno, "cannot create the sandbox's cgroup %s", cg->leaf);
 	return fill_leaf(l, cg, err);
@@ -490,6 +489,12 @@ int nb_cgroup_check(const struct nb_limits *l, char **where, struct nb_err *err)
 	return rc;
 }
 
+void nb_cgroup_tidy(const struct nb_cgroup *cg)
+{
+	if (cg->active && cg->tidy)
+		remove_stale(cg->own);
+}
+
 int nb_cgroup_enter(const struct nb_cgroup *cg, pid_t pid, struct nb_err *err)
 {
 	char v[24];
@@ -549,6 +554,12 @@ void nb_cgroup_finish(const struct nb_limits *l, struct nb_cgroup *cg, int exit_
 	memset(st, 0, sizeof *st);
 	if (!cg->active)
 		return;
+	/* Usually init's exit ended the PID namespace and emptied the leaf,
+	 * and no stats are wanted: then the leaf just goes. */
+	if (!want_stats && exit_code != 128 + SIGKILL && rmdir(cg->leaf) == 0) {
+		cg->active = false;
+		return;
+	}
 	/* Kill whatever the payload left, then wait for the leaf to empty.
 	 * Usually it is empty already: init's exit ended the PID namespace. */
 	if (!leaf_empty(cg->leaf)) {

@@ -17,6 +17,7 @@ struct nb_cgroup {
 	char *own;        /* the caller's cgroup directory */
 	char *leaf;       /* <own>/nestbox-<pid> */
 	int leaf_fd;      /* O_PATH, for clone3(CLONE_INTO_CGROUP) */
+	bool tidy;        /* own holds nestbox's own leaves: stale ones go */
 };
 
 /* What the leaf counted, read at the end (status.c writes it as JSON). */
@@ -36,6 +37,9 @@ int nb_cgroup_prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb
 /* nb_cgroup_prepare's checks alone, for --dry-run: *where (malloc'd) is
  * the cgroup the leaf would be made in, or NULL when no leaf is wanted. */
 int nb_cgroup_check(const struct nb_limits *l, char **where, struct nb_err *err);
+/* Removes the empty leaves of earlier runs whose supervisor was killed.
+ * Called while the sandbox starts, off the way to the payload. */
+void nb_cgroup_tidy(const struct nb_cgroup *cg);
 /* The fallback when clone3 could not start the child in the leaf. */
 int nb_cgroup_enter(const struct nb_cgroup *cg, pid_t pid, struct nb_err *err);
 /* The leaf's cgroup.kill, opened for writing (-1 if it cannot be). */

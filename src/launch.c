@@ -622,6 +622,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	}
 	if (sb.state.dir)
 		TRY(publish(spec, &sb, err));          /* for ps, exec and stop */
+	nb_cgroup_tidy(&sb.cg);                        /* killed runs' leaves, while the child works */
 	rc = nb_supervise(spec, &sb, err);                /* forward signals, collect the status */
 	sb.keeper.keep = rc >= 0;                      /* the payload ran: a keeper started now stays */
 	nb_cgroup_finish(&spec->limits, &sb.cg, rc, spec->limits.stats || spec->report.json_status_fd >= 0,
