@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -361,13 +362,19 @@ void nb_slirp_read_log(const struct nb_slirp *s, char *buf, size_t len)
 		memmove(buf, p + 1, strlen(p + 1) + 1);
 }
 
-/* One request per connection: one write, shut down, read to EOF. */
+/* One request per connection: one write, shut down, read to EOF. Never
+ * more than a second per step: the payload, as the sandbox's root, may
+ * have stopped slirp4netns. */
 static int api_call(const char *sock, const char *req, char *reply, size_t len, struct nb_err *err)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct timeval tv = { 1, 0 };
 	ssize_t n;
 
+	if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+			setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0))
+		return nb_fail(err, errno, "cannot prepare a slirp4netns API call");
 	if (strlen(sock) >= sizeof sun.sun_path)
 		return nb_fail(err, ENAMETOOLONG, "the slirp4netns socket path %s", sock);
 	memcpy(sun.sun_path, sock, strlen(sock) + 1);

@@ -47,4 +47,24 @@ is "$RC:$ERR" "7:" "--net-lost=ignore: silence"
 lose --net-lost=kill
 is "$RC" 125 "--net-lost=kill: the sandbox is stopped, exit 125"
 like "$ERR" "^nestbox: .*lost its network" "saying why"
+
+# A payload that stops slirp4netns (as the sandbox's root it can) cannot
+# make nestbox hang at the end, when it closes the published ports: the
+# API call gives up after a second, slirp4netns is killed and waited for,
+# and the port is free on return.
+hp=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1")->sockport')
+"$NESTBOX" run --root --net=slirp -p "127.0.0.1:$hp:80" --info-fd 3 -- sh -c 'sleep 1.5; exit 7' 3>"$T_TMP/info" 2>"$T_TMP/err" </dev/null &
+nb=$!
+wait_for "$T_TMP/info" child-pid
+child=$(sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p' "$T_TMP/info")
+slirp=$(ps -e -o pid=,args= | awk -v c="$child" '$2 ~ /slirp4netns$/ && $(NF-1) == c { print $1 }')
+kill -STOP "$slirp"
+wait "$nb"
+RC=$?
+is "$RC" 7 "slirp4netns stopped: nestbox still returns, with the payload's exit code" "$(cat "$T_TMP/err")"
+st=$(ps -o stat= -p "$slirp")
+case $st in "" | Z*) gone=yes ;; *) gone="no: $st" ;; esac
+is "$gone" yes "and the stopped slirp4netns is gone (killed; at most a zombie for its reaper)"
+perl -MIO::Socket::INET -e 'exit !IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => $ARGV[0], ReuseAddr => 1)' "$hp"
+is $? 0 "and port $hp is free"
 done_testing
