@@ -76,15 +76,15 @@ static int read_in(const char *dir, const char *file, char *buf, size_t len)
 static char *own_path(void)
 {
 	char buf[4096];
-	const char *line;
+	const char *line = buf;
 
 	/* One line on pure cgroup v2; a hybrid host lists its v1 ones too. */
 	if (read_in("/proc/self", "cgroup", buf, sizeof buf) < 0)
 		return NULL;
-	for (line = buf; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
-		if (strncmp(line, "0::", 3) == 0)
-			return nb_xstrndup(line + 3, strcspn(line + 3, "\n"));
-	return NULL;
+	while (line && strncmp(line, "0::", 3) != 0)
+		if ((line = strchr(line, '\n')))
+			line++;
+	return line ? nb_xstrndup(line + 3, strcspn(line + 3, "\n")) : NULL;
 }
 
 static int write_in(const char *dir, const char *file, const char *value, struct nb_err *err)
@@ -560,8 +560,7 @@ void nb_cgroup_finish(const struct nb_limits *l, struct nb_cgroup *cg, int exit_
 		cg->active = false;
 		return;
 	}
-	/* Kill whatever the payload left, then wait for the leaf to empty.
-	 * Usually it is empty already: init's exit ended the PID namespace. */
+	/* Kill whatever the payload left, then wait for the leaf to empty. */
 	if (!leaf_empty(cg->leaf)) {
 		if (write_in(cg->leaf, "cgroup.kill", "1", &ignore) < 0) {
 			char procs[4096];

@@ -276,7 +276,9 @@ static int spawn(const struct nb_network *net, struct nb_slirp *s, char **argv, 
 	_cleanup_close_ int hi_ex = -1, hi_rd = -1, hi_log = -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	pid_t slirp_pid;
+	/* ECHILD stays if the intermediate died before posix_spawn. */
+	struct spawn_req r = { s->path, &fa, &attr, argv, -1, ECHILD };
+	mode_t old_mask;
 	sigset_t none;
 	int rc;
 
@@ -304,24 +306,17 @@ static int spawn(const struct nb_network *net, struct nb_slirp *s, char **argv, 
 	/* With --enable-sandbox slirp4netns makes its socket as the sandbox's
 	 * root, a subordinate uid: umask 0 lets the caller connect, and the
 	 * 0700 directory keeps everyone else out. */
-	{
-		/* ECHILD stays if the intermediate died before posix_spawn. */
-		struct spawn_req r = { s->path, &fa, &attr, argv, -1, ECHILD };
-		mode_t old = net->n_publish ? umask(0) : 0;
-
-		rc = spawn_detached(&r);
-		if (net->n_publish)
-			umask(old);
-		slirp_pid = r.pid;
-	}
+	old_mask = net->n_publish ? umask(0) : 0;
+	rc = spawn_detached(&r);
+	if (net->n_publish)
+		umask(old_mask);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0) {
-		s->pid = -1;
+	if (rc != 0)
 		return nb_fail(err, rc, "cannot run %s", s->path);
-	}
-	/* To hear of its death while the sandbox runs (--net-lost). */
-	s->pidfd = (int)syscall(SYS_pidfd_open, slirp_pid, 0);
+	/* To hear of its death while the sandbox runs (--net-lost), and to
+	 * wait for it if its ports cannot be closed at the end. */
+	s->pidfd = (int)syscall(SYS_pidfd_open, r.pid, 0);
 	return 0;
 }
 
@@ -505,8 +500,8 @@ static void await_end(int pidfd)
 
 void nb_slirp_release(struct nb_slirp *s)
 {
-	/* Ports still open after a failed unpublish (or slirp4netns busy
-	 * elsewhere) are freed by its exit, which is then waited for. */
+	/* Ports that could not be closed so are freed by slirp4netns's exit,
+	 * which is then waited for. */
 	bool wait = s->n_fwd && !unpublish(s);
 
 	remove_sock(s);

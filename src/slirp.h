@@ -13,7 +13,7 @@
 #include "spec.h"
 
 struct nb_slirp {
-	pid_t pid;          /* slirp4netns, or -1 */
+	pid_t pid;          /* pasta, our child, or -1 (slirp4netns is not ours) */
 	int exit_w;         /* held by the supervisor: its death (even SIGKILL) ends slirp */
 	int ready_r;        /* slirp writes "1" here when the network is up */
 	int log;            /* a memfd holding slirp's stderr, for errors */
