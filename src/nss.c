@@ -11,20 +11,38 @@
 
 #define ASK_TIMEOUT_MS 10000
 #define PASSWD_CAP ((size_t)64 << 20)
+#define NSSWITCH_CAP ((size_t)1 << 20)
+
+/* nsswitch.conf, read once: one start asks it of passwd, subuid and
+ * subgid. NULL if it cannot be read. */
+static const char *nsswitch(void)
+{
+	static char *text;
+	static bool done;
+	struct nb_err ignore;
+	size_t len;
+
+	if (!done) {
+		done = true;
+		if (nb_read_file_regular("/etc/nsswitch.conf", NSSWITCH_CAP, &text, &len, &ignore) < 0)
+			text = NULL;
+	}
+	return text;
+}
 
 bool nb_nss_other_source(const char *db)
 {
-	_cleanup_fclose_ FILE *f = fopen("/etc/nsswitch.conf", "re");
 	size_t n = strlen(db);
-	char line[512];
 
-	while (f && fgets(line, sizeof line, f)) {
-		char *v = line + strspn(line, " \t"), *save = NULL;
+	for (const char *p = nsswitch(); p && *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		char line[512], *v, *save = NULL;
 
+		snprintf(line, sizeof line, "%.*s", (int)strcspn(p, "\n"), p);
+		v = line + strspn(line, " \t");
 		if (strncmp(v, db, n) != 0 || v[n] != ':')
 			continue;
 		v[strcspn(v, "#")] = '\0';
-		for (char *s = strtok_r(v + n + 1, " \t\n", &save); s; s = strtok_r(NULL, " \t\n", &save))
+		for (char *s = strtok_r(v + n + 1, " \t", &save); s; s = strtok_r(NULL, " \t", &save))
 			if (s[0] != '[' && strcmp(s, "files") != 0)
 				return true;
 		return false;

@@ -19,6 +19,9 @@
 /* Records are small; a bigger file is not one of ours. */
 #define RECORD_MAX ((size_t)1 << 20)
 
+/* The record's exec data, lower-case hex: written and checked by one table. */
+static const char hex_digits[] = "0123456789abcdef";
+
 const char *const nb_state_ns_names[NB_STATE_NS] = { "user", "mnt", "pid", "net", "ipc", "uts", "cgroup" };
 
 void nb_state_open_ns(pid_t child, int *fds)
@@ -253,8 +256,8 @@ int nb_state_publish(struct nb_state *s, const struct nb_state_info *info, const
 	for (size_t i = 0; i < exec_len; i++) {
 		unsigned char b = ((const unsigned char *)exec_data)[i];
 
-		hex[2 * i] = "0123456789abcdef"[b >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[b & 15];
+		hex[2 * i] = hex_digits[b >> 4];
+		hex[2 * i + 1] = hex_digits[b & 15];
 	}
 	hex[2 * exec_len] = '\0';
 	json_object_set_new(o, "exec", json_string(hex));
@@ -490,17 +493,15 @@ int nb_state_exec_data(const struct nb_state_info *i, char **data, size_t *len, 
 	o = json_loadb(text, tlen, 0, NULL);
 	hex = json_string_value(json_object_get(o, "exec"));
 	n = hex ? strlen(hex) : 0;
-	if (!hex || n % 2 || strspn(hex, "0123456789abcdef") != n) {
+	if (!hex || n % 2 || strspn(hex, hex_digits) != n) {
 		json_decref(o);
 		return nb_fail(err, EINVAL, "the sandbox's record %s has no exec data", path);
 	}
 	*len = n / 2;
 	*data = nb_xmalloc(*len + 1);
-	for (size_t k = 0; k < *len; k++) {
-		const char *d = "0123456789abcdef";
-
-		(*data)[k] = (char)((strchr(d, hex[2 * k]) - d) << 4 | (strchr(d, hex[2 * k + 1]) - d));
-	}
+	for (size_t k = 0; k < *len; k++)
+		(*data)[k] = (char)((strchr(hex_digits, hex[2 * k]) - hex_digits) << 4 |
+				    (strchr(hex_digits, hex[2 * k + 1]) - hex_digits));
 	json_decref(o);
 	return 0;
 }
