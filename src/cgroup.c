@@ -93,6 +93,20 @@ static int write_in(const char *dir, const char *file, const char *value, struct
 	return nb_write_file(p, value, err);
 }
 
+/* write_in through the leaf's descriptor: no walk down the hierarchy per
+ * file. dir only names the file in a message. */
+static int write_at(int dfd, const char *dir, const char *file, const char *value, struct nb_err *err)
+{
+	_cleanup_close_ int fd = openat(dfd, file, O_WRONLY | O_CLOEXEC);
+	size_t n = strlen(value);
+
+	if (fd < 0)
+		return nb_fail(err, errno, "cannot open %s/%s", dir, file);
+	if (write(fd, value, n) != (ssize_t)n)
+		return nb_fail(err, errno, "cannot write %s/%s", dir, file);
+	return 0;
+}
+
 static bool has_word(const char *list, const char *word)
 {
 	size_t n = strlen(word);
@@ -150,41 +164,41 @@ static void fmt_size(uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u]);
 }
 
-static int write_limits(const struct nb_limits *l, const char *leaf, struct nb_err *err)
+static int write_limits(const struct nb_limits *l, int dfd, const char *leaf, struct nb_err *err)
 {
 	char v[64];
 
 	if (l->mem_max) {
 		snprintf(v, sizeof v, "%llu", (unsigned long long)l->mem_max);
-		TRY(write_in(leaf, "memory.max", v, err));
+		TRY(write_at(dfd, leaf, "memory.max", v, err));
 	}
 	if (l->mem_high) {
 		snprintf(v, sizeof v, "%llu", (unsigned long long)l->mem_high);
-		TRY(write_in(leaf, "memory.high", v, err));
+		TRY(write_at(dfd, leaf, "memory.high", v, err));
 	}
 	if (l->mem_swap_set) {
 		snprintf(v, sizeof v, "%llu", (unsigned long long)l->mem_swap);
-		TRY(write_in(leaf, "memory.swap.max", v, err));
+		TRY(write_at(dfd, leaf, "memory.swap.max", v, err));
 	}
 	if (l->pids_max) {
 		snprintf(v, sizeof v, "%u", l->pids_max);
-		TRY(write_in(leaf, "pids.max", v, err));
+		TRY(write_at(dfd, leaf, "pids.max", v, err));
 	}
 	if (l->cpu_quota) {
 		snprintf(v, sizeof v, "%u 100000", l->cpu_quota);
-		TRY(write_in(leaf, "cpu.max", v, err));
+		TRY(write_at(dfd, leaf, "cpu.max", v, err));
 	}
 	if (l->cpu_weight) {
 		snprintf(v, sizeof v, "%u", l->cpu_weight);
-		TRY(write_in(leaf, "cpu.weight", v, err));
+		TRY(write_at(dfd, leaf, "cpu.weight", v, err));
 	}
 	for (size_t i = 0; i < l->n_io_max; i++)
-		TRY(write_in(leaf, "io.max", l->io_max[i], err));
+		TRY(write_at(dfd, leaf, "io.max", l->io_max[i], err));
 	for (size_t i = 0; i < l->n_files; i++) {
 		const char *eq = strchr(l->files[i], '=');
 		_cleanup_free_ char *name = nb_xstrndup(l->files[i], (size_t)(eq - l->files[i]));
 
-		TRY(write_in(leaf, name, eq + 1, err));
+		TRY(write_at(dfd, leaf, name, eq + 1, err));
 	}
 	return 0;
 }
@@ -264,13 +278,38 @@ static long scan_procs(const char *dir, bool *self)
 	return other;
 }
 
+/* Where the leaf goes, as climb() decided it. */
+struct site {
+	size_t mnt_len; /* the cgroup2 mount's path, above which nestbox never climbs */
+	bool self;      /* nestbox itself is in cg->own, and steps out first */
+	bool enable;    /* ctl is not all in cg->own's subtree_control yet */
+	char ctl[256];  /* "+memory +pids ...": what the limits need */
+	char *from;     /* after a climb: the caller's cgroup, which others share */
+	long other;     /* and one of those others */
+};
+
+static int not_delegated(const char *dir, struct nb_err *err)
+{
+	struct stat st = { 0 };
+
+	stat(dir, &st);
+	nb_fail(err, 0, "cannot enforce cgroup limits: your cgroup %s is not delegated to you (owner uid %u; cgroup.procs and cgroup.subtree_control must be yours)",
+		dir, (unsigned)st.st_uid);
+	return nb_hint(err, DELEGATE_HINT);
+}
+
+static int shared(const char *dir, long other, struct nb_err *err)
+{
+	return nb_fail_hint(err, 0, "start nestbox in a scope of its own: 'systemd-run --user --scope -p Delegate=yes nestbox ...'",
+			    "cannot use %s for limits: other processes (pid %ld) are in it, and a cgroup with processes cannot give controllers to a child cgroup", dir, other);
+}
+
 /* Step 1: the caller's own cgroup, in a cgroup v2 that has the
- * controllers, delegated to the caller; and the length of the cgroup2
- * mount's path, above which nestbox never climbs. */
+ * controllers. */
 static int find_own(const struct nb_limits *l, size_t *mnt_len, char **own_out, struct nb_err *err)
 {
 	_cleanup_free_ char *mnt = cgroup2_mount(), *rel = own_path(), *own = NULL;
-	char avail[512] = "", ctl[256];
+	char avail[512] = "", ctl[256], root[512] = "";
 	const char *missing;
 
 	if (!mnt)
@@ -279,77 +318,76 @@ static int find_own(const struct nb_limits *l, size_t *mnt_len, char **own_out, 
 	if (!rel)
 		return nb_fail(err, 0, "cannot enforce cgroup limits: /proc/self/cgroup has no cgroup v2 line");
 	own = nb_xasprintf("%s%s", mnt, strcmp(rel, "/") == 0 ? "" : rel);
-	read_in(own, "cgroup.controllers", avail, sizeof avail);
-	needed(l, ctl, sizeof ctl, &missing, avail);
+	*mnt_len = strlen(mnt);
 	/* A hybrid host keeps the controllers in v1: cgroup2 has none of them. */
-	if (strcmp(mnt, "/sys/fs/cgroup") != 0 && missing) {
-		char root[512] = "";
-		read_in(mnt, "cgroup.controllers", root, sizeof root);
-		if (!has_word(root, missing))
+	if (strcmp(mnt, "/sys/fs/cgroup") != 0) {
+		read_in(own, "cgroup.controllers", avail, sizeof avail);
+		needed(l, ctl, sizeof ctl, &missing, avail);
+		if (missing && read_in(mnt, "cgroup.controllers", root, sizeof root) == 0 && !has_word(root, missing))
 			return nb_fail_hint(err, 0, "boot with systemd.unified_cgroup_hierarchy=1 (pure cgroup v2), or drop the limits; 'nestbox doctor' checks this machine",
 					    "cannot enforce the %s limit: this host's cgroups are hybrid; cgroup v2 (at %s) has only '%s', and nestbox does not use v1", missing, mnt, root);
 	}
-	if (!delegated(own)) {
-		struct stat st = { 0 };
-		stat(own, &st);
-		nb_fail(err, 0, "cannot enforce cgroup limits: your cgroup %s is not delegated to you (owner uid %u; cgroup.procs and cgroup.subtree_control must be yours)",
-			own, (unsigned)st.st_uid);
-		return nb_hint(err, DELEGATE_HINT);
-	}
-	*mnt_len = strlen(mnt);
 	*own_out = nb_steal(&own);
 	return 0;
 }
 
 /* Step 2, the no-internal-process rule. Other processes in our own cgroup
  * (the shell) keep it from enabling controllers; its parent can serve when
- * it is delegated to us too and holds no process itself. Sets *self when
- * nestbox itself is in the cgroup chosen. */
-static int climb(const struct nb_limits *l, size_t mnt_len, struct nb_cgroup *cg, bool *self, struct nb_err *err)
+ * it is delegated to us too. Processes in the parent are the kernel's to
+ * refuse (EBUSY, in make_leaf), so a run does not read its cgroup.procs;
+ * thorough (--dry-run, doctor) looks, as it writes nothing. The
+ * controllers are read only when they are not enabled already. */
+static int climb(const struct nb_limits *l, struct nb_cgroup *cg, struct site *s, bool thorough, struct nb_err *err)
 {
-	char avail[512] = "", ctl[256];
+	char avail[512] = "";
 	const char *missing;
-	long other = scan_procs(cg->own, self);
+	long other = scan_procs(cg->own, &s->self);
 
 	if (other) {
 		char *slash = strrchr(cg->own, '/');
 		_cleanup_free_ char *parent = slash ? nb_xstrndup(cg->own, (size_t)(slash - cg->own)) : NULL;
+		bool ignore;
 
-		if (!parent || strlen(parent) <= mnt_len || !delegated(parent) || scan_procs(parent, self) || *self)
-			return nb_fail_hint(err, 0, "start nestbox in a scope of its own: 'systemd-run --user --scope -p Delegate=yes nestbox ...'",
-					    "cannot use %s for limits: other processes (pid %ld) are in it, and a cgroup with processes cannot give controllers to a child cgroup", cg->own, other);
-		free(cg->own);
+		if (!parent || strlen(parent) <= s->mnt_len || !delegated(parent) || (thorough && scan_procs(parent, &ignore)))
+			return delegated(cg->own) ? shared(cg->own, other, err) : not_delegated(cg->own, err);
+		s->from = cg->own;
+		s->other = other;
+		s->self = false; /* nestbox stays below, in from */
 		cg->own = nb_steal(&parent);
+	} else if (!delegated(cg->own)) {
+		return not_delegated(cg->own, err);
 	}
+	needed(l, s->ctl, sizeof s->ctl, &missing, "");
+	s->enable = s->ctl[0] && !enabled(cg->own, s->ctl);
+	if (!s->enable && !thorough)
+		return 0;
 	read_in(cg->own, "cgroup.controllers", avail, sizeof avail);
-	needed(l, ctl, sizeof ctl, &missing, avail);
+	needed(l, s->ctl, sizeof s->ctl, &missing, avail);
 	if (missing)
 		return nb_fail_hint(err, 0, "an admin can delegate it: install contrib/systemd/delegate.conf as /etc/systemd/system/user@.service.d/delegate.conf (Delegate=cpu cpuset io memory pids)",
 				    "cannot enforce the %s limit: the %s controller is not delegated to %s (it has: %s)", missing, missing, cg->own, avail[0] ? avail : "none");
 	return 0;
 }
 
-/* The leaf made: it is ours to remove from now on; its limits, and the
- * descriptor clone3 puts the sandbox in with. */
+/* The leaf made: it is ours to remove from now on; the descriptor clone3
+ * puts the sandbox in with, and the limits through it. */
 static int fill_leaf(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
 {
 	cg->active = true;
-	TRY(write_limits(l, cg->leaf, err));
 	cg->leaf_fd = open(cg->leaf, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cg->leaf_fd < 0)
 		return nb_fail(err, errno, "cannot open %s", cg->leaf);
-	return 0;
+	return write_limits(l, cg->leaf_fd, cg->leaf, err);
 }
 
 /* Step 3: nestbox steps out into a shared supervisor leaf (after a climb
  * it is in the child cgroup it came from, and self is false), enables the
  * controllers, makes the sandbox's leaf and writes the limits. */
-static int make_leaf(const struct nb_limits *l, struct nb_cgroup *cg, bool self, struct nb_err *err)
+static int make_leaf(const struct nb_limits *l, struct nb_cgroup *cg, const struct site *s, struct nb_err *err)
 {
-	char avail[512] = "", ctl[256], pid[24];
-	const char *missing;
+	char pid[24];
 
-	if (self) {
+	if (s->self) {
 		_cleanup_free_ char *sup = nb_xasprintf("%s/nestbox-supervisors", cg->own);
 
 		snprintf(pid, sizeof pid, "%d", (int)getpid());
@@ -357,9 +395,11 @@ static int make_leaf(const struct nb_limits *l, struct nb_cgroup *cg, bool self,
 			return nb_fail(err, errno, "cannot create %s", sup);
 		TRY(write_in(sup, "cgroup.procs", pid, err));
 	}
-	needed(l, ctl, sizeof ctl, &missing, avail);
-	if (ctl[0] && !enabled(cg->own, ctl) && write_in(cg->own, "cgroup.subtree_control", ctl, err) < 0)
-		return nb_hint(err, "enabling '%s' failed; is a process still in %s?", ctl, cg->own);
+	if (s->enable && write_in(cg->own, "cgroup.subtree_control", s->ctl, err) < 0) {
+		if (err->errnum == EBUSY && s->from)
+			return shared(s->from, s->other, err);
+		return nb_hint(err, "enabling '%s' failed; is a process still in %s?", s->ctl, cg->own);
+	}
 	cg->leaf = nb_xasprintf("%s/nestbox-%d", cg->own, (int)getpid());
 	cg->tidy = true;
 	if (mkdir(cg->leaf, 0755) < 0)
@@ -403,15 +443,17 @@ static int prepare_at(const struct nb_limits *l, struct nb_cgroup *cg, struct nb
 
 static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_err *err)
 {
-	size_t mnt_len = 0;
-	bool self = false;
+	struct site s = { 0 };
+	int rc;
 
 	if (l->path)
 		return prepare_at(l, cg, err);
-
-	TRY(find_own(l, &mnt_len, &cg->own, err));
-	TRY(climb(l, mnt_len, cg, &self, err));
-	return make_leaf(l, cg, self, err);
+	TRY(find_own(l, &s.mnt_len, &cg->own, err));
+	rc = climb(l, cg, &s, false, err);
+	if (rc == 0)
+		rc = make_leaf(l, cg, &s, err);
+	free(s.from);
+	return rc;
 }
 
 /* "4294967296 bytes (4 GiB)": the number written, and what a human reads. */
@@ -474,17 +516,17 @@ int nb_cgroup_prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb
 int nb_cgroup_check(const struct nb_limits *l, char **where, struct nb_err *err)
 {
 	struct nb_cgroup cg = NB_CGROUP_INIT;
-	size_t mnt_len = 0;
-	bool self = false;
+	struct site s = { 0 };
 	int rc = 0;
 
 	*where = NULL;
 	if (l->mode == NB_CG_OFF || !wants_leaf(l))
 		return 0;
-	if (find_own(l, &mnt_len, &cg.own, err) < 0 || !cg.own || climb(l, mnt_len, &cg, &self, err) < 0)
+	if (find_own(l, &s.mnt_len, &cg.own, err) < 0 || climb(l, &cg, &s, true, err) < 0)
 		rc = -1;
 	else
 		*where = nb_steal(&cg.own);
+	free(s.from);
 	free(cg.own);
 	return rc;
 }
