@@ -19,4 +19,6 @@ row=$(bench/abrun -d -n "${NB_BENCH_VM_RUNS:-100}" -l "4. with a cgroup leaf and
 	"$NESTBOX" run --map=single --cgroup=off -- true)
 rc=$?
 echo "# row: $row"
+# The kernel's part alone, with the same controllers (bench/cgleaf.c).
+[ -x bench/cgleaf ] && echo "# cgleaf: $(bench/cgleaf "$D" 100)"
 [ $rc = 0 ] && echo "ok 2 - measured" || echo "not ok 2 - measured"
