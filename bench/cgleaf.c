@@ -1,8 +1,10 @@
-/* bench/cgleaf DIR N: the kernel's own price of a cgroup leaf, without
- * nestbox. N pairs, interleaved: clone3 + exec of /bin/true + wait, and
- * the same with a leaf made in DIR (mkdir, an O_PATH open, the child
- * started in it by CLONE_INTO_CGROUP, rmdir). Prints the medians of both,
- * in ms, and the median of the paired differences:
+/* bench/cgleaf DIR N [ns]: the kernel's own price of a cgroup leaf,
+ * without nestbox. N pairs, interleaved: clone3 + exec of /bin/true +
+ * wait, and the same with a leaf made in DIR (mkdir, an O_PATH open, the
+ * child started in it by CLONE_INTO_CGROUP, rmdir). With "ns" the child
+ * also gets a sandbox's seven namespaces, whose kernel memory the leaf's
+ * controllers then account for. Prints the medians of both, in ms, and
+ * the median of the paired differences:
  *   without  with  with-without
  * DIR must be a cgroup2 directory the caller may make children in. */
 #define _GNU_SOURCE
@@ -12,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -26,14 +29,16 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
+static unsigned long long ns_flags;
+
 static int run_true(int cgfd)
 {
-	struct clone_args a = { .exit_signal = SIGCHLD };
+	struct clone_args a = { .flags = ns_flags, .exit_signal = SIGCHLD };
 	long pid;
 	int st;
 
 	if (cgfd >= 0) {
-		a.flags = CLONE_INTO_CGROUP;
+		a.flags |= CLONE_INTO_CGROUP;
 		a.cgroup = (uint64_t)cgfd;
 	}
 	pid = syscall(SYS_clone3, &a, sizeof a);
@@ -56,10 +61,13 @@ int main(int argc, char **argv)
 	double *w, *wo, *d;
 	int n;
 
-	if (argc != 3 || (n = atoi(argv[2])) < 1) {
-		fprintf(stderr, "usage: cgleaf DIR N\n");
+	if (argc < 3 || argc > 4 || (n = atoi(argv[2])) < 1 || (argc == 4 && strcmp(argv[3], "ns") != 0)) {
+		fprintf(stderr, "usage: cgleaf DIR N [ns]\n");
 		return 2;
 	}
+	if (argc == 4)
+		ns_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
+			   CLONE_NEWCGROUP;
 	w = calloc((size_t)n, sizeof *w), wo = calloc((size_t)n, sizeof *wo), d = calloc((size_t)n, sizeof *d);
 	if (!w || !wo || !d)
 		return 1;
