@@ -448,7 +448,8 @@ static int prepare(const struct nb_limits *l, struct nb_cgroup *cg, struct nb_er
 
 	if (l->path)
 		return prepare_at(l, cg, err);
-	TRY(find_own(l, &s.mnt_len, &cg->own, err));
+	if (find_own(l, &s.mnt_len, &cg->own, err) < 0 || !cg->own)
+		return -1;
 	rc = climb(l, cg, &s, false, err);
 	if (rc == 0)
 		rc = make_leaf(l, cg, &s, err);
@@ -522,7 +523,7 @@ int nb_cgroup_check(const struct nb_limits *l, char **where, struct nb_err *err)
 	*where = NULL;
 	if (l->mode == NB_CG_OFF || !wants_leaf(l))
 		return 0;
-	if (find_own(l, &s.mnt_len, &cg.own, err) < 0 || climb(l, &cg, &s, true, err) < 0)
+	if (find_own(l, &s.mnt_len, &cg.own, err) < 0 || !cg.own || climb(l, &cg, &s, true, err) < 0)
 		rc = -1;
 	else
 		*where = nb_steal(&cg.own);
