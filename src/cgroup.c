@@ -93,20 +93,6 @@ static int write_in(const char *dir, const char *file, const char *value, struct
 	return nb_write_file(p, value, err);
 }
 
-/* write_in through the leaf's descriptor: no walk down the hierarchy per
- * file. dir only names the file in a message. */
-static int write_at(int dfd, const char *dir, const char *file, const char *value, struct nb_err *err)
-{
-	_cleanup_close_ int fd = openat(dfd, file, O_WRONLY | O_CLOEXEC);
-	size_t n = strlen(value);
-
-	if (fd < 0)
-		return nb_fail(err, errno, "cannot open %s/%s", dir, file);
-	if (write(fd, value, n) != (ssize_t)n)
-		return nb_fail(err, errno, "cannot write %s/%s", dir, file);
-	return 0;
-}
-
 static bool has_word(const char *list, const char *word)
 {
 	size_t n = strlen(word);
@@ -170,35 +156,35 @@ static int write_limits(const struct nb_limits *l, int dfd, const char *leaf, st
 
 	if (l->mem_max) {
 		snprintf(v, sizeof v, "%llu", (unsigned long long)l->mem_max);
-		TRY(write_at(dfd, leaf, "memory.max", v, err));
+		TRY(nb_write_at(dfd, leaf, "memory.max", v, err));
 	}
 	if (l->mem_high) {
 		snprintf(v, sizeof v, "%llu", (unsigned long long)l->mem_high);
-		TRY(write_at(dfd, leaf, "memory.high", v, err));
+		TRY(nb_write_at(dfd, leaf, "memory.high", v, err));
 	}
 	if (l->mem_swap_set) {
 		snprintf(v, sizeof v, "%llu", (unsigned long long)l->mem_swap);
-		TRY(write_at(dfd, leaf, "memory.swap.max", v, err));
+		TRY(nb_write_at(dfd, leaf, "memory.swap.max", v, err));
 	}
 	if (l->pids_max) {
 		snprintf(v, sizeof v, "%u", l->pids_max);
-		TRY(write_at(dfd, leaf, "pids.max", v, err));
+		TRY(nb_write_at(dfd, leaf, "pids.max", v, err));
 	}
 	if (l->cpu_quota) {
 		snprintf(v, sizeof v, "%u 100000", l->cpu_quota);
-		TRY(write_at(dfd, leaf, "cpu.max", v, err));
+		TRY(nb_write_at(dfd, leaf, "cpu.max", v, err));
 	}
 	if (l->cpu_weight) {
 		snprintf(v, sizeof v, "%u", l->cpu_weight);
-		TRY(write_at(dfd, leaf, "cpu.weight", v, err));
+		TRY(nb_write_at(dfd, leaf, "cpu.weight", v, err));
 	}
 	for (size_t i = 0; i < l->n_io_max; i++)
-		TRY(write_at(dfd, leaf, "io.max", l->io_max[i], err));
+		TRY(nb_write_at(dfd, leaf, "io.max", l->io_max[i], err));
 	for (size_t i = 0; i < l->n_files; i++) {
 		const char *eq = strchr(l->files[i], '=');
 		_cleanup_free_ char *name = nb_xstrndup(l->files[i], (size_t)(eq - l->files[i]));
 
-		TRY(write_at(dfd, leaf, name, eq + 1, err));
+		TRY(nb_write_at(dfd, leaf, name, eq + 1, err));
 	}
 	return 0;
 }

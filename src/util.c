@@ -198,16 +198,25 @@ int nb_read_small(const char *path, char *buf, size_t len, struct nb_err *err)
 	return 0;
 }
 
+int nb_write_at(int dfd, const char *dir, const char *name, const char *data, struct nb_err *err)
+{
+	_cleanup_close_ int fd = openat(dfd, name, O_WRONLY | O_CLOEXEC);
+	const char *sep = dir ? "/" : "";
+	size_t n = strlen(data);
+
+	if (!dir)
+		dir = "";
+	if (fd < 0)
+		return nb_fail(err, errno, "cannot open %s%s%s", dir, sep, name);
+	/* /proc map files take one write(); a short write means a refusal. */
+	if (write(fd, data, n) != (ssize_t)n)
+		return nb_fail(err, errno, "cannot write %s%s%s", dir, sep, name);
+	return 0;
+}
+
 int nb_write_file(const char *path, const char *data, struct nb_err *err)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return nb_fail(err, errno, "cannot open %s", path);
-	/* /proc map files take one write(); a short write means a refusal. */
-	if (write(fd, data, strlen(data)) != (ssize_t)strlen(data))
-		return nb_fail(err, errno, "cannot write %s", path);
-	return 0;
+	return nb_write_at(AT_FDCWD, NULL, path, data, err);
 }
 
 int nb_parse_u32(const char *s, uint32_t max, uint32_t *out)

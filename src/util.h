@@ -98,6 +98,9 @@ int nb_read_small(const char *path, char *buf, size_t len, struct nb_err *err);
 double nb_seconds(void);
 /* Writes the whole string to an existing file, such as /proc/PID/uid_map. */
 int nb_write_file(const char *path, const char *data, struct nb_err *err);
+/* The same for name under the directory dfd; dir, when not NULL, is that
+ * directory's path, for messages. */
+int nb_write_at(int dfd, const char *dir, const char *name, const char *data, struct nb_err *err);
 /* dir/name, written whole under a temporary name and renamed (0600). */
 int nb_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct nb_err *err);
 /* A pid file (runc's --pid-file), written the same way. */
