@@ -4,15 +4,20 @@
  *                                        full capabilities in the sandbox
  *   2. start the payload's process, which waits before exec
  *   3. --disable-userns: map the payload's nested user namespace
- *   4. wait until the payload has done what needs privilege
- *   5. lock down: non-dumpable, own session, /dev/null on 0-2, no
- *      capabilities, no_new_privs, a seccomp filter of init's own
+ *   4. lock down: own session, /dev/null on 0-2, no capabilities,
+ *      no_new_privs, a seccomp filter of init's own
  *                                        nothing
+ *   5. wait until the payload is ready (and for an OCI start); then
+ *      make init non-dumpable
  *   6. let the payload exec
  *   7. pass signals on, reap, exit with the payload's status
  *
- * Step 5 comes before any payload code can run: a payload that could
- * ptrace init or write /proc/1/mem would get init's privileges (t/200). */
+ * Steps 4 and 5 come before any payload code can run: a payload that
+ * could ptrace init or write /proc/1/mem would get init's privileges
+ * (t/200). Step 4 runs while the payload sets itself up: their
+ * credentials are their own, and init makes only system calls that do
+ * not fail on the way (the two share memory, errno included). Step 5
+ * waits, because dumpability belongs to the memory they share. */
 #include "init.h"
 
 #include <errno.h>
@@ -27,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capnames.h"
 #include "nested.h"
 #include "util.h"
 
@@ -111,14 +117,9 @@ static _Noreturn void payload_failed(pid_t payload)
 	_exit(nb_exit_code(st) ? nb_exit_code(st) : NB_EXIT_FAIL);
 }
 
-/* Step 5. From here on init could do no harm if the payload owned it. */
+/* Step 4. From here on init could do no harm if the payload owned it. */
 static int lock_down(const struct nb_init *in, struct nb_err *err)
 {
-	/* Dumpability belongs to the mm, which the payload shares until its
-	 * exec gives it a new one: so no ptrace and no /proc/1/mem from the
-	 * first instruction of the payload. */
-	if (prctl(PR_SET_DUMPABLE, 0) < 0)
-		return nb_fail(err, errno, "cannot make the sandbox's init non-dumpable");
 	/* Off the caller's terminal: no controlling terminal, nothing of it
 	 * on 0-2 (the payload was started before, and keeps its own). */
 	if (setsid() < 0)
@@ -129,6 +130,7 @@ static int lock_down(const struct nb_init *in, struct nb_err *err)
 	TRY(nb_caps_drop_all(err));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return nb_fail(err, errno, "cannot set no_new_privs in the sandbox's init");
+	/* The filter lets init make itself non-dumpable, and nothing more. */
 	return nb_seccomp_load_init(err);
 }
 
@@ -197,8 +199,10 @@ static _Noreturn void reap(const struct nb_init *in, pid_t payload, int sigfd, i
 
 static _Noreturn void fail(const struct nb_init *in, pid_t payload, const struct nb_err *err)
 {
-	if (payload > 0)
-		kill(payload, SIGKILL);
+	/* Gone before init writes: the two share memory. */
+	if (payload > 0 && kill(payload, SIGKILL) == 0)
+		while (waitpid(payload, NULL, 0) < 0 && errno == EINTR)
+			;
 	nb_payload_fail(in->err_w, err);
 }
 
@@ -224,7 +228,9 @@ _Noreturn void nb_init_main(struct nb_init *in)
 			fail(in, payload, (nb_fail_hint(&err, errno, "--share=pid needs /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN)",
 							"cannot watch the sandbox's processes"), &err));
 	}
-	/* 2. The payload's process, which waits before exec. */
+	/* 2. The payload's process, which waits before exec. The number of
+	 * capabilities is read now, into the memory the two share. */
+	(void)nb_cap_last();
 	payload = spawn(in, &e, &err);
 	if (payload < 0)
 		fail(in, -1, &err);
@@ -236,10 +242,13 @@ _Noreturn void nb_init_main(struct nb_init *in)
 		if (r < 0)
 			fail(in, payload, &err);
 	}
-	/* 4. EOF instead of "r": the payload failed and said why. */
+	/* 4. Locked down while the payload sets itself up. */
+	if (lock_down(in, &err) < 0)
+		fail(in, payload, &err);
+	/* 5. EOF instead of "r": the payload failed and said why. */
 	if (nb_read_all(e.ready_r, &c, 1) != 1)
 		payload_failed(payload);
-	/* 4b. The supervisor names the payload to its caller (--info-fd)
+	/* 5b. The supervisor names the payload to its caller (--info-fd)
 	 * before any payload code runs; EOF: it died. */
 	if (in->announce_w >= 0) {
 		if (nb_write_all(in->announce_w, "a", 1) < 0 || nb_read_all(in->announce_go, &c, 1) != 1)
@@ -247,16 +256,20 @@ _Noreturn void nb_init_main(struct nb_init *in)
 		close(in->announce_w);
 		close(in->announce_go);
 	}
-	/* 4c. OCI: created, not started; start writes the byte. EOF cannot
+	/* 5c. OCI: created, not started; start writes the byte. EOF cannot
 	 * come, init holding both ends. */
 	if (in->start_fd >= 0) {
 		if (nb_read_all(in->start_fd, &c, 1) != 1)
 			fail(in, payload, (nb_fail(&err, errno, "cannot wait to be started"), &err));
 		close(in->start_fd);
 	}
-	/* 5. Locked down before any payload code runs. */
-	if (lock_down(in, &err) < 0)
-		fail(in, payload, &err);
+	/* 5d. No ptrace and no /proc/1/mem from the first instruction of the
+	 * payload: it shares init's memory, and so its dumpability, until
+	 * its exec gives it memory of its own. Not before: OCI's
+	 * createContainer and startContainer hooks join the namespaces
+	 * through a pidfd of init, which takes ptrace's read access. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		fail(in, payload, (nb_fail(&err, errno, "cannot make the sandbox's init non-dumpable"), &err));
 	/* 6. Go. */
 	if (nb_write_all(e.go_w, "g", 1) < 0)
 		fail(in, payload, (nb_fail(&err, errno, "cannot release the payload"), &err));

@@ -4,8 +4,9 @@
  * runtime namespace (prestart, createRuntime, poststart, poststop) run as
  * children of nestbox oci. createContainer and startContainer run inside
  * the container: a child joins its namespaces through a pidfd of the
- * container's init (a pidfd works where /proc/PID/ns of a non-dumpable
- * process does not), the first's program opened in the runtime's view,
+ * container's init (all at once, and no pid to be reused; init stays
+ * dumpable until start lets the command run, since a join takes
+ * ptrace's read access), the first's program opened in the runtime's view,
  * the second's looked up in the container's, as the spec says. */
 #include "oci.h"
 
