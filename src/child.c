@@ -185,7 +185,9 @@ static int build_sandbox(const struct nb_child *c, struct nb_init *in, char **ho
 	/* A joined PID namespace is ours to mount a proc of, from inside it. */
 	return nb_mounts_setup(&(struct nb_view_env){ .view = &s->view,
 						     .shared = s->ns.pidns_fd >= 0 ? s->ns.shared & ~NB_NS_PID : s->ns.shared,
-						      .allow_userns = s->priv.allow_userns, .uid = s->id.uid,
+						      .allow_userns = s->priv.allow_userns,
+						      .own_userns = s->ns.userns_fd < 0 && !s->ns.share_user,
+						      .uid = s->id.uid,
 						      .gid = s->id.gid, .user_name = c->user_name,
 						      .home = wanted_home(s), .resolv_conf = c->resolv_conf,
 						      .bus_src = { c->bus_src[0], c->bus_src[1] },

@@ -15,6 +15,8 @@ struct nb_view_env {
 	const struct nb_view *view;
 	unsigned shared;          /* NB_NS_* kept from the host: /proc, /sys */
 	bool allow_userns;        /* /proc and /sys unmasked, for nested sandboxes */
+	bool own_userns;          /* the mount namespace came with a new user
+				   * namespace, in one clone */
 	uint32_t uid, gid;        /* the payload's, for /etc/passwd and $HOME */
 	const char *user_name;    /* the caller's name, for /etc/passwd */
 	const char *home;         /* the home an added passwd entry names, made

@@ -380,8 +380,11 @@ int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *e
 	 * payload gets the caller's umask back. */
 	old_umask = umask(0);
 	/* Step 1. Slave, not private: host mounts appearing later (a USB
-	 * stick) still show up below binds, but nothing goes back. */
-	if (mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+	 * stick) still show up below binds, but nothing goes back. A mount
+	 * namespace made with its user namespace has its copies of shared
+	 * mounts made slaves by the kernel (CL_SHARED_TO_SLAVE), since it is
+	 * less privileged than the one it was copied from. */
+	if (!env->own_userns && mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
 		nb_fail(err, errno, "cannot make the host's mounts slaves");
 		goto out;
 	}

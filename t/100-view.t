@@ -74,4 +74,30 @@ $(id -un)
 run_nb run --root -- id -un
 is "$OUT" root "--root is root"
 
+# Nothing the sandbox mounts shows in the caller's mount namespace, even
+# where the caller's mounts are shared: the staging root goes on /tmp.
+# The caller here is a namespace of its own whose mounts are all shared;
+# a plain unshare -m in it (same user namespace) shows that they are.
+if unshare -rm --propagation shared true 2>/dev/null; then
+	cat >"$T_TMP/prop.sh" <<'PROP'
+before=$(wc -l </proc/self/mountinfo)
+"$1" run --map=single -- sleep 2 &
+i=0
+while [ $i -lt 100 ] && [ -z "$("$1" ps 2>/dev/null | sed 1d)" ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.3
+during=$(wc -l </proc/self/mountinfo)
+unshare -m --propagation unchanged mount -t tmpfs none /tmp
+probe=$(wc -l </proc/self/mountinfo)
+umount /tmp
+wait
+echo "$before $during $probe"
+PROP
+	out=$(unshare -rm --propagation shared sh "$T_TMP/prop.sh" "$NESTBOX" 2>&1)
+	set -- $out
+	is "$1 $2" "$1 $1" "the caller's shared mounts get nothing of the sandbox's (mounts before and during: $out)"
+	is "$3" "$(($1 + 1))" "where a mount in a peer namespace does show (the check can see propagation)"
+else
+	skip "unshare -rm --propagation shared fails here: no user namespace for the check" 2
+fi
+
 done_testing
