@@ -164,10 +164,11 @@ static int sysctls(const struct nb_spec *s, struct nb_err *err)
 	return 0;
 }
 
-static int build_sandbox(const struct nb_child *c, struct nb_init *in, char **home, struct nb_err *err)
+/* The host name and the network need capabilities in the namespaces, not
+ * a map: a child that waits for another to write its maps does this
+ * first, while it waits. */
+static int name_and_network(const struct nb_spec *s, struct nb_err *err)
 {
-	const struct nb_spec *s = c->spec;
-
 	/* A joined UTS namespace keeps its name unless one is given. */
 	if (!(s->ns.shared & NB_NS_UTS) && (!s->ns.join[NB_JOIN_UTS] || s->ns.hostname)) {
 		const char *name = s->ns.hostname ? s->ns.hostname : s->name ? s->name : DEFAULT_HOSTNAME;
@@ -178,6 +179,15 @@ static int build_sandbox(const struct nb_child *c, struct nb_init *in, char **ho
 		TRY(nb_net_loopback_up(err));
 		TRY(nb_net_low_ports(err));
 	}
+	return 0;
+}
+
+static int build_sandbox(const struct nb_child *c, struct nb_init *in, bool named, char **home, struct nb_err *err)
+{
+	const struct nb_spec *s = c->spec;
+
+	if (!named)
+		TRY(name_and_network(s, err));
 	/* Before the new /proc, whose /proc/sys is read-only. */
 	if (s->priv.disable_userns)
 		TRY(nb_nested_limit(err));
@@ -221,6 +231,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 			      .start_fd = -1 };
 	struct nb_exec exec;
 	char *home = NULL; /* the child's own memory, until exec */
+	bool named;
 	char go;
 
 	/* 1. Nothing of the supervisor's but the two pipes. */
@@ -239,8 +250,12 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	if (s->life.die_with_parent && prctl(PR_SET_PDEATHSIG, pid1 ? SIGKILL : SIGTERM) < 0)
 		fail(c, (nb_fail(&err, errno, "cannot set the parent-death signal"), &err));
 	/* 3. The maps: our own single map we write ourselves, which saves the
-	 * supervisor a round trip; any other, another writes and says so.
+	 * supervisor a round trip; any other, another writes and says so,
+	 * while we name the sandbox and bring up its network.
 	 * bwrap's --userns-block-fd then waits for its caller. */
+	named = !c->plan->self_written && s->proc.userns_block_fd < 0;
+	if (named && name_and_network(s, &err) < 0)
+		fail(c, &err);
 	if (c->plan->self_written ? nb_idmap_write_self(c->plan, &err) < 0 : read(c->sync_r, &go, 1) != 1) {
 		if (c->plan->self_written)
 			fail(c, &err);
@@ -264,7 +279,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	if (!pid1)
 		in.children = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
 	/* 6. The sandbox itself. */
-	if (build_sandbox(c, &in, &home, &err) < 0)
+	if (build_sandbox(c, &in, named, &home, &err) < 0)
 		fail(c, &err);
 	/* 6a. bwrap's --userns2: the view built, on into that namespace (a
 	 * change of credentials, so the parent-death signal again). */
