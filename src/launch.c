@@ -218,8 +218,7 @@ static int keeper_side(void *arg)
 	return 0;
 }
 
-/* The child goes on on the side's stack, from the clone on: vfork() gives
- * it ours; were it a stack of its own, a thread's size. */
+/* The child's stack is this one, from the clone on: a thread's size. */
 #define KEEPER_SIDE_STACK ((size_t)8 << 20)
 
 /* 1: made through the keeper; 0: the keeper is gone, go direct; -1: err. */

@@ -132,12 +132,11 @@ char *nb_find_in_path(const char *name);
 /* Closes every descriptor but the n in keep (-1 entries are ignored). */
 void nb_close_all_but(const int *keep, size_t n);
 
-/* Runs fn(arg) in a child that borrows our memory until it execs or exits
- * (CLONE_VM|CLONE_VFORK, as posix_spawn does); we are suspended meanwhile,
- * so nothing touches the memory twice at once. With SIGCHLD it is vfork(),
- * on our stack below this frame; else (0 sends no SIGCHLD: reap with
- * __WALL) on a stack of stack_size with a guard page. Returns the child's
- * pid, or -1 with errno. */
+/* Runs fn(arg) in a child that borrows our memory, on a stack of its own
+ * with a guard page, until it execs or exits (CLONE_VM|CLONE_VFORK, as
+ * posix_spawn does); we are suspended meanwhile, so nothing touches the
+ * memory twice at once. exit_signal 0 sends no SIGCHLD: reap with __WALL.
+ * Returns the child's pid, or -1 with errno. */
 pid_t nb_clone_vfork(int (*fn)(void *), void *arg, size_t stack_size, int exit_signal);
 
 /* make check-asan's build. AddressSanitizer keeps per-thread state that a
