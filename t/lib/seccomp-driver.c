@@ -3,13 +3,14 @@
  * t/lib/seccomp-unit.sh).
  *   seccomp-driver [--policy P] [--log] [--allow-userns] [--dump] [--check]
  *                  [--no-nnp] -- CMD...
- *   seccomp-driver [--policy P] ... --sim ARCH NR [ARG...]
+ *   seccomp-driver [--policy P] ... [--init] --sim ARCH NR [ARG...]
  * --check stops after nb_seccomp_prepare (for valgrind); --dump writes the
  * compiled filters to stdout instead of running CMD; --no-nnp leaves
  * no_new_privs unset, to see load() refuse. --sim runs the compiled stack
  * on one system call of architecture ARCH (x86_64, x86, ...) in a BPF
  * interpreter, combining the filters' answers as the kernel does, and
- * prints the action: a way to check an ABI the machine cannot enter. */
+ * prints the action: a way to check an ABI the machine cannot enter.
+ * With --init it runs the filter of nestbox's own init instead. */
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -64,7 +65,7 @@ bad:
 	exit(3);
 }
 
-static int simulate(const struct nb_seccomp *f, int argc, char **argv)
+static int simulate(const struct sock_fprog *progs, size_t n, int argc, char **argv)
 {
 	struct seccomp_data d = { 0 };
 	uint32_t ret = SECCOMP_RET_ALLOW;
@@ -77,8 +78,8 @@ static int simulate(const struct nb_seccomp *f, int argc, char **argv)
 		d.args[k - 2] = strtoull(argv[k], NULL, 0);
 	/* As the kernel: newest filter first, the strongest action wins, and
 	 * of two equally strong ones the newer. */
-	for (size_t i = f->n; i-- > 0;) {
-		uint32_t cur = run_bpf(&f->prog[i], &d);
+	for (size_t i = n; i-- > 0;) {
+		uint32_t cur = run_bpf(&progs[i], &d);
 		if ((int32_t)(cur & SECCOMP_RET_ACTION_FULL) < (int32_t)(ret & SECCOMP_RET_ACTION_FULL))
 			ret = cur;
 	}
@@ -147,7 +148,7 @@ int main(int argc, char **argv)
 	struct nb_seccomp_opts o = { 0 };
 	struct nb_seccomp *f = NULL;
 	struct nb_err err = { 0 };
-	int i = 1, check = 0, dumping = 0, nnp = 1, sim = 0;
+	int i = 1, check = 0, dumping = 0, nnp = 1, sim = 0, init = 0;
 
 	for (; i < argc && strcmp(argv[i], "--") != 0 && !sim; i++) {
 		if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc)
@@ -162,10 +163,12 @@ int main(int argc, char **argv)
 			dumping = 1;
 		else if (strcmp(argv[i], "--no-nnp") == 0)
 			nnp = 0;
+		else if (strcmp(argv[i], "--init") == 0)
+			init = 1;
 		else if (strcmp(argv[i], "--sim") == 0)
 			sim = i + 1;
 		else {
-			fprintf(stderr, "usage: seccomp-driver [--policy P] [--log] [--allow-userns] [--dump] [--check] [--no-nnp] -- CMD...\n");
+			fprintf(stderr, "usage: seccomp-driver [--policy P] [--log] [--allow-userns] [--dump] [--check] [--no-nnp] [--init --sim ARCH NR ARG...] -- CMD...\n");
 			return 2;
 		}
 	}
@@ -174,7 +177,8 @@ int main(int argc, char **argv)
 	if (nb_seccomp_prepare(&o, &f, &err) < 0)
 		return fail(&err);
 	if (sim) {
-		int rc = simulate(f, argc - sim, argv + sim);
+		int rc = init ? simulate(sc_init_program(), 1, argc - sim, argv + sim)
+			      : simulate(f->prog, f->n, argc - sim, argv + sim);
 		nb_seccomp_free(f);
 		return rc;
 	}

@@ -229,6 +229,15 @@ sim allow --policy "$T_TMP/sock.policy" -- x86_64 41 17 2 0
 sim "errno EPERM" -- x86_64 135 1                # personality(1)
 sim allow -- x86_64 135 0
 sim kill -- x86_64 0x40000027                    # x32 getpid
+# nestbox's init: its loop's calls, prctl(PR_SET_DUMPABLE, 0), and death
+# for anything else, the other prctls and dumpability back on included.
+sim allow --init -- x86_64 61 -1 0 0 0           # wait4
+sim allow --init -- x86_64 157 4 0               # prctl(PR_SET_DUMPABLE, 0)
+sim kill --init -- x86_64 157 4 1                # dumpable again
+sim kill --init -- x86_64 157 4 0x100000000      # the kernel reads arg2 whole
+sim kill --init -- x86_64 157 15 0               # PR_SET_NAME
+sim kill --init -- x86_64 59                     # execve
+sim kill --init -- x86_64 0x40000027             # x32 getpid
 sim "errno ENOSYS" -- x86_64 0x3ff
 # x86 (i386): this kernel faults on int 0x80 and gcc has no -m32, so the
 # i386 filter is checked here. socketcall(SYS_SOCKET) hides the family:
