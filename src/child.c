@@ -222,6 +222,84 @@ static void prepare(const struct nb_child *c, const char *home, struct nb_exec *
 		fail(c, &err);
 }
 
+/* Step 3. The maps: our own single map we write ourselves, which saves
+ * the supervisor a round trip; any other, another writes and says so,
+ * while we name the sandbox and bring up its network. bwrap's
+ * --userns-block-fd then waits for its caller. Returns whether the name
+ * and network are done. */
+static bool await_maps(const struct nb_child *c)
+{
+	const struct nb_spec *s = c->spec;
+	bool named = !c->plan->self_written && s->proc.userns_block_fd < 0;
+	struct nb_err err = { 0 };
+	char go;
+
+	if (named && name_and_network(s, &err) < 0)
+		fail(c, &err);
+	if (c->plan->self_written ? nb_idmap_write_self(c->plan, &err) < 0 : read(c->sync_r, &go, 1) != 1) {
+		if (c->plan->self_written)
+			fail(c, &err);
+		_exit(NB_EXIT_FAIL);
+	}
+	if (s->proc.userns_block_fd >= 0 && read(s->proc.userns_block_fd, &go, 1) < 0)
+		fail(c, (nb_fail(&err, errno, "--userns-block-fd: cannot read"), &err));
+	return named;
+}
+
+/* Steps 6a and 6b, once the view is built. */
+static void after_view(const struct nb_child *c, struct nb_init *in)
+{
+	const struct nb_spec *s = c->spec;
+	struct nb_err err = { 0 };
+
+	/* 6a. bwrap's --userns2: on into that namespace (a change of
+	 * credentials, so the parent-death signal again). */
+	if (s->ns.userns2_fd >= 0) {
+		if (setns(s->ns.userns2_fd, CLONE_NEWUSER) < 0)
+			fail(c, (nb_fail(&err, errno, "--userns2: cannot switch to the user namespace"), &err));
+		close(s->ns.userns2_fd);
+		if (s->life.die_with_parent && prctl(PR_SET_PDEATHSIG, in->pid1 ? SIGKILL : SIGTERM) < 0)
+			fail(c, (nb_fail(&err, errno, "cannot set the parent-death signal"), &err));
+		if (getppid() != c->parent)
+			_exit(NB_EXIT_FAIL);
+	}
+	/* 6b. --tty: a pty of the sandbox's own devpts; the master goes to
+	 * the supervisor, the slave to the payload. */
+	in->payload.tty = -1;
+	if (c->tty) {
+		in->payload.tty = nb_tty_open(c->tty->sock[1], c->tty, s->id.uid, s->id.gid, &err);
+		if (in->payload.tty < 0)
+			fail(c, &err);
+		close(c->tty->sock[1]);
+	}
+}
+
+/* Step 8. Everything the payload's process will need; exec lives as long
+ * as the process (nb_child_main does not return). */
+static void payload_setup(const struct nb_child *c, struct nb_init *in, const char *home, struct nb_exec *exec)
+{
+	const struct nb_spec *s = c->spec;
+
+	prepare(c, home, exec);
+	in->payload.proc = &s->proc;
+	in->payload.uid = s->id.uid;
+	in->payload.gid = s->id.gid;
+	in->payload.groups = s->id.groups;
+	in->payload.n_groups = s->id.n_groups;
+	in->payload.die_with_parent = s->life.die_with_parent;
+	if (s->proc.sync_fd >= 0 && in->n_keep < NB_MAX_LOCKS)
+		in->keep[in->n_keep++] = s->proc.sync_fd;
+	in->nested = s->priv.disable_userns;
+	in->payload.caps = c->caps;
+	in->payload.filter = c->filter;
+	in->payload.landlock = nb_landlock_mode(&s->priv, c->caps);
+	in->payload.tcp = &s->priv.tcp;
+	in->payload.assert_userns_disabled = s->priv.assert_userns_disabled;
+	in->payload.exec = exec;
+	in->payload.chan = (struct nb_payload_chan){ .err_w = c->err_w, .ready_w = -1, .go_r = -1,
+						     .nest_w = -1, .nest_r = -1, .parent = -1 };
+}
+
 _Noreturn void nb_child_main(const struct nb_child *c)
 {
 	const struct nb_spec *s = c->spec;
@@ -245,24 +323,12 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	/* 2. Die with the supervisor. pid 1 simply dies, and the kernel ends
 	 * its namespace; a subreaper (--share=pid) takes a signal it can act
 	 * on, to kill what it inherited first. Had the supervisor died before
-	 * this, the read below sees EOF: it holds the other end until the
+	 * this, the read in step 3 sees EOF: it holds the other end until the
 	 * maps are written, so no window is left. */
 	if (s->life.die_with_parent && prctl(PR_SET_PDEATHSIG, pid1 ? SIGKILL : SIGTERM) < 0)
 		fail(c, (nb_fail(&err, errno, "cannot set the parent-death signal"), &err));
-	/* 3. The maps: our own single map we write ourselves, which saves the
-	 * supervisor a round trip; any other, another writes and says so,
-	 * while we name the sandbox and bring up its network.
-	 * bwrap's --userns-block-fd then waits for its caller. */
-	named = !c->plan->self_written && s->proc.userns_block_fd < 0;
-	if (named && name_and_network(s, &err) < 0)
-		fail(c, &err);
-	if (c->plan->self_written ? nb_idmap_write_self(c->plan, &err) < 0 : read(c->sync_r, &go, 1) != 1) {
-		if (c->plan->self_written)
-			fail(c, &err);
-		_exit(NB_EXIT_FAIL);
-	}
-	if (s->proc.userns_block_fd >= 0 && read(s->proc.userns_block_fd, &go, 1) < 0)
-		fail(c, (nb_fail(&err, errno, "--userns-block-fd: cannot read"), &err));
+	/* 3. The maps. */
+	named = await_maps(c);
 	/* 4. Moved into the leaf by the supervisor (no clone3): root the
 	 * cgroup namespace there now. */
 	if (c->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
@@ -278,29 +344,10 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	 * host's /proc's number for us. */
 	if (!pid1)
 		in.children = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
-	/* 6. The sandbox itself. */
+	/* 6. The sandbox itself, then --userns2 and --tty. */
 	if (build_sandbox(c, &in, named, &home, &err) < 0)
 		fail(c, &err);
-	/* 6a. bwrap's --userns2: the view built, on into that namespace (a
-	 * change of credentials, so the parent-death signal again). */
-	if (s->ns.userns2_fd >= 0) {
-		if (setns(s->ns.userns2_fd, CLONE_NEWUSER) < 0)
-			fail(c, (nb_fail(&err, errno, "--userns2: cannot switch to the user namespace"), &err));
-		close(s->ns.userns2_fd);
-		if (s->life.die_with_parent && prctl(PR_SET_PDEATHSIG, pid1 ? SIGKILL : SIGTERM) < 0)
-			fail(c, (nb_fail(&err, errno, "cannot set the parent-death signal"), &err));
-		if (getppid() != c->parent)
-			_exit(NB_EXIT_FAIL);
-	}
-	/* 6b. --tty: a pty of the sandbox's own devpts; the master goes to
-	 * the supervisor, the slave to the payload. */
-	in.payload.tty = -1;
-	if (c->tty) {
-		in.payload.tty = nb_tty_open(c->tty->sock[1], c->tty, s->id.uid, s->id.gid, &err);
-		if (in.payload.tty < 0)
-			fail(c, &err);
-		close(c->tty->sock[1]);
-	}
+	after_view(c, &in);
 	/* 7. The supervisor's second byte: it has opened our namespaces (for
 	 * exec and --info-fd, before init turns non-dumpable) and the network
 	 * is up, while the view was built. EOF: it died. */
@@ -313,24 +360,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	in.start_fd = s->life.start_fd;
 	in.announce_go = c->announce_w >= 0 ? c->sync_r : -1;
 	/* 8. Everything the payload's process will need. */
-	prepare(c, home, &exec);
-	in.payload.proc = &s->proc;
-	in.payload.uid = s->id.uid;
-	in.payload.gid = s->id.gid;
-	in.payload.groups = s->id.groups;
-	in.payload.n_groups = s->id.n_groups;
-	in.payload.die_with_parent = s->life.die_with_parent;
-	if (s->proc.sync_fd >= 0 && in.n_keep < NB_MAX_LOCKS)
-		in.keep[in.n_keep++] = s->proc.sync_fd;
-	in.nested = s->priv.disable_userns;
-	in.payload.caps = c->caps;
-	in.payload.filter = c->filter;
-	in.payload.landlock = nb_landlock_mode(&s->priv, c->caps);
-	in.payload.tcp = &s->priv.tcp;
-	in.payload.assert_userns_disabled = s->priv.assert_userns_disabled;
-	in.payload.exec = &exec;
-	in.payload.chan = (struct nb_payload_chan){ .err_w = c->err_w, .ready_w = -1, .go_r = -1,
-						    .nest_w = -1, .nest_r = -1, .parent = -1 };
+	payload_setup(c, &in, home, &exec);
 	/* 9. --as-pid-1: this process is the payload. Its parent, the
 	 * supervisor, is outside the namespace: arm the signal, no check. */
 	if (s->life.as_pid1) {
