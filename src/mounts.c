@@ -18,10 +18,20 @@
 #include "mounts-int.h"
 #include "util.h"
 
+/* The kernel refuses a scoped walk of ".." that any rename or mount on
+ * the machine raced (EAGAIN) and asks for another try: another sandbox
+ * starting or ending is enough. Bounded, so that a storm cannot hang us. */
+#define OPENAT2_TRIES 100
+
 int mnt_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
 {
 	struct open_how how = { .flags = (unsigned long long)(flags | O_CLOEXEC), .resolve = resolve };
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+	int fd, tries = 0;
+
+	do
+		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+	while (fd < 0 && errno == EAGAIN && resolve && ++tries < OPENAT2_TRIES);
+	return fd;
 }
 
 /* --- resolving paths ---------------------------------------------------- */
