@@ -92,10 +92,10 @@ require_root() {
 # as_user USER CMD...: root runs CMD as USER, keeping the environment.
 as_user() { u=$1; shift; runuser -u "$u" -- "$@"; }
 
-# wait_for FILE PATTERN: up to 5 s for PATTERN to appear in FILE.
+# wait_for FILE PATTERN [TRIES]: up to TRIES/20 s (5 s) for PATTERN in FILE.
 wait_for() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt "${3:-100}" ]; do
 		grep -q -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.05; i=$((i + 1))
 	done
