@@ -45,8 +45,7 @@ is $? 5 "--as-pid-1: the signal goes straight to the payload"
 # --die-with-parent (the default): killing nestbox kills the sandbox.
 # Under load (the sanitized suite) a start may take seconds: wait up to
 # 60 s for it, and for the end (the payload would sleep longer). A zombie
-# counts as gone: the orphan's reaper (pid 1) may take seconds to reap.
-alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^[^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
+# counts as gone (running, in t/lib/tap.sh).
 start -- sh -c 'echo ready; exec sleep 600'
 if wait_for "$log" ready 1200; then
 	init=$(pgrep -P $nb | head -n 1)
@@ -54,10 +53,10 @@ if wait_for "$log" ready 1200; then
 	kill -s KILL $nb
 	wait $nb 2>/dev/null
 	i=0
-	while { alive "$init" || alive "$pay"; } && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+	while { running "$init" || running "$pay"; } && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
 	if [ -z "$init" ] || [ -z "$pay" ]; then
 		fail "SIGKILL of nestbox takes the sandbox down" "no init ($init) or payload ($pay) found under nestbox"
-	elif alive "$init" || alive "$pay"; then
+	elif running "$init" || running "$pay"; then
 		fail "SIGKILL of nestbox takes the sandbox down" "init $init or payload $pay still runs"
 		kill -s KILL "$init" "$pay" 2>/dev/null
 	else

@@ -23,8 +23,8 @@ keepers() { ps -u "$me" -o stat=,args= | awk -v b="$base" '$1 !~ /^Z/ && $2 == "
 # until_gone PID: up to 60 s (a hung keeper, not a slow one).
 until_gone() {
 	_i=0
-	while [ $_i -lt 600 ] && kill -0 "$1" 2>/dev/null; do sleep 0.1; _i=$((_i + 1)); done
-	! kill -0 "$1" 2>/dev/null
+	while [ $_i -lt 600 ] && running "$1"; do sleep 0.1; _i=$((_i + 1)); done
+	! running "$1"
 }
 
 # --- start, reuse, status
@@ -116,6 +116,33 @@ run_nb run -- true
 is "$RC:$ERR" "0:" "a record naming another process (a reused pid) is not trusted"
 isnt "$(keeper_pid)" "$$" "and is replaced"
 is "$(keepers)" 1 "one keeper runs"
+
+# A keeper killed but not yet reaped: a zombie, its pid and start time
+# still those of the record, with no namespace left to join. Under a
+# subreaper that never reaps, it stays one; it is replaced all the same.
+"$NESTBOX" keeper stop >/dev/null
+python3 - "$NESTBOX" >"$T_TMP/zombie" 2>&1 <<'PY'
+import ctypes, os, signal, subprocess, sys
+nb = sys.argv[1]
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+def keeper():
+    out = subprocess.run([nb, "keeper", "status"], capture_output=True, text=True).stdout
+    return out.split()[2].rstrip(",") if out.startswith("keeper: pid") else "none"
+subprocess.run([nb, "run", "--", "true"])
+old = keeper()
+os.kill(int(old), signal.SIGKILL)
+while open("/proc/%s/stat" % old).read().rsplit(")", 1)[1].split()[0] != "Z":
+    pass
+print("status:", keeper())
+r = subprocess.run([nb, "run", "--", "id", "-u"], capture_output=True, text=True)
+print("run:", r.returncode, r.stdout.strip(), r.stderr.strip())
+new = keeper()
+print("replaced" if new not in ("none", old) else "kept %s" % old)
+subprocess.run([nb, "keeper", "stop"], capture_output=True)
+PY
+is "$(cat "$T_TMP/zombie")" "status: none
+run: 0 $me 
+replaced" "a keeper killed and not yet reaped (a zombie) counts as gone, and is replaced"
 
 # --- a keeper that sandboxes use outlives its idle time; an unused one goes
 "$NESTBOX" keeper stop >/dev/null

@@ -92,6 +92,9 @@ require_root() {
 # as_user USER CMD...: root runs CMD as USER, keeping the environment.
 as_user() { u=$1; shift; runuser -u "$u" -- "$@"; }
 
+# running PID: PID is a live process. An orphan's zombie is not: this
+# machine's pid 1 may take seconds to reap it, and kill -0 succeeds on it.
+running() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^[^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
 # wait_for FILE PATTERN [TRIES]: up to TRIES/20 s (5 s) for PATTERN in FILE.
 wait_for() {
 	i=0
