@@ -62,11 +62,13 @@ is "$?:$err" "125:nestbox: import: $W/full is not empty (hint: import into a new
 
 # SIGKILL half-way: the image comes through a pipe that stops after its
 # first part, so the kill lands while files are being written, every time.
-mkfifo "$W/pipe"
-chown nbtest "$W/pipe"
+# A pipe of each round's own: what a killed round left unread in it must
+# not become the start of the next round's image.
 never=0 caught=0
 for round in 1 2 3 4 5; do
-	rm -f "$W/pid"
+	rm -f "$W/pid" "$W/pipe"
+	mkfifo "$W/pipe"
+	chown nbtest "$W/pipe"
 	(as sh -c 'echo $$ >"$1/pid"; exec "$2" import - "$1/k" <"$1/pipe" 2>/dev/null' sh "$W" "$NESTBOX") 2>/dev/null &
 	runner=$!
 	exec 7>"$W/pipe"
