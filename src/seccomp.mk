@@ -27,7 +27,8 @@ $(B)/default-policy.o: $(B)/default-policy.c src/seccomp.h src/err.h
 
 # The built-in policy compiled at build time (src/gen/seccomp-bpf.c).
 SECCOMP_OBJS := $(B)/seccomp.o $(B)/seccomp-policy.o $(B)/seccomp-plan.o $(B)/seccomp-raw.o
-$(B)/seccomp-bpf: src/gen/seccomp-bpf.c src/gen/seccomp-merge.c src/gen/seccomp-merge.h $(SECCOMP_OBJS) $(B)/err.o \
+$(B)/seccomp-bpf: src/gen/seccomp-bpf.c src/gen/seccomp-merge.c src/gen/seccomp-merge.h src/gen/seccomp-shrink.c \
+		src/gen/seccomp-shrink.h $(SECCOMP_OBJS) $(B)/err.o \
 		$(B)/util.o $(B)/default-policy.o
 	$(CC) $(NB_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) $(LIBS)
 

@@ -14,7 +14,8 @@
  *      each verdict of one leading to the next program's tests, with the
  *      combined verdict at the end;
  *   3. a binary search on the number over the runs, per architecture;
- *   4. check the result against the stack by running both. */
+ *   4. shrink it (seccomp-shrink.c: shared tails, tests the path decided);
+ *   5. check the result against the stack by running both. */
 #include "seccomp-merge.h"
 
 #include <linux/seccomp.h>
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #include "../util.h"
+#include "seccomp-shrink.h"
 
 #define OFF_NR 0
 #define OFF_ARCH 4
@@ -413,7 +415,7 @@ static struct code dispatch(const struct walk *w, size_t i, uint32_t other)
 	return branch(BPF_JMP | BPF_JEQ | BPF_K, w->arch[i], &yes, &no);
 }
 
-/* --- 4. the check ----------------------------------------------------------- */
+/* --- 5. the check ----------------------------------------------------------- */
 
 /* The values worth giving an argument word: every constant the programs
  * test or mask with, its neighbours and its complement, with 0 and ~0. */
@@ -537,13 +539,15 @@ int sc_merge(const struct sock_fprog *progs, size_t n, struct sock_fprog *out, c
 	}
 	out->len = (unsigned short)c.n;
 	out->filter = c.v;
+	if (!c.bad)
+		sc_shrink(out);
 	if (c.bad)
 		*why = "the merged program would be too long";
 	else if (!check(&w, out))
 		*why = "the merged program does not give the stack's verdicts";
 	free(w.bounds);
 	if (*why) {
-		free(c.v);
+		free(out->filter); /* c.v, or what sc_shrink() made of it */
 		out->filter = NULL;
 		return -1;
 	}

@@ -14,7 +14,7 @@ cp "$top"/src/seccomp*.c "$top"/src/seccomp*.h "$top"/src/seccomp.mk "$top"/src/
 	"$top"/src/err.h "$top"/src/util.c "$top"/src/util.h "$w/src/"
 cp "$top"/src/gen/seccomp-*.[ch] "$w/src/gen/"
 cp "$top/conf/seccomp/default.policy" "$w/conf/seccomp/"
-cp "$top/t/lib/sysprobe.c" "$top/t/lib/seccomp-driver.c" "$w/t/lib/"
+cp "$top/t/lib/sysprobe.c" "$top/t/lib/seccomp-driver.c" "$top/t/lib/shrink-check.c" "$w/t/lib/"
 cat >"$w/GNUmakefile" <<'EOF'
 # The parts of the top GNUmakefile that src/seccomp.mk relies on.
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -26,9 +26,11 @@ NB_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong -D_FORTIF
 LIBS := $(shell pkg-config --libs libseccomp)
 include src/seccomp.mk
 OBJS := $(SECCOMP_OBJS) build/err.o build/util.o
-all: driver $(CHECK_DEPS)
+all: driver shrink-check $(CHECK_DEPS)
 driver: t/lib/seccomp-driver.c $(OBJS) $(EXTRA_OBJS)
 	$(CC) $(NB_CFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)
+shrink-check: t/lib/shrink-check.c src/gen/seccomp-shrink.c build/util.o build/err.o
+	$(CC) $(NB_CFLAGS) $(CFLAGS) -o $@ $^
 build/%.o: src/%.c | build
 	$(CC) $(NB_CFLAGS) $(CFLAGS) -c -o $@ $<
 build:
@@ -43,6 +45,13 @@ fi
 [ -x "$w/driver" ] || { done_testing; exit 1; }
 
 drv=$w/driver
+
+# --- The shrinker of the built-in program, on random programs -------------
+# Trees of tests on few words and constants, up to 2,000 instructions:
+# repeated tests, shared tails and jumps beyond a test's 255.
+out=$("$w/shrink-check" 300)
+like "$out" "^ok (2[5-9][0-9]|300)-of-300 [1-9]" \
+	"src/gen/seccomp-shrink.c: of 300 random programs most shrunk, each giving the same verdicts on 20,000 inputs"
 probe=$w/t/lib/sysprobe
 # under [DRIVER-OPTIONS...] -- CMD...: runs CMD under the filter; sets OUT, ERR, RC.
 under() {
