@@ -77,7 +77,7 @@ int nb_state_list(bool want_gone, struct nb_state_info **out, size_t *n, struct 
 /* The running sandbox named, or whose id starts with, what. 125 with one
  * line when there is none, or more than one. */
 int nb_state_find(const char *what, struct nb_state_info *out, struct nb_err *err);
-/* The exec data of a record (stored in it, hex-encoded), decoded. */
+/* The exec data of a record: the bytes after its line of JSON. */
 int nb_state_exec_data(const struct nb_state_info *i, char **data, size_t *len, struct nb_err *err);
 void nb_state_info_free(struct nb_state_info *i);
 void nb_state_list_free(struct nb_state_info *v, size_t n);

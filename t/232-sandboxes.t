@@ -55,6 +55,17 @@ like "$RC:$ERR" "^125:nestbox: no sandbox of yours is named '$tag-nothere' or ha
 id=$("$NESTBOX" ps | awk -v n="$tag-a" '$2 == n { print $1 }')
 run_nb exec "$(echo "$id" | cut -c1-6)" -- hostname
 is "$OUT" "$tag-a" "a sandbox can be named by the start of its id"
+# Its record: a line of JSON, then the bytes exec needs, as they are.
+rec=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/nestbox}
+rec=$(ls "${rec:-/tmp/nestbox-$(id -u)}/sandboxes/$id"*.json)
+is "$(head -n 1 "$rec" | python3 -c 'import json, sys; o = json.load(sys.stdin); print(o["name"], "exec" in o)')" \
+	"$tag-a False" "its record starts with a line of JSON, which does not hold exec's data"
+is "$(tail -n +2 "$rec" | head -c 7)" "NBEXEC2" "they follow it, as bytes"
+cp "$rec" "$T_TMP/rec"
+head -n 1 "$T_TMP/rec" >"$rec.t232" && mv "$rec.t232" "$rec"
+run_nb exec "$tag-a" -- true
+like "$RC:$ERR" "^125:nestbox: the sandbox's record .*/$id[0-9a-f]*\.json has no exec data \(hint: was it started by another version of nestbox\? 'nestbox stop' ends it\)$" "a record without them: exec refuses, with 125 and one line"
+cp "$T_TMP/rec" "$rec"
 
 # --- stop -------------------------------------------------------------------
 run_nb stop --time 30 "$tag-a"
