@@ -88,13 +88,12 @@ echo go >&8
 wait "$bg"
 exec 8>&-
 is "$(cat "$P/blocked")" "ran" "and runs once it comes"
-locked() { /usr/bin/python3 -c 'import fcntl, sys
-f = open(sys.argv[1], "w")
-try:
-    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-except OSError:
-    sys.exit(0)
-sys.exit(1)' "$1"; }
+# locked FILE: someone holds a lock on FILE. F_GETLK only asks: taking a
+# lock to see would make the sandbox's own attempt fail, as it does bwrap's.
+locked() { /usr/bin/python3 -c 'import fcntl, os, struct, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+l = fcntl.fcntl(fd, fcntl.F_GETLK, struct.pack("hhqqixxxx", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0))
+sys.exit(struct.unpack("hhqqixxxx", l)[0] == fcntl.F_UNLCK)' "$1"; }
 : >"$P/lock"
 sh -c '"$0" --bind / / --tmpfs /tmp --die-with-parent --lock-file "$1" sleep 600; :' "$B" "$P/lock" &
 caller=$!; pids="$pids $caller"
