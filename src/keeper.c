@@ -82,20 +82,6 @@ static void lock_wait(int fd, int how)
 		;
 }
 
-/* A pidfd of pid if it is still the process that started at start and
- * has not ended. A killed keeper may stay a zombie until its reaper (pid
- * 1) comes round, with no namespaces left to join: its pidfd says so. */
-static int live_pidfd(pid_t pid, unsigned long long start)
-{
-	int fd = nb_pidfd_same(pid, start);
-
-	if (fd >= 0 && poll(&(struct pollfd){ fd, POLLIN, 0 }, 1, 0) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* The keeper named by the record, if it runs and holds the map this plan
  * needs. One that holds another (the ranges changed) is told to go. */
 static int find(struct nb_keeper *k, const struct nb_idplan *plan)
@@ -104,7 +90,7 @@ static int find(struct nb_keeper *k, const struct nb_idplan *plan)
 	pid_t pid;
 	int fd;
 
-	if (!read_record(k->base, &pid, &start) || (fd = live_pidfd(pid, start)) < 0)
+	if (!read_record(k->base, &pid, &start) || (fd = nb_pidfd_same(pid, start)) < 0)
 		return -1;
 	if (!map_is(pid, "uid_map", &plan->keeper_uid) || !map_is(pid, "gid_map", &plan->keeper_gid)) {
 		nb_verbose("the keeper (pid %d) holds another map; it is replaced", (int)pid);
@@ -351,7 +337,7 @@ static int recorded(char **base, int *dir, pid_t *pid, int *fd, struct nb_err *e
 	TRY(nb_state_base(base, err));
 	*dir = open(*base, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (*dir >= 0 && read_record(*dir, pid, &start))
-		*fd = live_pidfd(*pid, start);
+		*fd = nb_pidfd_same(*pid, start);
 	return 0;
 }
 

@@ -45,7 +45,8 @@ void nb_state_open_ns(pid_t child, int *fds)
 	}
 }
 
-unsigned long long nb_proc_start(pid_t pid)
+/* The start time of pid (0 if none) and its state letter. */
+static unsigned long long proc_stat(pid_t pid, char *state)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long start = 0;
@@ -56,15 +57,26 @@ unsigned long long nb_proc_start(pid_t pid)
 		return 0;
 	/* comm may hold spaces and parentheses: count from the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			 &start) != 1)
+	if (!p || sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", state,
+			 &start) != 2)
 		return 0;
 	return start;
 }
 
+unsigned long long nb_proc_start(pid_t pid)
+{
+	char state;
+
+	return proc_stat(pid, &state);
+}
+
 bool nb_proc_same(pid_t pid, unsigned long long start)
 {
-	return start && nb_proc_start(pid) == start;
+	char state = 0;
+
+	/* A zombie has ended: its reaper may take its time (runc, too, calls
+	 * a zombie's container stopped). */
+	return start && proc_stat(pid, &state) == start && state != 'Z' && state != 'X';
 }
 
 int nb_pidfd_same(pid_t pid, unsigned long long start)

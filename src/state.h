@@ -95,10 +95,12 @@ int nb_state_exec_unpack(const char *data, size_t len, struct nb_capset *caps, s
 
 /* /proc/PID/stat's starttime, or 0 if the process is gone. */
 unsigned long long nb_proc_start(pid_t pid);
-/* Whether pid is still the process that started at start. */
+/* Whether pid is still the process that started at start, and has not
+ * ended: a zombie has, whenever its reaper comes round. */
 bool nb_proc_same(pid_t pid, unsigned long long start);
-/* A pidfd for pid if it is still that process, else -1: a pid the kernel
- * has given to another process since is never signalled or joined. */
+/* A pidfd for pid if it is still that process (nb_proc_same), else -1: a
+ * pid the kernel has given to another process since is never signalled or
+ * joined, and a zombie's namespaces are never looked for. */
 int nb_pidfd_same(pid_t pid, unsigned long long start);
 
 #endif

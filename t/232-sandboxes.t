@@ -104,6 +104,26 @@ start "$tag-d" -- sleep 600
 kill -9 "$bg"
 wait "$bg" 2>/dev/null
 is "$(ps_names)" "" "a sandbox whose nestbox got SIGKILL is gone from ps on the next call"
+# Killed but not yet reaped by its parent: a zombie has ended all the same.
+python3 - "$NESTBOX" "$tag-z" >"$T_TMP/zombie" 2>&1 <<'PY'
+import os, signal, subprocess, sys, time
+nb, name = sys.argv[1], sys.argv[2]
+ps = lambda: [l.split()[1] for l in subprocess.run([nb, "ps"], capture_output=True, text=True).stdout.splitlines()[1:]]
+p = subprocess.Popen([nb, "run", "--name", name, "--", "sleep", "600"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+for _ in range(600):
+    if name in ps():
+        break
+    time.sleep(0.1)
+os.kill(p.pid, signal.SIGKILL)
+while open("/proc/%d/stat" % p.pid).read().rsplit(")", 1)[1].split()[0] != "Z":
+    time.sleep(0.01)
+print("listed" if name in ps() else "not listed")
+r = subprocess.run([nb, "run", "--name", name, "--", "true"], capture_output=True, text=True)
+print(r.returncode, r.stderr.strip())
+p.wait()
+PY
+is "$(cat "$T_TMP/zombie")" "not listed
+0 " "a sandbox whose nestbox is a zombie, not yet reaped, is not listed, and its name is free"
 dir=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/nestbox}
 dir=${dir:-/tmp/nestbox-$(id -u)}/sandboxes
 is "$(ls -A "$dir" | grep -c "$tag" ; grep -l "$tag" "$dir"/*.json 2>/dev/null | wc -l)" "0
