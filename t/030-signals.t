@@ -6,8 +6,11 @@ require_user
 log=$T_TMP/log
 # A background job of a non-interactive shell ignores SIGINT and SIGQUIT;
 # perl restores them so nestbox starts as it would from a terminal.
+# The log is emptied here, not by the job's redirection: that runs in the
+# background, and wait_for could meanwhile see the last run's "ready".
 start() {
-	perl -e '$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec @ARGV' "$NESTBOX" run "$@" >"$log" 2>&1 &
+	: >"$log"
+	perl -e '$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec @ARGV' "$NESTBOX" run "$@" >>"$log" 2>&1 &
 	nb=$!
 }
 payload='for s in INT HUP QUIT USR1 USR2 WINCH; do trap "echo got $s" $s; done
@@ -37,17 +40,17 @@ wait $nb
 is $? 143 "a payload killed by SIGTERM gives 128+15"
 
 start --as-pid-1 -- sh -c 'trap "echo got USR1; exit 5" USR1; echo ready; while :; do sleep 0.05; done'
-wait_for "$log" ready
+wait_for "$log" ready || diag "the payload did not start: $(cat "$log")"
 kill -s USR1 $nb
 wait $nb
 is $? 5 "--as-pid-1: the signal goes straight to the payload"
 
 # --die-with-parent (the default): killing nestbox kills the sandbox.
-# Under load (the sanitized suite) a start may take seconds: wait up to
-# 60 s for it, and for the end (the payload would sleep longer). A zombie
+# Under load (the sanitized suite) a start may take seconds: wait_for
+# gives it 60 s, and the end gets as long (the payload would sleep longer). A zombie
 # counts as gone (running, in t/lib/tap.sh).
 start -- sh -c 'echo ready; exec sleep 600'
-if wait_for "$log" ready 1200; then
+if wait_for "$log" ready; then
 	init=$(pgrep -P $nb | head -n 1)
 	pay=$( [ -n "$init" ] && pgrep -P "$init" | head -n 1)
 	kill -s KILL $nb

@@ -93,7 +93,7 @@ is "$fails" 0 "the published port is free again whenever nestbox returns (20 run
 # item 4): low ports are unprivileged in the sandbox's own network
 # namespace, as with rootless podman; the host's setting is untouched.
 host_start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
-rm -f "$T_TMP/info"; mkfifo "$T_TMP/info"
+rm -f "$T_TMP/info" "$T_TMP/inner"; mkfifo "$T_TMP/info"
 "$NESTBOX" run --net=slirp -p 127.0.0.1:0:80 --info-fd 3 $T -- perl /nettool tcp-serve 0.0.0.0 80 port-80 \
 	>"$T_TMP/inner" 2>&1 3>"$T_TMP/info" &
 nb=$!

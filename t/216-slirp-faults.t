@@ -28,7 +28,10 @@ is "$(ls -A "$base" | grep -vxE 'sandboxes|keeper(\.lock|\.start)?')" "" "nothin
 # slirp4netns dies while the payload runs. It runs as the sandbox's root
 # (its own sandbox makes it so), which --root makes the caller: only then
 # can the test kill it.
+# Each run's files are removed first: the job's own redirection runs in
+# the background, and wait_for could meanwhile read the last run's.
 lose() {
+	rm -f "$T_TMP/info" "$T_TMP/err"
 	"$NESTBOX" run --root --net=slirp --info-fd 3 "$@" -- sh -c 'sleep 1.5; exit 7' 3>"$T_TMP/info" 2>"$T_TMP/err" </dev/null &
 	nb=$!
 	wait_for "$T_TMP/info" child-pid
@@ -53,6 +56,7 @@ like "$ERR" "^nestbox: .*lost its network" "saying why"
 # API call gives up after a second, slirp4netns is killed and waited for,
 # and the port is free on return.
 hp=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1")->sockport')
+rm -f "$T_TMP/info" "$T_TMP/err"
 "$NESTBOX" run --root --net=slirp -p "127.0.0.1:$hp:80" --info-fd 3 -- sh -c 'sleep 1.5; exit 7' 3>"$T_TMP/info" 2>"$T_TMP/err" </dev/null &
 nb=$!
 wait_for "$T_TMP/info" child-pid

@@ -95,10 +95,12 @@ as_user() { u=$1; shift; runuser -u "$u" -- "$@"; }
 # running PID: PID is a live process. An orphan's zombie is not: this
 # machine's pid 1 may take seconds to reap it, and kill -0 succeeds on it.
 running() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^[^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
-# wait_for FILE PATTERN [TRIES]: up to TRIES/20 s (5 s) for PATTERN in FILE.
+# wait_for FILE PATTERN [TRIES]: up to TRIES/20 s for PATTERN in FILE; 60 s
+# unless told: a hung run, not a slow one (the sanitized suite under load
+# took more than 5 s to start a sandbox).
 wait_for() {
 	i=0
-	while [ $i -lt "${3:-100}" ]; do
+	while [ $i -lt "${3:-1200}" ]; do
 		grep -q -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.05; i=$((i + 1))
 	done
