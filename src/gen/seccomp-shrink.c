@@ -383,13 +383,13 @@ void sc_shrink(struct sock_fprog *p)
 	int root = walk(&g, p, 0, (struct acc){ A_UNKNOWN, 0, 0, 0 }, &fs);
 
 	if (!g.bad && root != NONE) {
-		seen = calloc(g.n, sizeof *seen);
+		seen = nb_xmalloc(g.n * sizeof *seen);
+		memset(seen, 0, g.n * sizeof *seen);
 		l.order = nb_xmalloc(g.n * sizeof *l.order);
 		l.index = nb_xmalloc(g.n * sizeof *l.index);
 		l.pos = nb_xmalloc((g.n + 1) * sizeof *l.pos);
 		l.far = nb_xmalloc(g.n);
-		if (seen)
-			postorder(&g, root, seen, &l);
+		postorder(&g, root, seen, &l);
 		for (size_t i = 0; i < l.n / 2; i++) {
 			int t = l.order[i];
 			l.order[i] = l.order[l.n - 1 - i];
@@ -397,7 +397,7 @@ void sc_shrink(struct sock_fprog *p)
 		}
 		for (size_t i = 0; i < l.n; i++)
 			l.index[l.order[i]] = (int)i;
-		if (seen && place(&g, &l) == 0 && l.pos[l.n] < p->len) {
+		if (place(&g, &l) == 0 && l.pos[l.n] < p->len) {
 			struct sock_filter *out = nb_xmalloc(l.pos[l.n] * sizeof *out);
 
 			emit(&g, &l, out);
