@@ -69,7 +69,11 @@ kill_run() {
 	sleep "$(delay)"
 	kill -9 "$victim" 2>/dev/null
 	wait "$victim" 2>/dev/null
-	settle
+	n=$(settle)
+	# A failure says which processes were left, and in what state.
+	[ "$n" -eq 0 ] || ps -e -o pid=,ppid=,uid=,stat=,comm=,args= |
+		awk -v m="$marker" -v w="$who" '$NF == m { print w ": " $0 }' >>"$T_TMP/left"
+	echo "$n"
 	reap
 }
 
@@ -112,7 +116,8 @@ for name; do
 	fi
 	while read -r who bad left; do
 		is "$bad" 0 "$name: $runs runs with the $who SIGKILLed at a random moment: nothing of the sandbox survives" \
-			"$left processes survived in $bad runs"
+			"$left processes survived in $bad runs; left (pid ppid uid stat comm args):" \
+			"$(cat "$T_TMP/left" 2>/dev/null)"
 	done <"$T_TMP/mode.$k"
 done
 
