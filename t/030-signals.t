@@ -46,9 +46,8 @@ wait $nb
 is $? 5 "--as-pid-1: the signal goes straight to the payload"
 
 # --die-with-parent (the default): killing nestbox kills the sandbox.
-# Under load (the sanitized suite) a start may take seconds: wait_for
-# gives it 60 s, and the end gets as long (the payload would sleep longer). A zombie
-# counts as gone (running, in t/lib/tap.sh).
+# The end gets as long as wait_for gives the start, 60 s (the payload
+# would sleep longer). A zombie counts as gone (running, in t/lib/tap.sh).
 start -- sh -c 'echo ready; exec sleep 600'
 if wait_for "$log" ready; then
 	init=$(pgrep -P $nb | head -n 1)

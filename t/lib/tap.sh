@@ -96,8 +96,8 @@ as_user() { u=$1; shift; runuser -u "$u" -- "$@"; }
 # machine's pid 1 may take seconds to reap it, and kill -0 succeeds on it.
 running() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^[^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
 # wait_for FILE PATTERN [TRIES]: up to TRIES/20 s for PATTERN in FILE; 60 s
-# unless told: a hung run, not a slow one (the sanitized suite under load
-# took more than 5 s to start a sandbox).
+# unless told: a hung run, not a slow one, as a loaded machine can stretch
+# a start. FILE must not hold PATTERN from before: empty it first.
 wait_for() {
 	i=0
 	while [ $i -lt "${3:-1200}" ]; do
