@@ -2,7 +2,7 @@
  * one's median wall time, its spread (the middle half) and the ratio A/B.
  * Interleaving keeps a busy machine's noise out of the ratio.
  *
- *   abrun [-n RUNS] [-w WARMUP] [-l LABEL] [-d] :: A... :: B...
+ *   abrun [-n RUNS] [-w WARMUP] [-l LABEL] [-d] [-g MS] :: A... :: B...
  *   abrun [-n RUNS] [-P PAR] --seq COUNT :: A... :: B...
  * (":: " separates the commands, which may contain "--" themselves.)
  *        each sample runs the command COUNT times, PAR at a time
@@ -10,7 +10,9 @@
  * Prints one line: label, median A, median B (ms), IQR A, IQR B, ratio, and
  * the peak RSS (KiB) of A's and B's first processes; with -d, then the
  * median of the paired differences A - B (ms), which a small effect under
- * wide noise needs: each pair shares its moment's noise. Commands run with
+ * wide noise needs: each pair shares its moment's noise. -g pauses MS
+ * before each run, so that what one run leaves to the kernel (a namespace's
+ * teardown) is done before the next: a single start's wall time. Commands run with
  * stdin, stdout and stderr on /dev/null; a failing command stops it. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -45,9 +47,13 @@ static pid_t start(char **argv)
 }
 
 /* One sample: COUNT runs, PAR at a time. Returns ms, or -1 on failure. */
-static double sample(char **argv, int count, int par, long *rss)
+static double sample(char **argv, int count, int par, long *rss, int gap_ms)
 {
-	double t0 = now_ms();
+	double t0;
+
+	if (gap_ms > 0)
+		nanosleep(&(struct timespec){ gap_ms / 1000, (gap_ms % 1000) * 1000000L }, NULL);
+	t0 = now_ms();
 	int running = 0, started = 0, failed = 0;
 
 	while (started < count || running > 0) {
@@ -90,7 +96,7 @@ static double quant(double *v, int n, double q)
 
 int main(int argc, char **argv)
 {
-	int runs = 40, warm = 3, count = 1, par = 1, i = 1, diff = 0;
+	int runs = 40, warm = 3, count = 1, par = 1, i = 1, diff = 0, gap = 0;
 	const char *label = "ab";
 	char **a, **b;
 	double *ta, *tb, *td;
@@ -109,6 +115,8 @@ int main(int argc, char **argv)
 			par = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-d"))
 			diff = 1;
+		else if (!strcmp(argv[i], "-g") && i + 1 < argc)
+			gap = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "abrun: bad argument %s\n", argv[i]);
 			return 2;
@@ -128,7 +136,7 @@ int main(int argc, char **argv)
 	td = calloc((size_t)runs, sizeof *td);
 	for (int k = 0; k < warm; k++) {
 		long r = 0;
-		if (sample(a, count, par, &r) < 0 || sample(b, count, par, &r) < 0) {
+		if (sample(a, count, par, &r, gap) < 0 || sample(b, count, par, &r, gap) < 0) {
 			fprintf(stderr, "abrun: %s: a command failed\n", label);
 			return 1;
 		}
@@ -136,11 +144,11 @@ int main(int argc, char **argv)
 	for (int k = 0; k < runs; k++) {
 		/* Alternate which goes first, too. */
 		if (k % 2) {
-			tb[k] = sample(b, count, par, &rss_b);
-			ta[k] = sample(a, count, par, &rss_a);
+			tb[k] = sample(b, count, par, &rss_b, gap);
+			ta[k] = sample(a, count, par, &rss_a, gap);
 		} else {
-			ta[k] = sample(a, count, par, &rss_a);
-			tb[k] = sample(b, count, par, &rss_b);
+			ta[k] = sample(a, count, par, &rss_a, gap);
+			tb[k] = sample(b, count, par, &rss_b, gap);
 		}
 		if (ta[k] < 0 || tb[k] < 0) {
 			fprintf(stderr, "abrun: %s: a command failed\n", label);
