@@ -306,7 +306,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	bool pid1 = !(s->ns.shared & NB_NS_PID);
 	struct nb_err err = { 0 };
 	struct nb_init in = { .err_w = c->err_w, .pid1 = pid1, .parent = c->parent, .announce_w = -1, .announce_go = -1,
-			      .start_fd = -1 };
+			      .start_fd = -1, .exit_w = -1 };
 	struct nb_exec exec;
 	char *home = NULL; /* the child's own memory, until exec */
 	bool named;
@@ -357,6 +357,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	if (c->announce_w < 0)
 		close(c->sync_r);
 	in.announce_w = c->announce_w;
+	in.exit_w = c->exit_w;
 	in.start_fd = s->life.start_fd;
 	in.announce_go = c->announce_w >= 0 ? c->sync_r : -1;
 	/* 8. Everything the payload's process will need. */

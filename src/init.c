@@ -10,7 +10,8 @@
  *   5. wait until the payload is ready (and for an OCI start); then
  *      make init non-dumpable
  *   6. let the payload exec
- *   7. pass signals on, reap, exit with the payload's status
+ *   7. pass signals on, reap; once the payload has ended and nothing
+ *      else runs, tell the supervisor its status; exit with it
  *
  * Steps 4 and 5 come before any payload code can run: a payload that
  * could ptrace init or write /proc/1/mem would get init's privileges
@@ -21,6 +22,7 @@
 #include "init.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sched.h>
@@ -157,6 +159,46 @@ static void kill_descendants(int children)
 	}
 }
 
+/* The sandbox's own /proc, opened before any payload code runs, so that
+ * a mount over /proc cannot hide a process from it; -1 where /proc is not
+ * this PID namespace's (a bwrap caller may leave the host's). */
+static int own_proc(void)
+{
+	char self[4];
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : readlinkat(fd, "self", self, sizeof self);
+
+	if (n == 1 && self[0] == '1')
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Nothing else runs in the sandbox: no child, zombie or running (the
+ * payload's orphans all come to pid 1), and no other pid in its /proc
+ * (nestbox exec's processes have their parent outside). Read once. */
+static bool alone(int proc)
+{
+	char buf[4096];
+	ssize_t n;
+
+	for (;;) {
+		pid_t p = waitpid(-1, NULL, WNOHANG);
+		if (p == 0 || (p < 0 && errno != ECHILD))
+			return false;
+		if (p < 0)
+			break;
+	}
+	while ((n = getdents64(proc, buf, sizeof buf)) > 0)
+		for (ssize_t at = 0; at < n; at += ((struct dirent64 *)(void *)(buf + at))->d_reclen) {
+			const char *name = ((struct dirent64 *)(void *)(buf + at))->d_name;
+			if (name[0] >= '1' && name[0] <= '9' && strcmp(name, "1") != 0)
+				return false;
+		}
+	return n == 0;
+}
+
 static _Noreturn void finish(const struct nb_init *in, int children, int code)
 {
 	/* pid 1's exit makes the kernel kill the rest of its namespace. */
@@ -191,8 +233,13 @@ static _Noreturn void reap(const struct nb_init *in, pid_t payload, int sigfd, i
 
 			if (p <= 0)
 				break;
-			if (p == payload)
-				finish(in, children, nb_exit_code(st));
+			if (p != payload)
+				continue;
+			/* The supervisor may return now, leaving init's exit and
+			 * the namespaces' teardown to the kernel. */
+			if (in->exit_w >= 0 && alone(in->proc))
+				(void)!write(in->exit_w, &(unsigned char){ (unsigned char)nb_exit_code(st) }, 1);
+			finish(in, children, nb_exit_code(st));
 		}
 	}
 }
@@ -222,6 +269,9 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sigfd < 0)
 		fail(in, payload, (nb_fail(&err, errno, "cannot create the init's signal fd"), &err));
+	in->proc = in->pid1 && in->exit_w >= 0 ? own_proc() : -1;
+	if (in->proc < 0)
+		nb_closep(&in->exit_w);
 	if (!in->pid1) {
 		children = in->children;
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || children < 0)
@@ -277,10 +327,10 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	 * pipe passed to the payload must see EOF when the payload ends, and
 	 * the supervisor's error pipe EOF once the payload has exec'd. */
 	{
-		int keep[5 + ARRAY_SIZE(in->keep)] = { 0, 1, 2, sigfd, children };
+		int keep[7 + ARRAY_SIZE(in->keep)] = { 0, 1, 2, sigfd, children, in->exit_w, in->proc };
 
-		memcpy(keep + 5, in->keep, in->n_keep * sizeof *keep);
-		nb_close_all_but(keep, 5 + in->n_keep);
+		memcpy(keep + 7, in->keep, in->n_keep * sizeof *keep);
+		nb_close_all_but(keep, 7 + in->n_keep);
 	}
 	reap(in, payload, sigfd, children);
 }

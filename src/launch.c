@@ -49,6 +49,8 @@ void nb_sandbox_release(struct nb_sandbox *sb)
 	nb_closep(&sb->err_w);
 	nb_closep(&sb->ann_r);
 	nb_closep(&sb->ann_w);
+	nb_closep(&sb->exit_r);
+	nb_closep(&sb->exit_w);
 	if (sb->sigfd >= 0) {
 		/* A signal for the payload that came after it ended must not
 		 * kill the caller once unblocked. */
@@ -125,8 +127,8 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 		.bus_src = { sb->dbus.session, sb->dbus.system },
 		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd,
 			       sb->tty.sock[0], sb->dbus.sync, sb->ann_r, sb->keeper.pidfd, sb->keeper.lock,
-			       sb->keeper.base },
-		.announce_w = sb->ann_w,
+			       sb->keeper.base, sb->exit_r },
+		.announce_w = sb->ann_w, .exit_w = sb->exit_w,
 		.late_cgroupns = sb->late_cgroupns,
 	};
 
@@ -249,6 +251,16 @@ static int spawn_via_keeper(const struct nb_spec *spec, struct nb_sandbox *sb, b
 	return 1;
 }
 
+/* Where nothing needs init gone (a leaf to remove, a terminal to drain,
+ * a subreaper's killing), init tells the payload's exit code once nothing
+ * else runs in the sandbox, and nestbox returns without waiting for the
+ * namespaces' teardown, as bwrap does. */
+static bool early_exit_ok(const struct nb_spec *spec, const struct nb_sandbox *sb)
+{
+	return !(spec->ns.shared & NB_NS_PID) && !sb->cg.active && !spec->proc.use_tty && !spec->life.as_pid1 &&
+	       !spec->life.detach;
+}
+
 static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
 {
 	bool into_cgroup = sb->cg.active;
@@ -272,6 +284,11 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 			return nb_fail(err, errno, "cannot create the announce pipe");
 		sb->ann_r = p[0], sb->ann_w = p[1];
 	}
+	if (early_exit_ok(spec, sb)) {
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return nb_fail(err, errno, "cannot create the exit pipe");
+		sb->exit_r = p[0], sb->exit_w = p[1];
+	}
 
 	sb->parent = getpid();
 	fflush(NULL);
@@ -288,6 +305,7 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 	nb_closep(&sb->sync_r);
 	nb_closep(&sb->err_w);
 	nb_closep(&sb->ann_w);
+	nb_closep(&sb->exit_w);
 	nb_closep(&sb->tty.sock[1]);
 	if (sb->cg.active && !into_cgroup)
 		return nb_cgroup_enter(&sb->cg, sb->pid, err);
@@ -361,13 +379,14 @@ int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_er
 	bool stopped = false;
 
 	while (sb->pid > 0) {
-		struct pollfd pfd[6] = { { sb->sigfd, POLLIN, 0 }, { sb->err_r, POLLIN, 0 },
+		struct pollfd pfd[7] = { { sb->sigfd, POLLIN, 0 }, { sb->err_r, POLLIN, 0 },
 					 { sb->slirp.pidfd, POLLIN, 0 } };
 		struct signalfd_siginfo si;
 
 		nb_tty_poll_fds(&sb->tty, pfd + 3);
+		pfd[6] = (struct pollfd){ sb->exit_r, POLLIN, 0 };
 		/* Negative fds (a closed error pipe, no slirp, no tty) are skipped. */
-		if (poll(pfd, 6, -1) < 0) {
+		if (poll(pfd, 7, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return nb_fail(err, errno, "poll failed while supervising");
@@ -381,6 +400,16 @@ int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_er
 		}
 		if (pfd[2].revents)
 			stopped |= net_lost(spec, sb);
+		if (pfd[6].revents) {
+			unsigned char code;
+			/* EOF: init ends without a word, and SIGCHLD will say. */
+			if (read(sb->exit_r, &code, 1) == 1) {
+				status = code << 8;
+				sb->pid = -1; /* it exits now; its zombie is our reaper's */
+			}
+			nb_closep(&sb->exit_r);
+			continue;
+		}
 		nb_tty_ready(&sb->tty, pfd + 3);
 		if (!(pfd[0].revents & POLLIN) || read(sb->sigfd, &si, sizeof si) != sizeof si)
 			continue;

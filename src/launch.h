@@ -27,6 +27,7 @@ struct nb_sandbox {
 	int err_r;     /* supervisor end: a struct nb_err, or EOF at exec */
 	int err_w;     /* child end, close-on-exec */
 	int ann_r, ann_w; /* init's "payload made" (--info-fd naming the payload), or -1 */
+	int exit_r, exit_w; /* init's word of the payload's exit, once nothing else runs, or -1 */
 	int sigfd;     /* supervisor: forwarded signals and SIGCHLD */
 	sigset_t old_mask; /* restored at the end, for a caller that runs on */
 	struct nb_idplan plan;
@@ -47,7 +48,7 @@ struct nb_sandbox {
 };
 
 #define NB_SANDBOX_INIT                                                        \
-	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1, .ann_r = -1, .ann_w = -1, \
+	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1, .ann_r = -1, .ann_w = -1, .exit_r = -1, .exit_w = -1, \
 	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL, .slirp = NB_SLIRP_INIT, .cg = NB_CGROUP_INIT,   \
 	  .pidfd = -1, .kill_fd = -1, .watchdog = NB_WATCHDOG_INIT, .tty = NB_TTY_INIT, .state = NB_STATE_INIT, .ns_fds = { -1, -1, -1, -1, -1, -1, -1 }, .dbus = NB_DBUS_INIT, \
 	  .keeper = NB_KEEPER_INIT }

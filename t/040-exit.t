@@ -33,4 +33,47 @@ chmod +x "$T_TMP/plain"
 run_nb run --ro-bind "$T_TMP:/t" -- /t/plain
 is "$OUT" from-script "a script without #! runs with /bin/sh"
 
+# The run ends once the payload has exited and nothing else of the sandbox
+# runs: init's own exit, the namespaces' teardown and init's zombie are
+# left to the kernel and the caller's reaper, as bwrap leaves them. With
+# anything left running, from the payload or from nestbox exec, nestbox
+# waits until init has ended it. A subreaper sees which: its orphan.
+python3 - "$NESTBOX" >"$T_TMP/reaper" 2>&1 <<'PY'
+import ctypes, os, subprocess, sys, time
+nb = sys.argv[1]
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+def inherited():
+    try:
+        pid = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT).si_pid
+    except ChildProcessError:
+        return "none"
+    comm = open("/proc/%d/comm" % pid).read().strip()
+    os.waitpid(pid, 0)
+    return comm
+def running(pattern):
+    return subprocess.run(["pgrep", "-u", str(os.getuid()), "-f", pattern], capture_output=True).returncode == 0
+r = subprocess.run([nb, "run", "--", "sh", "-c", "exit 5"])
+print("alone:", r.returncode, inherited())
+r = subprocess.run([nb, "run", "--", "sh", "-c", "sleep 61.3 & exit 6"])
+print("left running:", r.returncode, inherited(), running("sleep 61.3"))
+m = "t040-%d" % os.getpid()
+run = subprocess.Popen([nb, "run", "--name", m, "--", "sh", "-c",
+                        "until [ -e /tmp/joined ]; do sleep 0.01; done; exit 7"])
+for _ in range(300):  # until the record is published (125 before)
+    ex = subprocess.Popen([nb, "exec", m, "--", "sh", "-c", "touch /tmp/joined; exec sleep 61.4"],
+                          stderr=subprocess.DEVNULL)
+    try:
+        if ex.wait(0.2) != 125:
+            break
+    except subprocess.TimeoutExpired:
+        break
+    time.sleep(0.05)
+rc = run.wait()
+print("exec running:", rc, inherited(), running("sleep 61.4"))
+ex.wait()
+PY
+is "$(cat "$T_TMP/reaper")" "alone: 5 nestbox-init
+left running: 6 none False
+exec running: 7 none False" "the run ends with the payload, leaving init's exit to the kernel; not while anything of the sandbox runs"
+
 done_testing
