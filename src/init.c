@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -199,6 +200,18 @@ static bool alone(int proc)
 	return n == 0;
 }
 
+/* The status to the supervisor, which returns with it; then wait until
+ * it has closed its namespace descriptors (EOF, also if it died), so
+ * that the namespaces' teardown falls to init's exit, not to its. */
+static void tell_exit(int sock, int code)
+{
+	char c;
+
+	if (send(sock, &(unsigned char){ (unsigned char)code }, 1, MSG_NOSIGNAL) == 1)
+		while (read(sock, &c, 1) < 0 && errno == EINTR)
+			;
+}
+
 static _Noreturn void finish(const struct nb_init *in, int children, int code)
 {
 	/* pid 1's exit makes the kernel kill the rest of its namespace. */
@@ -238,7 +251,7 @@ static _Noreturn void reap(const struct nb_init *in, pid_t payload, int sigfd, i
 			/* The supervisor may return now, leaving init's exit and
 			 * the namespaces' teardown to the kernel. */
 			if (in->exit_w >= 0 && alone(in->proc))
-				(void)!write(in->exit_w, &(unsigned char){ (unsigned char)nb_exit_code(st) }, 1);
+				tell_exit(in->exit_w, nb_exit_code(st));
 			finish(in, children, nb_exit_code(st));
 		}
 	}

@@ -23,7 +23,7 @@ struct nb_init {
 	pid_t parent;   /* the supervisor, when it is visible (subreaper) */
 	int announce_w, announce_go; /* or -1: "payload made" to the supervisor, then wait for a byte */
 	int start_fd;   /* or -1: then wait for a byte there too (OCI start) */
-	int exit_w;     /* or -1: the payload's exit code, once nothing else runs */
+	int exit_w;     /* or -1: a socket for the payload's exit code, once nothing else runs */
 	int proc;       /* init's: its own /proc, or -1 */
 	int keep[NB_MAX_LOCKS + 1]; /* held open while the sandbox runs: --lock-file, --sync-fd */
 	size_t n_keep;

@@ -285,8 +285,8 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 		sb->ann_r = p[0], sb->ann_w = p[1];
 	}
 	if (early_exit_ok(spec, sb)) {
-		if (pipe2(p, O_CLOEXEC) < 0)
-			return nb_fail(err, errno, "cannot create the exit pipe");
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+			return nb_fail(err, errno, "cannot create the exit socket");
 		sb->exit_r = p[0], sb->exit_w = p[1];
 	}
 
@@ -405,9 +405,13 @@ int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_er
 			/* EOF: init ends without a word, and SIGCHLD will say. */
 			if (read(sb->exit_r, &code, 1) == 1) {
 				status = code << 8;
-				sb->pid = -1; /* it exits now; its zombie is our reaper's */
+				sb->pid = -1; /* it exits next; its zombie is our reaper's */
+				/* Let go of the namespaces before init does, so
+				 * that their teardown is its exit's, not ours. */
+				for (size_t k = 0; k < NB_STATE_NS; k++)
+					nb_closep(&sb->ns_fds[k]);
 			}
-			nb_closep(&sb->exit_r);
+			nb_closep(&sb->exit_r); /* EOF: init may exit */
 			continue;
 		}
 		nb_tty_ready(&sb->tty, pfd + 3);

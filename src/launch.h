@@ -27,7 +27,8 @@ struct nb_sandbox {
 	int err_r;     /* supervisor end: a struct nb_err, or EOF at exec */
 	int err_w;     /* child end, close-on-exec */
 	int ann_r, ann_w; /* init's "payload made" (--info-fd naming the payload), or -1 */
-	int exit_r, exit_w; /* init's word of the payload's exit, once nothing else runs, or -1 */
+	int exit_r, exit_w; /* a socket: init's word of the payload's exit, once nothing
+			     * else runs, and its wait for our EOF; or -1 */
 	int sigfd;     /* supervisor: forwarded signals and SIGCHLD */
 	sigset_t old_mask; /* restored at the end, for a caller that runs on */
 	struct nb_idplan plan;

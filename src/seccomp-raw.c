@@ -331,8 +331,9 @@ const struct sock_fprog *sc_init_program(void)
 		ALLOW_NR(__NR_wait4), ALLOW_NR(__NR_kill), ALLOW_NR(__NR_getppid), ALLOW_NR(__NR_pread64),
 		ALLOW_NR(__NR_exit_group), ALLOW_NR(__NR_exit), ALLOW_NR(__NR_rt_sigreturn),
 		ALLOW_NR(__NR_restart_syscall),
-		/* Its /proc, read once at the end: is anything else left? */
-		ALLOW_NR(__NR_getdents64),
+		/* At the end: its /proc, read once (is anything else left?),
+		 * and the status sent to the supervisor. */
+		ALLOW_NR(__NR_getdents64), ALLOW_NR(__NR_sendto),
 #if NB_SANITIZED
 		/* AddressSanitizer asks before each noreturn call. */
 		ALLOW_NR(__NR_sigaltstack),
