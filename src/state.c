@@ -129,9 +129,14 @@ static unsigned host_uid(void)
 
 int nb_state_base(char **base, struct nb_err *err)
 {
+	static char *checked; /* one run asks for it several times */
 	const char *rt = getenv("XDG_RUNTIME_DIR");
 	struct stat st;
 
+	if (checked) {
+		*base = nb_xstrdup(checked);
+		return 0;
+	}
 	/* A runtime directory that is not there (a session without
 	 * pam_systemd, su) is as good as none; one that is there but not
 	 * private is an error below. */
@@ -143,6 +148,7 @@ int nb_state_base(char **base, struct nb_err *err)
 		*base = NULL;
 		return -1;
 	}
+	checked = nb_xstrdup(*base);
 	return 0;
 }
 
