@@ -13,15 +13,15 @@
 #include "mounts-int.h"
 #include "util.h"
 
-/* A file of m->data made in the staging root, mode m->mode, opened O_PATH. */
+/* A file of m->data made in the staging tmpfs, mode m->mode, opened O_PATH. */
 static int stage_data(struct view *v, const struct nb_mount *m, int *out)
 {
-	_cleanup_free_ char *staged = nb_xasprintf("/file%u", v->n_staged++);
-	_cleanup_close_ int fd = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	_cleanup_free_ char *staged = nb_xasprintf("file%u", v->n_staged++);
+	_cleanup_close_ int fd = openat(v->stage, staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
 	if (fd < 0 || nb_write_all(fd, m->data, m->data_len) < 0 || fchmod(fd, m->mode) < 0)
 		return nb_fail(v->err, errno, "%s: cannot stage %s", m->opt, m->dest);
-	*out = open(staged, O_PATH | O_CLOEXEC);
+	*out = openat(v->stage, staged, O_PATH | O_CLOEXEC);
 	return *out < 0 ? nb_fail(v->err, errno, "%s: cannot stage %s", m->opt, m->dest) : 0;
 }
 

@@ -13,9 +13,12 @@
 struct view {
 	const struct nb_view_env *env;
 	const struct nb_view *spec; /* env->view */
-	int host;          /* O_PATH: the host's root, at /oldroot */
-	int root;          /* O_PATH: the root being built, at /newroot */
-	unsigned n_staged; /* files and dirs made in the staging root */
+	int host;          /* O_PATH: the host's root, "/" until the pivot */
+	int root;          /* O_PATH: the root being built, at stage's newroot */
+	int stage;         /* O_PATH: the staging tmpfs, under a copy of the
+			    * host's /tmp: what nestbox makes to bind
+			    * (generated files, masks, an overlay's upper) */
+	unsigned n_staged; /* files and dirs made in the staging tmpfs */
 	char *home;        /* the payload's home (nb_mounts_setup) */
 	dev_t own[32];     /* the tmpfs this view made, and (below) the files and */
 	unsigned n_own;    /* directories it made: --chmod works only on those */

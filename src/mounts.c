@@ -36,12 +36,13 @@ int mnt_openat2(int dirfd, const char *path, int flags, unsigned long long resol
 
 /* --- resolving paths ---------------------------------------------------- */
 
-/* A path to our own descriptor, through the host's proc at /oldroot once
- * the staging root is in place: the new root's proc, which the payload
- * could have planted things in, is not mounted yet. */
+/* A path to our own descriptor, through the host's proc (the root stays
+ * the host's until the pivot): not the new root's proc, which the
+ * payload could have planted things in. */
 void mnt_fd_path(const struct view *v, int fd, char buf[static 40])
 {
-	snprintf(buf, 40, "%s/proc/self/fd/%d", v->host >= 0 ? "/oldroot" : "", fd);
+	(void)v;
+	snprintf(buf, 40, "/proc/self/fd/%d", fd);
 }
 
 /* A host path, resolved as the host sees it (absolute symlinks included). */
@@ -294,8 +295,8 @@ static int mask(struct view *v, const char *dest, bool must_exist, const char *o
 	if (is_dir_fd(fd))
 		return mnt_mount_at(v, "tmpfs", ro_dir, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 				fd, dest, opt);
-	/* One empty file in the staging root serves every file mask. */
-	empty = open("/empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
+	/* One empty file in the staging tmpfs serves every file mask. */
+	empty = openat(v->stage, "empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
 	if (empty < 0)
 		return nb_fail(v->err, errno, "%s: cannot create an empty file", opt);
 	return mnt_bind_at(v, empty, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
@@ -529,13 +530,13 @@ static int copy_file(struct view *v, const struct nb_mount *m)
 		return copy_fd(v, m, in, out, st.st_size);
 	if (errno != EEXIST)
 		return nb_fail(v->err, errno, "%s: cannot create %s in the sandbox", m->opt, m->dest);
-	staged = nb_xasprintf("/file%u", v->n_staged++);
-	out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	staged = nb_xasprintf("file%u", v->n_staged++);
+	out = openat(v->stage, staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (out < 0)
 		return nb_fail(v->err, errno, "%s: cannot stage %s", m->opt, m->dest);
 	TRY(copy_fd(v, m, in, out, st.st_size));
 	nb_closep(&out);
-	out = open(staged, O_PATH | O_CLOEXEC);
+	out = openat(v->stage, staged, O_PATH | O_CLOEXEC);
 	if (out < 0 || mnt_open_dest(v, m->dest, false, false, m->opt, &dest) < 0)
 		return out < 0 ? nb_fail(v->err, errno, "%s: cannot stage %s", m->opt, m->dest) : -1;
 	return mnt_bind_at(v, out, dest, m->dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, m->opt);
@@ -630,21 +631,27 @@ static int overlay_fs(struct view *v, const struct nb_mount *m, char **lowers, c
 	return -1;
 }
 
-/* A tmpfs in the staging root for the writes, gone at exit. */
+/* A tmpfs in the staging tmpfs for the writes, gone at exit; named for
+ * the overlay through our descriptor of the staging tmpfs, which no
+ * path reaches. */
 static int overlay_tmp_upper(struct view *v, const struct nb_mount *m, char **upper, char **work)
 {
 	static const char *const o[] = { "mode", "0755", NULL };
-	_cleanup_free_ char *base = nb_xasprintf("/overlay%u", v->n_staged++);
+	_cleanup_free_ char *base = nb_xasprintf("overlay%u", v->n_staged++), *up = NULL, *wk = NULL;
 	_cleanup_close_ int mnt = -1, at = -1;
+	char stage[40];
 
-	if (mkdir(base, 0755) < 0 || (at = open(base, O_PATH | O_CLOEXEC)) < 0)
+	if (mkdirat(v->stage, base, 0755) < 0 || (at = openat(v->stage, base, O_PATH | O_CLOEXEC)) < 0)
 		return nb_fail(v->err, errno, "%s: cannot make its tmpfs upper", m->opt);
 	TRY(fs_new(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "an overlay's upper tmpfs", &mnt));
 	TRY(mnt_attach(v, mnt, at, m->opt, base));
-	*upper = nb_xasprintf("%s/upper", base);
-	*work = nb_xasprintf("%s/work", base);
-	if (mkdir(*upper, 0755) < 0 || mkdir(*work, 0755) < 0)
+	up = nb_xasprintf("%s/upper", base);
+	wk = nb_xasprintf("%s/work", base);
+	if (mkdirat(v->stage, up, 0755) < 0 || mkdirat(v->stage, wk, 0755) < 0)
 		return nb_fail(v->err, errno, "%s: cannot make its tmpfs upper", m->opt);
+	mnt_fd_path(v, v->stage, stage);
+	*upper = nb_xasprintf("%s/%s", stage, up);
+	*work = nb_xasprintf("%s/%s", stage, wk);
 	return 0;
 }
 
@@ -734,7 +741,7 @@ int mnt_apply(struct view *v, const struct nb_mount *m)
 	TRY(apply(v, m));
 	if (strcmp(m->dest, "/") == 0) {
 		nb_closep(&v->root);
-		v->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		v->root = openat(v->stage, "newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (v->root < 0)
 			return nb_fail(v->err, errno, "%s: cannot open the new root", m->opt);
 	}

@@ -6,11 +6,14 @@
  * even a planted one, cannot lead a mount out of it.
  *
  *   1. make every host mount a slave, so nothing here reaches the host;
- *   2. mount a staging tmpfs on /tmp and pivot into it: the host is then
- *      at /oldroot (sources) and the new root is built at /newroot;
+ *   2. mount a staging tmpfs on the host's /tmp (in this namespace), with
+ *      a copy of that /tmp back on top; the new root is built in it, from
+ *      the host's paths;
  *   3. build the view in the order doc/design.md lists ("The view");
- *   4. pivot into /newroot and detach the staging root with the host
- *      under it, so that nothing of the old root stays reachable. */
+ *   4. pivot into the new root and detach the old one, with the host
+ *      and the staging tmpfs, so that nothing of them stays reachable.
+ * One pivot_root, not bwrap's two: each visits every thread on the
+ * machine (chroot_fs_refs), which on a busy one takes long. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -63,18 +66,18 @@ static char *line_home(const char *line)
 	return nb_xstrndup(f, n);
 }
 
-/* Binds a file of the given content, made in the staging root, on destfd
+/* Binds a file of the given content, made in the staging tmpfs, on destfd
  * (read-only). The file under it is never written. */
 static int bind_generated_on(struct view *v, int destfd, const char *dest, const char *content, size_t len,
 			     const char *opt)
 {
-	_cleanup_free_ char *staged = nb_xasprintf("/generated%u", v->n_staged++);
-	_cleanup_close_ int out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	_cleanup_free_ char *staged = nb_xasprintf("generated%u", v->n_staged++);
+	_cleanup_close_ int out = openat(v->stage, staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
 	if (out < 0 || nb_write_all(out, content, len) < 0)
 		return nb_fail(v->err, errno, "%s: cannot write the sandbox's %s", opt, dest);
 	nb_closep(&out);
-	out = open(staged, O_PATH | O_CLOEXEC);
+	out = openat(v->stage, staged, O_PATH | O_CLOEXEC);
 	if (out < 0)
 		return nb_fail(v->err, errno, "%s: cannot open the sandbox's %s", opt, dest);
 	return mnt_bind_at(v, out, destfd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, opt);
@@ -284,21 +287,33 @@ static int rootfs_view(struct view *v)
 	return 0;
 }
 
-/* Step 2: a staging tmpfs becomes the root, with the host at /oldroot. */
+/* Step 2, on the host's /tmp here: an unbindable tmpfs, which a bind of
+ * the host's / skips with all above it; the staging tmpfs on it; and a
+ * copy of the host's /tmp back on top, so that the host's paths stay
+ * the sources. */
 static int enter_staging(struct view *v)
 {
-	_cleanup_close_ int at = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	static const char *const mode[] = { "mode", "0700", NULL };
+	_cleanup_close_ int at = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC), tmp = -1, fence = -1;
+	struct mount_attr unbindable = { .propagation = MS_UNBINDABLE };
 
 	if (at < 0)
 		return nb_fail_hint(v->err, errno, "nestbox needs a /tmp directory on the host",
 				    "cannot open /tmp to build the view in");
-	TRY(mnt_mount_at(v, "tmpfs", (const char *const[]){ "mode", "0700", NULL }, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-		     at, "/tmp", "the staging root"));
-	if (chdir("/tmp") < 0 || mkdir("oldroot", 0700) < 0 || mkdir("newroot", 0755) < 0)
-		return nb_fail(v->err, errno, "cannot prepare the staging root");
-	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
-		return nb_fail(v->err, errno, "cannot pivot into the staging root");
-	v->host = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	tmp = open_tree(at, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tmp < 0)
+		return nb_fail(v->err, errno, "cannot copy the host's /tmp");
+	TRY(mnt_mount_at(v, "tmpfs", mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, "/tmp", "the staging tmpfs"));
+	fence = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fence < 0 || mount_setattr(fence, "", AT_EMPTY_PATH, &unbindable, sizeof unbindable) < 0)
+		return nb_fail(v->err, errno, "cannot prepare the staging tmpfs");
+	TRY(mnt_mount_at(v, "tmpfs", mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, fence, "/tmp", "the staging tmpfs"));
+	v->stage = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->stage < 0 || mkdirat(v->stage, "newroot", 0755) < 0)
+		return nb_fail(v->err, errno, "cannot prepare the staging tmpfs");
+	if (move_mount(tmp, "", AT_FDCWD, "/tmp", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return nb_fail(v->err, errno, "cannot put the host's /tmp back over the staging tmpfs");
+	v->host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->host < 0)
 		return nb_fail(v->err, errno, "cannot open the host's root");
 	return 0;
@@ -306,10 +321,10 @@ static int enter_staging(struct view *v)
 
 static int make_root(struct view *v)
 {
-	_cleanup_close_ int at = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int at = openat(v->stage, "newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (at < 0)
-		return nb_fail(v->err, errno, "cannot open /newroot");
+		return nb_fail(v->err, errno, "cannot open the new root's place");
 	if (v->spec->rootfs) {
 		_cleanup_close_ int src = -1, tree = -1;
 		/* An OCI root (empty_root) is made read-only after its mounts,
@@ -330,7 +345,7 @@ static int make_root(struct view *v)
 		TRY(mnt_mount_at(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
 			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, "/", "the default view"));
 	}
-	v->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	v->root = openat(v->stage, "newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->root < 0)
 		return nb_fail(v->err, errno, "cannot open the new root");
 	if (!v->spec->rootfs)
@@ -355,8 +370,9 @@ static int standard_view(struct view *v)
 	return desktop_dirs(v);
 }
 
-/* Step 4: pivot_root(".", ".") stacks the staging root on top of the new
- * one; detaching it takes the host's mounts (at /oldroot) with it. */
+/* Step 4: pivot_root(".", ".") stacks the old root (the host's mounts,
+ * the staging tmpfs among them) on top of the new one; detaching it
+ * takes them all. */
 static int leave_staging(struct view *v)
 {
 	if (fchdir(v->root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
@@ -369,7 +385,7 @@ static int leave_staging(struct view *v)
 int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *err)
 {
 	const struct nb_view *spec = env->view;
-	struct view v = { .env = env, .spec = spec, .host = -1, .root = -1, .err = err };
+	struct view v = { .env = env, .spec = spec, .host = -1, .root = -1, .stage = -1, .err = err };
 	mode_t old_umask;
 	int rc = -1;
 
@@ -421,5 +437,6 @@ out:
 	free(v.home);
 	nb_closep(&v.host);
 	nb_closep(&v.root);
+	nb_closep(&v.stage);
 	return rc;
 }

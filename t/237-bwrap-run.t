@@ -75,6 +75,15 @@ else
 fi
 cd /
 
+# The host's / bound: its /tmp is the host's, and nothing of how nestbox
+# built the view (its staging tmpfs, on the host's /tmp there) comes with it.
+mkdir -p "$T_TMP/seen" && : >"$T_TMP/seen/host-tmp-file"
+OUT=$("$B" --ro-bind / / --proc /proc --dev /dev sh -c 'ls "$1"; wc -l </proc/self/mountinfo; grep -c newroot /proc/self/mountinfo' sh "$T_TMP/seen")
+N_HOST=$(wc -l </proc/self/mountinfo)
+is "$(echo "$OUT" | sed -n 1p) $(echo "$OUT" | sed -n 3p)" "host-tmp-file 0" "--ro-bind / /: the host's /tmp as it is, and no staging mount in the view"
+[ "$(echo "$OUT" | sed -n 2p)" -le $((N_HOST + 16)) ]
+ok $? "--ro-bind / /: the host's mounts, /proc's and /dev's, nothing more ($(echo "$OUT" | sed -n 2p) against $N_HOST on the host)"
+
 # --- descriptors, locks, lifetime ---------------------------------------------
 OUT=$($RUN --ro-bind / / sh -c 'cat <&7' 7<"$P/host-file")
 is "$OUT" "keep" "inherited descriptors stay open"
