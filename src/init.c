@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/statfs.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -162,12 +164,15 @@ static void kill_descendants(int children)
 
 /* The sandbox's own /proc, opened before any payload code runs, so that
  * a mount over /proc cannot hide a process from it; -1 where /proc is not
- * this PID namespace's (a bwrap caller may leave the host's). */
+ * a proc of this PID namespace (a bwrap caller may leave the host's, or
+ * put it elsewhere). */
 static int own_proc(void)
 {
 	char self[4];
+	struct statfs st;
 	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : readlinkat(fd, "self", self, sizeof self);
+	ssize_t n = fd < 0 || fstatfs(fd, &st) < 0 || st.f_type != PROC_SUPER_MAGIC ?
+			    -1 : readlinkat(fd, "self", self, sizeof self);
 
 	if (n == 1 && self[0] == '1')
 		return fd;
@@ -178,7 +183,10 @@ static int own_proc(void)
 
 /* Nothing else runs in the sandbox: no child, zombie or running (the
  * payload's orphans all come to pid 1), and no other pid in its /proc
- * (nestbox exec's processes have their parent outside). Read once. */
+ * (nestbox exec's processes have their parent outside). Read once: a
+ * join under way may still slip past it, as a payload holding
+ * CAP_SYS_ADMIN may hide exec's processes by remounting /proc with
+ * hidepid; init's exit, just after, ends them. */
 static bool alone(int proc)
 {
 	char buf[4096];
@@ -336,9 +344,10 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	/* 6. Go. */
 	if (nb_write_all(e.go_w, "g", 1) < 0)
 		fail(in, payload, (nb_fail(&err, errno, "cannot release the payload"), &err));
-	/* 7. Only the signal fd (and a subreaper's children file) stay: a
-	 * pipe passed to the payload must see EOF when the payload ends, and
-	 * the supervisor's error pipe EOF once the payload has exec'd. */
+	/* 7. Only the signal fd, a subreaper's children file, the exit
+	 * socket and /proc, and the --lock-file and --sync-fd descriptors
+	 * stay: a pipe passed to the payload must see EOF when the payload
+	 * ends, and the supervisor's error pipe EOF once it has exec'd. */
 	{
 		int keep[7 + ARRAY_SIZE(in->keep)] = { 0, 1, 2, sigfd, children, in->exit_w, in->proc };
 

@@ -13,7 +13,9 @@
 struct view {
 	const struct nb_view_env *env;
 	const struct nb_view *spec; /* env->view */
-	int host;          /* O_PATH: the host's root, "/" until the pivot */
+	int host;          /* O_PATH: the host's root, "/" until the pivot
+			    * (or /oldroot, host_at, in bwrap's way) */
+	const char *host_at; /* where the host's root is: "" or "/oldroot" */
 	int root;          /* O_PATH: the root being built, at stage's newroot */
 	int stage;         /* O_PATH: the staging tmpfs, under a copy of the
 			    * host's /tmp: what nestbox makes to bind

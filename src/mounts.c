@@ -36,13 +36,11 @@ int mnt_openat2(int dirfd, const char *path, int flags, unsigned long long resol
 
 /* --- resolving paths ---------------------------------------------------- */
 
-/* A path to our own descriptor, through the host's proc (the root stays
- * the host's until the pivot): not the new root's proc, which the
- * payload could have planted things in. */
+/* A path to our own descriptor, through the host's proc: not the new
+ * root's proc, which the payload could have planted things in. */
 void mnt_fd_path(const struct view *v, int fd, char buf[static 40])
 {
-	(void)v;
-	snprintf(buf, 40, "/proc/self/fd/%d", fd);
+	snprintf(buf, 40, "%s/proc/self/fd/%d", v->host_at, fd);
 }
 
 /* A host path, resolved as the host sees it (absolute symlinks included). */
@@ -486,7 +484,7 @@ static int make_symlink(struct view *v, const struct nb_mount *m)
 
 /* --file SRC:DEST copies a host file's content, so SRC must be a regular
  * file of sane size (a FIFO would block, a device never end). DEST is
- * made; if something is there already, a copy made in the staging root is
+ * made; if something is there already, a copy made in the staging tmpfs is
  * bound over it instead, so that what is under it (a host file through a
  * bind) is never truncated. */
 #define FILE_COPY_MAX ((off_t)256 << 20)
@@ -557,7 +555,7 @@ static int write_data(struct view *v, const struct nb_mount *m)
 }
 
 /* The real path of a host directory, as the kernel's overlay options want
- * a path: resolved in the host's root, then named from the staging root.
+ * a path: resolved in the host's root, then named as our root sees it.
  * NULL with v->err filled on failure. */
 static char *host_dir_path(struct view *v, const char *path, const char *opt)
 {

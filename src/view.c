@@ -287,6 +287,25 @@ static int rootfs_view(struct view *v)
 	return 0;
 }
 
+/* Step 2 where the host's /tmp cannot be copied (it, or a mount under it
+ * that the user namespace locked, is unbindable): bwrap's way, a second
+ * pivot_root into the staging tmpfs, with the host at /oldroot. */
+static int enter_staging_root(struct view *v, int at)
+{
+	TRY(mnt_mount_at(v, "tmpfs", (const char *const[]){ "mode", "0700", NULL }, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+		     at, "/tmp", "the staging tmpfs"));
+	if (chdir("/tmp") < 0 || mkdir("oldroot", 0700) < 0 || mkdir("newroot", 0755) < 0)
+		return nb_fail(v->err, errno, "cannot prepare the staging tmpfs");
+	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
+		return nb_fail(v->err, errno, "cannot pivot into the staging tmpfs");
+	v->host_at = "/oldroot";
+	v->stage = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	v->host = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->stage < 0 || v->host < 0)
+		return nb_fail(v->err, errno, "cannot open the host's root");
+	return 0;
+}
+
 /* Step 2, on the host's /tmp here: an unbindable tmpfs, which a bind of
  * the host's / skips with all above it; the staging tmpfs on it; and a
  * copy of the host's /tmp back on top, so that the host's paths stay
@@ -302,7 +321,7 @@ static int enter_staging(struct view *v)
 				    "cannot open /tmp to build the view in");
 	tmp = open_tree(at, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tmp < 0)
-		return nb_fail(v->err, errno, "cannot copy the host's /tmp");
+		return enter_staging_root(v, at);
 	TRY(mnt_mount_at(v, "tmpfs", mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, "/tmp", "the staging tmpfs"));
 	fence = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fence < 0 || mount_setattr(fence, "", AT_EMPTY_PATH, &unbindable, sizeof unbindable) < 0)
@@ -385,7 +404,7 @@ static int leave_staging(struct view *v)
 int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *err)
 {
 	const struct nb_view *spec = env->view;
-	struct view v = { .env = env, .spec = spec, .host = -1, .root = -1, .stage = -1, .err = err };
+	struct view v = { .env = env, .spec = spec, .host = -1, .host_at = "", .root = -1, .stage = -1, .err = err };
 	mode_t old_umask;
 	int rc = -1;
 
