@@ -287,13 +287,20 @@ static int rootfs_view(struct view *v)
 	return 0;
 }
 
+/* A tmpfs on /tmp for the staging (and, beneath it, its fence). */
+static int mount_stage(struct view *v, int at)
+{
+	static const char *const mode[] = { "mode", "0700", NULL };
+
+	return mnt_mount_at(v, "tmpfs", mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, "/tmp", "the staging tmpfs");
+}
+
 /* Step 2 where the host's /tmp cannot be copied (it, or a mount under it
  * that the user namespace locked, is unbindable): bwrap's way, a second
  * pivot_root into the staging tmpfs, with the host at /oldroot. */
 static int enter_staging_root(struct view *v, int at)
 {
-	TRY(mnt_mount_at(v, "tmpfs", (const char *const[]){ "mode", "0700", NULL }, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-		     at, "/tmp", "the staging tmpfs"));
+	TRY(mount_stage(v, at));
 	if (chdir("/tmp") < 0 || mkdir("oldroot", 0700) < 0 || mkdir("newroot", 0755) < 0)
 		return nb_fail(v->err, errno, "cannot prepare the staging tmpfs");
 	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
@@ -312,7 +319,6 @@ static int enter_staging_root(struct view *v, int at)
  * the sources. */
 static int enter_staging(struct view *v)
 {
-	static const char *const mode[] = { "mode", "0700", NULL };
 	_cleanup_close_ int at = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC), tmp = -1, fence = -1;
 	struct mount_attr unbindable = { .propagation = MS_UNBINDABLE };
 
@@ -322,11 +328,11 @@ static int enter_staging(struct view *v)
 	tmp = open_tree(at, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tmp < 0)
 		return enter_staging_root(v, at);
-	TRY(mnt_mount_at(v, "tmpfs", mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, "/tmp", "the staging tmpfs"));
+	TRY(mount_stage(v, at));
 	fence = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fence < 0 || mount_setattr(fence, "", AT_EMPTY_PATH, &unbindable, sizeof unbindable) < 0)
 		return nb_fail(v->err, errno, "cannot prepare the staging tmpfs");
-	TRY(mnt_mount_at(v, "tmpfs", mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, fence, "/tmp", "the staging tmpfs"));
+	TRY(mount_stage(v, fence));
 	v->stage = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->stage < 0 || mkdirat(v->stage, "newroot", 0755) < 0)
 		return nb_fail(v->err, errno, "cannot prepare the staging tmpfs");
