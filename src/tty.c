@@ -25,46 +25,18 @@ int nb_tty_prepare(struct nb_tty *t, struct nb_err *err)
 	return 0;
 }
 
-/* The message carries the file's name, as runc's console socket does. */
-static int send_fd_named(int sock, int fd, const char *name)
+/* The master, which the sandbox sends with "m". */
+static int recv_master(int sock)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = (void *)name, .iov_len = strlen(name) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	char m;
+	int fd;
 
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)iov.iov_len ? 0 : -1;
-}
-
-static int send_fd(int sock, int fd)
-{
-	return send_fd_named(sock, fd, "m");
-}
-
-static int recv_fd(int sock)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, b;
-	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-	struct cmsghdr *c;
-	int fd = -1;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -1;
-	memcpy(&fd, CMSG_DATA(c), sizeof fd);
-	return fd;
+	return nb_recv_fd(sock, &m, 1, &fd) == 1 ? fd : (nb_closep(&fd), -1);
 }
 
 int nb_tty_hand_master(struct nb_tty *t, const char *path, struct nb_err *err)
 {
-	_cleanup_close_ int master = recv_fd(t->sock[0]), sock = -1;
+	_cleanup_close_ int master = recv_master(t->sock[0]), sock = -1;
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 
 	if (master < 0)
@@ -73,7 +45,7 @@ int nb_tty_hand_master(struct nb_tty *t, const char *path, struct nb_err *err)
 		return nb_fail(err, ENAMETOOLONG, "--console-socket %s", path);
 	memcpy(a.sun_path, path, strlen(path) + 1);
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0 || connect(sock, (struct sockaddr *)&a, sizeof a) < 0 || send_fd_named(sock, master, "/dev/ptmx") < 0)
+	if (sock < 0 || connect(sock, (struct sockaddr *)&a, sizeof a) < 0 || nb_send_fd(sock, master, "/dev/ptmx", strlen("/dev/ptmx")) < 0)
 		return nb_fail(err, errno, "--console-socket %s: cannot pass the terminal", path);
 	return 0;
 }
@@ -98,7 +70,7 @@ int nb_tty_open(int sock, const struct nb_tty *t, uint32_t uid, uint32_t gid, st
 	if (t->have_ws)
 		ioctl(slave, TIOCSWINSZ, &t->ws);
 	/* The payload owns its terminal, as login makes it. */
-	if (fchown(slave, uid, gid) < 0 || send_fd(sock, master) < 0) {
+	if (fchown(slave, uid, gid) < 0 || nb_send_fd(sock, master, "m", 1) < 0) {
 		nb_fail(err, errno, "--tty: cannot hand the terminal over");
 		close(slave);
 		return -1;
@@ -136,7 +108,7 @@ int nb_tty_detach(void)
  * on it for the job in its foreground. */
 static void start(struct nb_tty *t)
 {
-	t->master = recv_fd(t->sock[0]);
+	t->master = recv_master(t->sock[0]);
 	nb_closep(&t->sock[0]);
 	if (t->master < 0)
 		return; /* the child failed first, and says why on its pipe */

@@ -129,6 +129,13 @@ char **nb_path_candidates(const char *path, const char *name);
 /* Searches the caller's PATH for an executable; NULL if absent. */
 char *nb_find_in_path(const char *name);
 
+/* Sends fd with len bytes of data over a unix socket (the data names it:
+ * runc's console socket takes the file's name). */
+int nb_send_fd(int sock, int fd, const void *data, size_t len);
+/* Receives one message of at most len bytes with at most one descriptor
+ * (*fd, close-on-exec, or -1). Returns the message's length, or -1. */
+ssize_t nb_recv_fd(int sock, void *buf, size_t len, int *fd);
+
 /* Closes every descriptor but the n in keep (-1 entries are ignored). */
 void nb_close_all_but(const int *keep, size_t n);
 
