@@ -167,7 +167,7 @@ static int sysctls(const struct nb_spec *s, struct nb_err *err)
 /* The host name and the network need capabilities in the namespaces, not
  * a map: a child that waits for another to write its maps does this
  * first, while it waits. */
-static int name_and_network(const struct nb_spec *s, struct nb_err *err)
+static int name_and_network(const struct nb_spec *s, bool beside, struct nb_err *err)
 {
 	/* A joined UTS namespace keeps its name unless one is given. */
 	if (!(s->ns.shared & NB_NS_UTS) && (!s->ns.join[NB_JOIN_UTS] || s->ns.hostname)) {
@@ -175,22 +175,27 @@ static int name_and_network(const struct nb_spec *s, struct nb_err *err)
 		if (sethostname(name, strlen(name)) < 0)
 			return nb_fail(err, errno, "cannot set the host name to '%s'", name);
 	}
-	if (!(s->ns.shared & NB_NS_NET)) {
+	/* Made beside the view, the namespace comes with lo up. */
+	if (!(s->ns.shared & NB_NS_NET) && !beside) {
 		TRY(nb_net_loopback_up(err));
 		TRY(nb_net_low_ports(err));
 	}
 	return 0;
 }
 
-static int build_sandbox(const struct nb_child *c, struct nb_init *in, bool named, char **home, struct nb_err *err)
+static int build_sandbox(const struct nb_child *c, struct nb_init *in, bool named, int *net_sock, char **home,
+			 struct nb_err *err)
 {
 	const struct nb_spec *s = c->spec;
 
 	if (!named)
-		TRY(name_and_network(s, err));
+		TRY(name_and_network(s, c->net_sock >= 0, err));
 	/* Before the new /proc, whose /proc/sys is read-only. */
 	if (s->priv.disable_userns)
 		TRY(nb_nested_limit(err));
+	/* net.* keys are the sandbox's namespace's. */
+	if (s->ns.n_sysctl)
+		TRY(nb_netns_join(net_sock, err));
 	TRY(sysctls(s, err));
 	/* A joined PID namespace is ours to mount a proc of, from inside it. */
 	return nb_mounts_setup(&(struct nb_view_env){ .view = &s->view,
@@ -202,7 +207,8 @@ static int build_sandbox(const struct nb_child *c, struct nb_init *in, bool name
 						      .home = wanted_home(s), .resolv_conf = c->resolv_conf,
 						      .bus_src = { c->bus_src[0], c->bus_src[1] },
 						      .bus_dest = { s->desktop.dbus_dest, s->desktop.dbus_system_dest },
-						      .bwrap_words = s->bwrap_words, .locks = in->keep, .n_locks = &in->n_keep },
+						      .bwrap_words = s->bwrap_words, .locks = in->keep, .n_locks = &in->n_keep,
+						      .net_sock = net_sock },
 			       home, err);
 }
 
@@ -234,7 +240,7 @@ static bool await_maps(const struct nb_child *c)
 	struct nb_err err = { 0 };
 	char go;
 
-	if (named && name_and_network(s, &err) < 0)
+	if (named && name_and_network(s, c->net_sock >= 0, &err) < 0)
 		fail(c, &err);
 	if (c->plan->self_written ? nb_idmap_write_self(c->plan, &err) < 0 : read(c->sync_r, &go, 1) != 1) {
 		if (c->plan->self_written)
@@ -309,6 +315,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 			      .start_fd = -1, .exit_w = -1 };
 	struct nb_exec exec;
 	char *home = NULL; /* the child's own memory, until exec */
+	int net_sock = c->net_sock;
 	bool named;
 	char go;
 
@@ -344,8 +351,9 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	 * host's /proc's number for us. */
 	if (!pid1)
 		in.children = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
-	/* 6. The sandbox itself, then --userns2 and --tty. */
-	if (build_sandbox(c, &in, named, &home, &err) < 0)
+	/* 6. The sandbox itself (joining the network namespace made beside
+	 * it, at the latest once it is built), then --userns2 and --tty. */
+	if (build_sandbox(c, &in, named, &net_sock, &home, &err) < 0 || nb_netns_join(&net_sock, &err) < 0)
 		fail(c, &err);
 	after_view(c, &in);
 	/* 7. The supervisor's second byte: it has opened our namespaces (for

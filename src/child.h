@@ -1,7 +1,8 @@
 /* child.h: the sandbox's first process, inside the new namespaces. Owns
  * the steps between the clone and the payload: the maps (its own single
  * map it writes, any other it waits for), build
- * the sandbox (host name, lo, the view), then become the payload itself
+ * the sandbox (host name, lo or the network namespace made beside it,
+ * the view), then become the payload itself
  * (--as-pid-1) or its init. Never returns to the supervisor's code:
  * failures go back over the error pipe. */
 #ifndef NB_CHILD_H
@@ -32,10 +33,12 @@ struct nb_child {
 	const struct nb_idplan *plan;     /* self_written: the single map to write ourselves */
 	int err_w;      /* a struct nb_err on failure; close-on-exec */
 	const struct nb_tty *tty;         /* --tty: its socket and the caller's settings */
-	int close_fds[12]; /* the supervisor's own descriptors (-1: none) */
+	int close_fds[13]; /* the supervisor's own descriptors (-1: none) */
 	int announce_w; /* or -1: init says "payload made", then waits on sync_r */
 	int exit_w;     /* or -1: init's word of the payload's exit */
 	bool late_cgroupns; /* moved into the leaf after clone: unshare then */
+	int net_sock;   /* or -1: the network namespace comes over it, made
+			 * beside the view (net.h), to join before /sys */
 };
 
 _Noreturn void nb_child_main(const struct nb_child *c);

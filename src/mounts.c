@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "mounts-int.h"
+#include "net.h"
 #include "util.h"
 
 /* The kernel refuses a scoped walk of ".." that any rename or mount on
@@ -396,6 +397,9 @@ int mnt_sys(struct view *v)
 	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	const char *opt = "the /sys view";
 	bool own = !(v->env->shared & NB_NS_NET);
+
+	if (v->env->net_sock)
+		TRY(nb_netns_join(v->env->net_sock, v->err));
 
 	/* The kernel refuses a new sysfs where the one it sees is partly
 	 * masked ("too revealing"), as inside Docker: bind that one then. */

@@ -27,6 +27,9 @@ struct nb_view_env {
 	bool bwrap_words;         /* messages as bwrap's, which its callers match */
 	int *locks;               /* out: --lock-file's descriptors, for init to hold */
 	size_t *n_locks;          /* at most NB_MAX_LOCKS */
+	int *net_sock;            /* the network namespace to join before a
+				   * fresh sysfs, which shows the mounter's
+				   * (nb_netns_join); or NULL */
 };
 
 #define NB_MAX_LOCKS 16

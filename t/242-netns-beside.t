@@ -1,0 +1,85 @@
+#!/bin/sh
+# The network namespace made beside the view (src/net.h): the child is
+# cloned without one, a short-lived copy of nestbox makes it in the
+# sandbox's user namespace, and the child joins it before /sys, the
+# sysctls and init. What a user sees must not change: a namespace of the
+# sandbox's own with lo up, a /sys that shows it, the payload as pid 2,
+# exec and --info-fd naming that namespace, no helper left once the
+# payload runs, and a clear error when it cannot be made. As the
+# unprivileged test account; every process started here is ended by pid.
+. "$(dirname "$0")/lib/tap.sh"
+require_user
+# A name of our own, so that counting finds only what this test started.
+N="$T_TMP/nb242probe"
+ln -s "$NESTBOX" "$N"
+pids=
+cleanup() { for p in $pids; do kill -9 "$p" 2>/dev/null; done; t_cleanup; }
+trap cleanup EXIT
+host_net=$(readlink /proc/self/ns/net)
+host_ports=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+report='readlink /proc/self/ns/net; cat /sys/class/net/lo/flags /proc/sys/net/ipv4/ip_unprivileged_port_start; ls /sys/class/net; for d in /proc/[0-9]*; do echo "${d#/proc/}"; done'
+
+for map in single full; do
+	if [ "$map" = full ] && ! have_subids; then
+		skip "$(id -un) has no subordinate range, so there is no full map" 6
+		continue
+	fi
+	m=; [ "$map" = single ] && m=--map=single
+	OUT=$("$N" run $m -- sh -c "$report" 2>&1)
+	ok $? "$map map: runs"
+	net=$(echo "$OUT" | sed -n 1p)
+	like "$net" '^net:\[[0-9]+\]$' "$map map: the payload has a network namespace"
+	isnt "$net" "$host_net" "$map map: not the host's"
+	is "$(echo "$OUT" | sed -n 2,3p | tr '\n' ' ')" "0x9 0 " "$map map: lo is up (IFF_UP|IFF_LOOPBACK) and ports below 1024 are free to bind"
+	is "$(echo "$OUT" | sed -n 4p)" "lo" "$map map: /sys was mounted in it: lo alone, not the host's interfaces"
+	is "$(echo "$OUT" | sed -n '5,$p' | tr '\n' ' ')" "1 2 " "$map map: init is pid 1 and the payload pid 2: the helper was never in the sandbox"
+done
+
+# The supervisor looks at the namespaces only once the child has joined:
+# --info-fd, --json-status-fd and exec name the payload's.
+"$N" run --bind "$T_TMP" --info-fd 3 --json-status-fd 4 -- \
+	sh -c 'readlink /proc/self/ns/net >"$0.tmp" && mv "$0.tmp" "$0"; exec sleep 300' "$T_TMP/net1" 3>"$T_TMP/info" 4>"$T_TMP/js" &
+sb=$!; pids="$pids $sb"
+wait_for "$T_TMP/net1" net
+inode=$(sed 's/^net:\[\(.*\)\]$/\1/' "$T_TMP/net1")
+like "$(tr -d '\n' <"$T_TMP/info")" "\"net-namespace\": $inode," "--info-fd's net-namespace is the payload's"
+like "$(head -n 1 "$T_TMP/js")" "\"net-namespace\": $inode," "--json-status-fd's net-namespace is the payload's"
+# While the payload runs, the supervisor is the only process of that name:
+# the helper ended before the payload started.
+is "$(pgrep -u "$(id -u)" -x nb242probe | tr '\n' ' ')" "$sb " "while the payload runs, no helper is left"
+child=$(sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p' "$T_TMP/info")
+id=$("$N" ps 2>/dev/null | awk -v p="$child" '$3 == p { print $1 }')
+is "$("$N" exec "$id" -- readlink /proc/self/ns/net 2>&1)" "$(cat "$T_TMP/net1")" "exec joins the payload's network namespace"
+kill "$sb"; wait "$sb" 2>/dev/null
+
+# Where the namespace cannot be made: the limit, set to 0 in an outer user
+# namespace. Exit 125, one line naming the limit, and nothing left.
+if unshare -Ur true 2>/dev/null; then
+	OUT=$(unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_net_namespaces && "$0" run --map=single -- true' "$N" 2>&1)
+	RC=$?
+	is "$RC" 125 "no network namespace to be had: exit 125"
+	like "$OUT" "^nestbox: cannot create the sandbox's network namespace: the limit of network namespaces is reached: .*\(hint: see /proc/sys/user/max_net_namespaces, or share the host's with --net=host\)$" \
+		"no network namespace to be had: the cause and the way out, on one line"
+	is "$(pgrep -u "$(id -u)" -x nb242probe)" "" "and no process of it is left"
+	OUT=$(unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_net_namespaces && "$0" run --map=single --net=host -- echo ran' "$N" 2>/dev/null)
+	is "$OUT" "ran" "the host's network needs none"
+else
+	skip "unshare -Ur does not work here, so the limit cannot be set" 4
+fi
+
+# OCI's linux.sysctl: a net.* key goes to the sandbox's namespace, which
+# the child joins before writing it.
+if command -v busybox >/dev/null; then
+	. "$(dirname "$0")/lib/oci.sh"
+	oci_bundle sh cat readlink
+	fresh "['sh', '-c', 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start; readlink /proc/self/ns/net']"
+	edit "c['linux']['sysctl'] = {'net.ipv4.ip_unprivileged_port_start': '80'}; c['linux']['namespaces'].append({'type': 'network'})"
+	OUT=$(oci run --bundle "$B" n1 2>&1)
+	is "$(echo "$OUT" | sed -n 1p)" "80" "OCI linux.sysctl: a net.* key, in the sandbox's namespace"
+	isnt "$(echo "$OUT" | sed -n 2p)" "$host_net" "which is not the host's"
+	is "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" "$host_ports" "and the host's value is untouched"
+else
+	skip "busybox is not installed (apt-get install busybox-static)" 3
+fi
+
+done_testing
