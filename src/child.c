@@ -183,7 +183,7 @@ static int name_and_network(const struct nb_spec *s, bool beside, struct nb_err 
 	return 0;
 }
 
-static int build_sandbox(const struct nb_child *c, struct nb_init *in, bool named, int *net_sock, char **home,
+static int build_sandbox(const struct nb_child *c, struct nb_init *in, bool named, struct nb_netns_end *net, char **home,
 			 struct nb_err *err)
 {
 	const struct nb_spec *s = c->spec;
@@ -195,7 +195,7 @@ static int build_sandbox(const struct nb_child *c, struct nb_init *in, bool name
 		TRY(nb_nested_limit(err));
 	/* net.* keys are the sandbox's namespace's. */
 	if (s->ns.n_sysctl)
-		TRY(nb_netns_join(net_sock, err));
+		TRY(nb_netns_join(net, err));
 	TRY(sysctls(s, err));
 	/* A joined PID namespace is ours to mount a proc of, from inside it. */
 	return nb_mounts_setup(&(struct nb_view_env){ .view = &s->view,
@@ -208,7 +208,7 @@ static int build_sandbox(const struct nb_child *c, struct nb_init *in, bool name
 						      .bus_src = { c->bus_src[0], c->bus_src[1] },
 						      .bus_dest = { s->desktop.dbus_dest, s->desktop.dbus_system_dest },
 						      .bwrap_words = s->bwrap_words, .locks = in->keep, .n_locks = &in->n_keep,
-						      .net_sock = net_sock },
+						      .net = net },
 			       home, err);
 }
 
@@ -315,7 +315,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 			      .start_fd = -1, .exit_w = -1 };
 	struct nb_exec exec;
 	char *home = NULL; /* the child's own memory, until exec */
-	int net_sock = c->net_sock;
+	struct nb_netns_end net = { .sock = c->net_sock, .reply = c->sync_r };
 	bool named;
 	char go;
 
@@ -353,7 +353,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 		in.children = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
 	/* 6. The sandbox itself (joining the network namespace made beside
 	 * it, at the latest once it is built), then --userns2 and --tty. */
-	if (build_sandbox(c, &in, named, &net_sock, &home, &err) < 0 || nb_netns_join(&net_sock, &err) < 0)
+	if (build_sandbox(c, &in, named, &net, &home, &err) < 0 || nb_netns_join(&net, &err) < 0)
 		fail(c, &err);
 	after_view(c, &in);
 	/* 7. The supervisor's second byte: it has opened our namespaces (for

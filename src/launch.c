@@ -93,16 +93,19 @@ int nb_block_signals(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 }
 
 /* A network namespace of the sandbox's own, with nothing that needs it
- * before the child's view does: made beside the view (net.h). slirp4netns
- * and pasta join it from the supervisor; a caller's --userns-block-fd
- * waits for the --info-fd the supervisor writes after the child joined. */
-static bool net_beside(const struct nb_spec *spec)
+ * before the child's view does: made beside the view (net.h). Not where
+ * slirp4netns or pasta join it from the supervisor; nor for a caller's
+ * --userns-block-fd, which waits for the --info-fd written once the child
+ * has joined; nor with a cgroup leaf, which the helper is outside of
+ * (the namespace would be charged to the caller's cgroup, and a pids
+ * limit would count the helper). */
+static bool net_beside(const struct nb_spec *spec, const struct nb_sandbox *sb)
 {
 	return !(spec->ns.shared & NB_NS_NET) && !spec->ns.join[NB_JOIN_NET] && !NB_NET_USER(spec->net.mode) &&
-	       spec->ns.userns_fd < 0 && !spec->ns.share_user && spec->proc.userns_block_fd < 0;
+	       spec->ns.userns_fd < 0 && !spec->ns.share_user && spec->proc.userns_block_fd < 0 && !sb->cg.active;
 }
 
-static unsigned long clone_flags(const struct nb_spec *spec)
+static unsigned long clone_flags(const struct nb_spec *spec, const struct nb_sandbox *sb)
 {
 	/* CLONE_NEWUSER with the others in one call: the kernel creates the
 	 * user namespace first, and it owns every other new namespace. */
@@ -118,7 +121,7 @@ static unsigned long clone_flags(const struct nb_spec *spec)
 		f &= ~(unsigned long)CLONE_NEWUSER;
 	if (!(spec->ns.shared & NB_NS_PID))
 		f |= CLONE_NEWPID;
-	if (!(spec->ns.shared & NB_NS_NET) && !spec->ns.join[NB_JOIN_NET] && !net_beside(spec))
+	if (!(spec->ns.shared & NB_NS_NET) && !spec->ns.join[NB_JOIN_NET] && !net_beside(spec, sb))
 		f |= CLONE_NEWNET;
 	if (!(spec->ns.shared & NB_NS_IPC) && !spec->ns.join[NB_JOIN_IPC])
 		f |= CLONE_NEWIPC;
@@ -158,7 +161,7 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
  * supervisor's (CLONE_PARENT), and the supervisor opens its pidfd. */
 static long clone_child(const struct nb_spec *spec, struct nb_sandbox *sb, bool via_keeper, bool *into_cgroup)
 {
-	struct clone_args args = { .flags = clone_flags(spec), .exit_signal = via_keeper ? 0 : SIGCHLD };
+	struct clone_args args = { .flags = clone_flags(spec, sb), .exit_signal = via_keeper ? 0 : SIGCHLD };
 	long pid;
 
 	if (via_keeper) {
@@ -301,8 +304,8 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 			return nb_fail(err, errno, "cannot create the exit socket");
 		sb->exit_r = p[0], sb->exit_w = p[1];
 	}
-	/* Messages: the namespace or the helper's error, then "joined". */
-	if (net_beside(spec)) {
+	/* The helper's one message to the child: the namespace, or why not. */
+	if (net_beside(spec, sb)) {
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) < 0)
 			return nb_fail(err, errno, "cannot create the network namespace's socket");
 		sb->net_r = p[0], sb->netns.sock = p[1];
@@ -660,7 +663,8 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (!sb.plan.self_written && sb.keeper.pidfd < 0)
 		TRY(child_release(&sb, false, err));   /* mapped: the child builds its view meanwhile */
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
-	nb_netns_wait(&sb.netns);                      /* all of them final now */
+	if (!nb_netns_wait(&sb.netns, sb.sync_w))     /* all of them final now, */
+		goto supervise;                        /* or the child died: its error */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
 	nb_state_open_ns(sb.pid, sb.ns_fds);           /* and for exec, likewise */
@@ -679,6 +683,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (sb.state.dir)
 		TRY(publish(spec, &sb, err));          /* for ps, exec and stop */
 	nb_cgroup_tidy(&sb.cg);                        /* killed runs' leaves, while the child works */
+supervise:
 	rc = nb_supervise(spec, &sb, err);                /* forward signals, collect the status */
 	sb.keeper.keep = rc >= 0;                      /* the payload ran: a keeper started now stays */
 	nb_cgroup_finish(&spec->limits, &sb.cg, rc, spec->limits.stats || spec->report.json_status_fd >= 0,

@@ -398,8 +398,8 @@ int mnt_sys(struct view *v)
 	const char *opt = "the /sys view";
 	bool own = !(v->env->shared & NB_NS_NET);
 
-	if (v->env->net_sock)
-		TRY(nb_netns_join(v->env->net_sock, v->err));
+	if (v->env->net)
+		TRY(nb_netns_join(v->env->net, v->err));
 
 	/* The kernel refuses a new sysfs where the one it sees is partly
 	 * masked ("too revealing"), as inside Docker: bind that one then. */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "net.h"
 #include "spec.h"
 
 /* The view, and what it needs from the rest of the sandbox. */
@@ -27,7 +28,7 @@ struct nb_view_env {
 	bool bwrap_words;         /* messages as bwrap's, which its callers match */
 	int *locks;               /* out: --lock-file's descriptors, for init to hold */
 	size_t *n_locks;          /* at most NB_MAX_LOCKS */
-	int *net_sock;            /* the network namespace to join before a
+	struct nb_netns_end *net; /* the network namespace to join before a
 				   * fresh sysfs, which shows the mounter's
 				   * (nb_netns_join); or NULL */
 };

@@ -55,14 +55,16 @@ static void netns_diagnose(int errnum, struct nb_err *err)
 /* In the helper, a copy of the supervisor: into the child's user
  * namespace (its owner, our uid, has every capability there), then a
  * network namespace of that user namespace's own. Sends the namespace,
- * or the error. */
+ * or the error; keeps nothing else of the supervisor's. */
 static int netns_helper(void *arg)
 {
 	const struct nb_netns *n = arg;
+	const int keep[] = { 0, 1, 2, n->sock, n->pidfd };
 	struct nb_err err = { 0 };
 	char path[40];
 	_cleanup_close_ int user = -1, net = -1;
 
+	nb_close_all_but(keep, ARRAY_SIZE(keep));
 	if (n->pidfd < 0) {
 		snprintf(path, sizeof path, "/proc/%d/ns/user", (int)n->child);
 		user = open(path, O_RDONLY | O_CLOEXEC);
@@ -76,12 +78,10 @@ static int netns_helper(void *arg)
 		if (net < 0)
 			nb_fail(&err, errno, "cannot open the sandbox's network namespace");
 	}
-	/* The child may be gone: its own error says why. */
+	/* A child gone already has said why; one that is not sees EOF. */
 	if (net >= 0)
-		(void)nb_send_fd(n->sock, net, "n", 1);
-	else
-		(void)send(n->sock, &err, sizeof err, MSG_NOSIGNAL);
-	return 0;
+		return nb_send_fd(n->sock, net, "n", 1) == 0 ? 0 : 1;
+	return send(n->sock, &err, sizeof err, MSG_NOSIGNAL) == (ssize_t)sizeof err ? 0 : 1;
 }
 
 int nb_netns_start(struct nb_netns *n, pid_t child, int pidfd, int sock, struct nb_err *err)
@@ -89,21 +89,26 @@ int nb_netns_start(struct nb_netns *n, pid_t child, int pidfd, int sock, struct 
 	n->child = child;
 	n->pidfd = pidfd;
 	n->sock = sock;
+	n->started = true;
 	/* A copy, not a CLONE_VM child: ours runs on meanwhile, and the two
 	 * would share errno. No SIGCHLD: nb_netns_wait reaps it. */
 	n->pid = nb_clone_copy(netns_helper, n, 0);
+	nb_closep(&n->sock);
 	if (n->pid < 0)
 		return nb_fail(err, errno, "cannot start the process that makes the network namespace");
 	return 0;
 }
 
-void nb_netns_wait(struct nb_netns *n)
+bool nb_netns_wait(struct nb_netns *n, int sync)
 {
-	char c;
+	char c = 0;
+	bool joined;
 
-	if (n->sock >= 0)
-		(void)nb_read_all(n->sock, &c, 1); /* "j", or EOF */
+	if (!n->started)
+		return true;
+	joined = nb_read_all(sync, &c, 1) == 1 && c == 'j';
 	nb_netns_release(n);
+	return joined;
 }
 
 void nb_netns_release(struct nb_netns *n)
@@ -118,26 +123,27 @@ void nb_netns_release(struct nb_netns *n)
 	}
 }
 
-int nb_netns_join(int *sock, struct nb_err *err)
+int nb_netns_join(struct nb_netns_end *e, struct nb_err *err)
 {
 	struct nb_err got;
 	_cleanup_close_ int net = -1;
 	ssize_t len;
 
-	if (*sock < 0)
+	if (e->sock < 0)
 		return 0;
-	len = nb_recv_fd(*sock, &got, sizeof got, &net);
+	len = nb_recv_fd(e->sock, &got, sizeof got, &net);
+	nb_closep(&e->sock);
 	if (len == (ssize_t)sizeof got && net < 0) {
 		*err = got;
 		return -1;
 	}
 	if (len != 1 || net < 0)
-		return nb_fail(err, len < 0 ? errno : EPROTO, "the sandbox's network namespace did not come");
+		return nb_fail_hint(err, len < 0 ? errno : 0, "something here may forbid it (a seccomp filter, a limit); --net=host shares the host's network and needs none",
+				    "the process that makes the sandbox's network namespace ended without one");
 	if (setns(net, CLONE_NEWNET) < 0)
 		return nb_fail(err, errno, "cannot enter the sandbox's network namespace");
 	/* The supervisor may look at our namespaces now. */
-	if (send(*sock, "j", 1, MSG_NOSIGNAL) != 1)
+	if (send(e->reply, "j", 1, MSG_NOSIGNAL) != 1)
 		return nb_fail(err, errno, "cannot tell the supervisor the network namespace is joined");
-	nb_closep(sock);
 	return 0;
 }
