@@ -89,7 +89,6 @@ int nb_netns_start(struct nb_netns *n, pid_t child, int pidfd, int sock, struct 
 	n->child = child;
 	n->pidfd = pidfd;
 	n->sock = sock;
-	n->started = true;
 	/* A copy, not a CLONE_VM child: ours runs on meanwhile, and the two
 	 * would share errno. No SIGCHLD: nb_netns_wait reaps it. */
 	n->pid = nb_clone_copy(netns_helper, n, 0);
@@ -104,7 +103,7 @@ bool nb_netns_wait(struct nb_netns *n, int sync)
 	char c = 0;
 	bool joined;
 
-	if (!n->started)
+	if (n->pid < 0)
 		return true;
 	joined = nb_read_all(sync, &c, 1) == 1 && c == 'j';
 	nb_netns_release(n);

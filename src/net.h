@@ -28,7 +28,6 @@ int nb_net_low_ports(struct nb_err *err);
  * pid 2, and it is reaped before any payload code runs. */
 struct nb_netns {
 	pid_t pid;    /* the helper, until reaped */
-	bool started;
 	int sock;     /* the helper's end, until it is started */
 	pid_t child;  /* whose user namespace the helper joins */
 	int pidfd;    /* the child's, or -1 (then /proc/PID/ns/user) */
