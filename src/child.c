@@ -189,7 +189,7 @@ static int build_sandbox(const struct nb_child *c, struct nb_init *in, bool name
 	const struct nb_spec *s = c->spec;
 
 	if (!named)
-		TRY(name_and_network(s, c->net_sock >= 0, err));
+		TRY(name_and_network(s, c->net_beside, err));
 	/* Before the new /proc, whose /proc/sys is read-only. */
 	if (s->priv.disable_userns)
 		TRY(nb_nested_limit(err));
@@ -240,7 +240,7 @@ static bool await_maps(const struct nb_child *c)
 	struct nb_err err = { 0 };
 	char go;
 
-	if (named && name_and_network(s, c->net_sock >= 0, &err) < 0)
+	if (named && name_and_network(s, c->net_beside, &err) < 0)
 		fail(c, &err);
 	if (c->plan->self_written ? nb_idmap_write_self(c->plan, &err) < 0 : read(c->sync_r, &go, 1) != 1) {
 		if (c->plan->self_written)
@@ -306,6 +306,17 @@ static void payload_setup(const struct nb_child *c, struct nb_init *in, const ch
 						     .nest_w = -1, .nest_r = -1, .parent = -1 };
 }
 
+static void net_begin(const struct nb_child *c, struct nb_netns_end *net)
+{
+	const struct nb_spec *s = c->spec;
+	/* pid 1 of a PID namespace we made: the helper's pid is ours to pick. */
+	bool own_pidns = !(s->ns.shared & NB_NS_PID) && s->ns.pidns_fd < 0;
+	struct nb_err err = { 0 };
+
+	if (nb_netns_begin(net, own_pidns, &err) < 0)
+		fail(c, &err);
+}
+
 _Noreturn void nb_child_main(const struct nb_child *c)
 {
 	const struct nb_spec *s = c->spec;
@@ -315,7 +326,7 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 			      .start_fd = -1, .exit_w = -1 };
 	struct nb_exec exec;
 	char *home = NULL; /* the child's own memory, until exec */
-	struct nb_netns_end net = { .sock = c->net_sock, .reply = c->sync_r };
+	struct nb_netns_end net = NB_NETNS_END_INIT(c->sync_r);
 	bool named;
 	char go;
 
@@ -334,12 +345,20 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	 * maps are written, so no window is left. */
 	if (s->life.die_with_parent && prctl(PR_SET_PDEATHSIG, pid1 ? SIGKILL : SIGTERM) < 0)
 		fail(c, (nb_fail(&err, errno, "cannot set the parent-death signal"), &err));
+	/* 2b. The network namespace is made beside the view (net.h), from
+	 * here on: with every capability in our user namespace, the helper
+	 * needs no map. Inside the cgroup leaf, though: after step 4 where
+	 * the supervisor moves us there. */
+	if (c->net_beside && !c->late_cgroupns)
+		net_begin(c, &net);
 	/* 3. The maps. */
 	named = await_maps(c);
 	/* 4. Moved into the leaf by the supervisor (no clone3): root the
 	 * cgroup namespace there now. */
 	if (c->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		fail(c, (nb_fail(&err, errno, "cannot create the cgroup namespace"), &err));
+	if (c->net_beside && c->late_cgroupns)
+		net_begin(c, &net);
 	/* 5. What the map allows, and the host's /dev/null for init, before
 	 * the view replaces /proc and /dev. */
 	in.payload.setgroups_ok = nb_setgroups_allowed();

@@ -33,12 +33,12 @@ struct nb_child {
 	const struct nb_idplan *plan;     /* self_written: the single map to write ourselves */
 	int err_w;      /* a struct nb_err on failure; close-on-exec */
 	const struct nb_tty *tty;         /* --tty: its socket and the caller's settings */
-	int close_fds[13]; /* the supervisor's own descriptors (-1: none) */
+	int close_fds[12]; /* the supervisor's own descriptors (-1: none) */
 	int announce_w; /* or -1: init says "payload made", then waits on sync_r */
 	int exit_w;     /* or -1: init's word of the payload's exit */
 	bool late_cgroupns; /* moved into the leaf after clone: unshare then */
-	int net_sock;   /* or -1: the network namespace comes over it, made
-			 * beside the view (net.h), to join before /sys */
+	bool net_beside; /* the network namespace is made beside the view
+			  * (net.h), to join before /sys */
 };
 
 _Noreturn void nb_child_main(const struct nb_child *c);

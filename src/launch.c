@@ -33,8 +33,6 @@ void nb_sandbox_release(struct nb_sandbox *sb)
 	for (size_t k = 0; k < NB_STATE_NS; k++)
 		nb_closep(&sb->ns_fds[k]);
 	nb_slirp_release(&sb->slirp);
-	nb_netns_release(&sb->netns);
-	nb_closep(&sb->net_r);
 	/* Reached with a live child only on a failure: nothing must stay. */
 	if (sb->pid > 0) {
 		kill(sb->pid, SIGKILL);
@@ -96,13 +94,11 @@ int nb_block_signals(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
  * before the child's view does: made beside the view (net.h). Not where
  * slirp4netns or pasta join it from the supervisor; nor for a caller's
  * --userns-block-fd, which waits for the --info-fd written once the child
- * has joined; nor with a cgroup leaf, which the helper is outside of
- * (the namespace would be charged to the caller's cgroup, and a pids
- * limit would count the helper). */
-static bool net_beside(const struct nb_spec *spec, const struct nb_sandbox *sb)
+ * has joined; nor in a user namespace made by another. */
+static bool net_beside(const struct nb_spec *spec)
 {
 	return !(spec->ns.shared & NB_NS_NET) && !spec->ns.join[NB_JOIN_NET] && !NB_NET_USER(spec->net.mode) &&
-	       spec->ns.userns_fd < 0 && !spec->ns.share_user && spec->proc.userns_block_fd < 0 && !sb->cg.active;
+	       spec->ns.userns_fd < 0 && !spec->ns.share_user && spec->proc.userns_block_fd < 0;
 }
 
 static unsigned long clone_flags(const struct nb_spec *spec, const struct nb_sandbox *sb)
@@ -121,7 +117,7 @@ static unsigned long clone_flags(const struct nb_spec *spec, const struct nb_san
 		f &= ~(unsigned long)CLONE_NEWUSER;
 	if (!(spec->ns.shared & NB_NS_PID))
 		f |= CLONE_NEWPID;
-	if (!(spec->ns.shared & NB_NS_NET) && !spec->ns.join[NB_JOIN_NET] && !net_beside(spec, sb))
+	if (!(spec->ns.shared & NB_NS_NET) && !spec->ns.join[NB_JOIN_NET] && !sb->net_beside)
 		f |= CLONE_NEWNET;
 	if (!(spec->ns.shared & NB_NS_IPC) && !spec->ns.join[NB_JOIN_IPC])
 		f |= CLONE_NEWIPC;
@@ -142,9 +138,9 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 		.bus_src = { sb->dbus.session, sb->dbus.system },
 		.close_fds = { sb->sync_w, sb->err_r, sb->sigfd, spec->report.info_fd, spec->report.json_status_fd,
 			       sb->tty.sock[0], sb->dbus.sync, sb->ann_r, sb->keeper.pidfd, sb->keeper.lock,
-			       sb->keeper.base, sb->exit_r, sb->netns.sock },
+			       sb->keeper.base, sb->exit_r },
 		.announce_w = sb->ann_w, .exit_w = sb->exit_w,
-		.late_cgroupns = sb->late_cgroupns, .net_sock = sb->net_r,
+		.late_cgroupns = sb->late_cgroupns, .net_beside = sb->net_beside,
 	};
 
 	/* The pidfd is the supervisor's (clone3 put it in our table too). */
@@ -304,12 +300,7 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 			return nb_fail(err, errno, "cannot create the exit socket");
 		sb->exit_r = p[0], sb->exit_w = p[1];
 	}
-	/* The helper's one message to the child: the namespace, or why not. */
-	if (net_beside(spec, sb)) {
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) < 0)
-			return nb_fail(err, errno, "cannot create the network namespace's socket");
-		sb->net_r = p[0], sb->netns.sock = p[1];
-	}
+	sb->net_beside = net_beside(spec);
 
 	sb->parent = getpid();
 	fflush(NULL);
@@ -328,10 +319,6 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 	nb_closep(&sb->ann_w);
 	nb_closep(&sb->exit_w);
 	nb_closep(&sb->tty.sock[1]);
-	nb_closep(&sb->net_r);
-	/* After that close: the helper must not hold the child's end. */
-	if (sb->netns.sock >= 0)
-		TRY(nb_netns_start(&sb->netns, sb->pid, sb->pidfd, sb->netns.sock, err));
 	if (sb->cg.active && !into_cgroup)
 		return nb_cgroup_enter(&sb->cg, sb->pid, err);
 	return 0;
@@ -663,7 +650,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (!sb.plan.self_written && sb.keeper.pidfd < 0)
 		TRY(child_release(&sb, false, err));   /* mapped: the child builds its view meanwhile */
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
-	if (!nb_netns_wait(&sb.netns, sb.sync_w))     /* all of them final now, */
+	if (sb.net_beside && !nb_netns_joined(sb.sync_w)) /* all of them final now, */
 		goto supervise;                        /* or the child died: its error */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */

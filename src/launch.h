@@ -47,15 +47,14 @@ struct nb_sandbox {
 	pid_t fwd_pid;          /* where signals go, if not to pid (nestbox exec) */
 	struct nb_dbus dbus;    /* --dbus=filtered: xdg-dbus-proxy */
 	struct nb_keeper keeper; /* the user namespace the sandbox's is made in */
-	struct nb_netns netns;  /* the network namespace made beside the view */
-	int net_r;              /* the child's end of netns.sock, or -1 */
+	bool net_beside;        /* the child makes its network namespace (net.h) */
 };
 
 #define NB_SANDBOX_INIT                                                        \
 	{ .pid = -1, .parent = -1, .sync_r = -1, .sync_w = -1, .err_r = -1, .err_w = -1, .ann_r = -1, .ann_w = -1, .exit_r = -1, .exit_w = -1, \
 	  .sigfd = -1, .plan = NB_IDPLAN_INIT, .filter = NULL, .slirp = NB_SLIRP_INIT, .cg = NB_CGROUP_INIT,   \
 	  .pidfd = -1, .kill_fd = -1, .watchdog = NB_WATCHDOG_INIT, .tty = NB_TTY_INIT, .state = NB_STATE_INIT, .ns_fds = { -1, -1, -1, -1, -1, -1, -1 }, .dbus = NB_DBUS_INIT, \
-	  .keeper = NB_KEEPER_INIT, .netns = NB_NETNS_INIT, .net_r = -1 }
+	  .keeper = NB_KEEPER_INIT }
 
 /* Runs the sandbox to completion. Returns the exit status to report (the
  * payload's, or 128+signal), or -1 with err filled (err->status says

@@ -3,13 +3,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,74 +55,95 @@ static void netns_diagnose(int errnum, struct nb_err *err)
 		nb_userns_diagnose(errnum, what, err);
 }
 
-/* In the helper, a copy of the supervisor: into the child's user
- * namespace (its owner, our uid, has every capability there), then a
- * network namespace of that user namespace's own. Sends the namespace,
- * or the error; keeps nothing else of the supervisor's. */
-static int netns_helper(void *arg)
+/* Makes the namespace where we are, with lo up and low ports free. */
+static int netns_make(struct nb_err *err)
 {
-	const struct nb_netns *n = arg;
-	const int keep[] = { 0, 1, 2, n->sock, n->pidfd };
+	if (unshare(CLONE_NEWNET) < 0) {
+		netns_diagnose(errno, err);
+		return -1;
+	}
+	TRY(nb_net_loopback_up(err));
+	return nb_net_low_ports(err);
+}
+
+/* The helper, a copy of the child: already in the sandbox's user
+ * namespace (with every capability there), it makes the network
+ * namespace and sends it, or the error; it keeps nothing else of the
+ * child's. */
+static _Noreturn void netns_helper(int sock)
+{
+	const int keep[] = { 0, 1, 2, sock };
 	struct nb_err err = { 0 };
-	char path[40];
-	_cleanup_close_ int user = -1, net = -1;
+	_cleanup_close_ int net = -1;
 
 	nb_close_all_but(keep, ARRAY_SIZE(keep));
-	if (n->pidfd < 0) {
-		snprintf(path, sizeof path, "/proc/%d/ns/user", (int)n->child);
-		user = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	if ((n->pidfd >= 0 ? setns(n->pidfd, CLONE_NEWUSER) : user < 0 ? -1 : setns(user, CLONE_NEWUSER)) < 0)
-		nb_fail(&err, errno, "cannot join the sandbox's user namespace to make its network namespace");
-	else if (unshare(CLONE_NEWNET) < 0)
-		netns_diagnose(errno, &err);
-	else if (nb_net_loopback_up(&err) == 0 && nb_net_low_ports(&err) == 0) {
+	if (netns_make(&err) == 0) {
 		net = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (net < 0)
 			nb_fail(&err, errno, "cannot open the sandbox's network namespace");
 	}
 	/* A child gone already has said why; one that is not sees EOF. */
 	if (net >= 0)
-		return nb_send_fd(n->sock, net, "n", 1) == 0 ? 0 : 1;
-	return send(n->sock, &err, sizeof err, MSG_NOSIGNAL) == (ssize_t)sizeof err ? 0 : 1;
+		_exit(nb_send_fd(sock, net, "n", 1) == 0 ? 0 : 1);
+	_exit(send(sock, &err, sizeof err, MSG_NOSIGNAL) == (ssize_t)sizeof err ? 0 : 1);
 }
 
-int nb_netns_start(struct nb_netns *n, pid_t child, int pidfd, int sock, struct nb_err *err)
+/* On another CPU than ours where there is one: queued behind us, the
+ * helper would run only once we wait for it (the scheduler places a new
+ * process by load, and does not move it to an idle CPU at once). */
+static void beside_us(pid_t pid)
 {
-	n->child = child;
-	n->pidfd = pidfd;
-	n->sock = sock;
-	/* A copy, not a CLONE_VM child: ours runs on meanwhile, and the two
-	 * would share errno. No SIGCHLD: nb_netns_wait reaps it. */
-	n->pid = nb_clone_copy(netns_helper, n, 0);
-	nb_closep(&n->sock);
-	if (n->pid < 0)
-		return nb_fail(err, errno, "cannot start the process that makes the network namespace");
+	cpu_set_t cpus;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0 || sched_getaffinity(0, sizeof cpus, &cpus) < 0)
+		return;
+	CPU_CLR(cpu, &cpus);
+	if (CPU_COUNT(&cpus) > 0)
+		(void)sched_setaffinity(pid, sizeof cpus, &cpus);
+}
+
+static int joined(struct nb_netns_end *e, struct nb_err *err)
+{
+	/* The supervisor may look at our namespaces now. */
+	if (send(e->reply, "j", 1, MSG_NOSIGNAL) != 1)
+		return nb_fail(err, errno, "cannot tell the supervisor the network namespace is joined");
 	return 0;
 }
 
-bool nb_netns_wait(struct nb_netns *n, int sync)
+int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
 {
-	char c = 0;
-	bool joined;
+	pid_t tid = NB_NETNS_HELPER_PID;
+	/* No SIGCHLD: nb_netns_join reaps it. A copy, not CLONE_VM: we go
+	 * on meanwhile, and the two would share errno. */
+	struct clone_args args = { .exit_signal = 0 };
+	int p[2];
+	long pid = -1;
 
-	if (n->pid < 0)
-		return true;
-	joined = nb_read_all(sync, &c, 1) == 1 && c == 'j';
-	nb_netns_release(n);
-	return joined;
+	if (own_pidns)
+		args.set_tid = (uint64_t)(uintptr_t)&tid, args.set_tid_size = 1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) == 0) {
+		pid = syscall(SYS_clone3, &args, sizeof args);
+		if (pid == 0)
+			netns_helper(p[1]);
+		close(p[1]);
+		if (pid < 0)
+			close(p[0]);
+	}
+	/* No helper (an old kernel, a filter, a limit): as the clone did. */
+	if (pid < 0)
+		return netns_make(err) < 0 ? -1 : joined(e, err);
+	beside_us((pid_t)pid);
+	e->sock = p[0];
+	e->helper = (pid_t)pid;
+	return 0;
 }
 
-void nb_netns_release(struct nb_netns *n)
+bool nb_netns_joined(int sync)
 {
-	nb_closep(&n->sock);
-	if (n->pid > 0) {
-		/* Done already, but for a child that died first. */
-		kill(n->pid, SIGKILL);
-		while (waitpid(n->pid, NULL, __WALL) < 0 && errno == EINTR)
-			;
-		n->pid = -1;
-	}
+	char c = 0;
+
+	return nb_read_all(sync, &c, 1) == 1 && c == 'j';
 }
 
 int nb_netns_join(struct nb_netns_end *e, struct nb_err *err)
@@ -132,6 +156,9 @@ int nb_netns_join(struct nb_netns_end *e, struct nb_err *err)
 		return 0;
 	len = nb_recv_fd(e->sock, &got, sizeof got, &net);
 	nb_closep(&e->sock);
+	while (waitpid(e->helper, NULL, __WALL) < 0 && errno == EINTR)
+		;
+	e->helper = -1;
 	if (len == (ssize_t)sizeof got && net < 0) {
 		*err = got;
 		return -1;
@@ -141,8 +168,5 @@ int nb_netns_join(struct nb_netns_end *e, struct nb_err *err)
 				    "the process that makes the sandbox's network namespace ended without one");
 	if (setns(net, CLONE_NEWNET) < 0)
 		return nb_fail(err, errno, "cannot enter the sandbox's network namespace");
-	/* The supervisor may look at our namespaces now. */
-	if (send(e->reply, "j", 1, MSG_NOSIGNAL) != 1)
-		return nb_fail(err, errno, "cannot tell the supervisor the network namespace is joined");
-	return 0;
+	return joined(e, err);
 }

@@ -18,41 +18,35 @@ int nb_net_low_ports(struct nb_err *err);
 
 /* The kernel takes about half a millisecond to make a network namespace,
  * longer than all the other namespaces together. So the child is cloned
- * without one, and a short-lived copy of the supervisor (the "net
- * helper") joins the child's user namespace, makes the network namespace
- * there with lo up, and sends it to the child over a socket of their
- * own, while the child builds its view. The child joins it before
- * anything that needs it (a fresh sysfs, the sysctls, init) and says so
- * to the supervisor, which looks at the child's namespaces only then.
- * The helper is outside the sandbox's PID namespace, so the payload stays
- * pid 2, and it is reaped before any payload code runs. */
-struct nb_netns {
-	pid_t pid;    /* the helper, until reaped */
-	int sock;     /* the helper's end, until it is started */
-	pid_t child;  /* whose user namespace the helper joins */
-	int pidfd;    /* the child's, or -1 (then /proc/PID/ns/user) */
-};
-#define NB_NETNS_INIT { .pid = -1, .sock = -1, .child = -1, .pidfd = -1 }
+ * without one; once mapped, it starts a short-lived copy of itself (the
+ * "net helper"), which makes the network namespace with lo up and sends
+ * it back over a socket of their own while the child builds its view.
+ * The child joins it before anything that needs it (a fresh sysfs, the
+ * sysctls, init), reaps the helper, and says so to the supervisor, which
+ * looks at the child's namespaces only then. No payload code runs before
+ * the helper is gone. In a PID namespace of the sandbox's own the helper
+ * takes a pid of its own choosing (NB_NETNS_HELPER_PID), so the payload
+ * stays pid 2. */
+#define NB_NETNS_HELPER_PID 300 /* below any pid_max (PID_MAX_MIN is 301) */
 
-/* Starts the helper for the child; sock (the helper's end) is handed to
- * it and closed here, so that the child sees EOF if the helper dies. */
-int nb_netns_start(struct nb_netns *n, pid_t child, int pidfd, int sock, struct nb_err *err);
-/* Without a helper: true. Else waits for the child's word on sync (the
- * supervisor's end of the child's sync socket) that it has joined, and
- * reaps the helper; false when the child died first (its error then
- * comes over the error pipe). */
-bool nb_netns_wait(struct nb_netns *n, int sync);
-/* Kills and reaps a helper still there; closes its socket. */
-void nb_netns_release(struct nb_netns *n);
+/* The supervisor's side: waits for the child's word on sync (its end of
+ * the child's sync socket) that it has joined; false when the child died
+ * first (its error then comes over the error pipe). */
+bool nb_netns_joined(int sync);
 
-/* The child's ends: the helper's message comes over sock; "joined" goes
- * to the supervisor over reply. */
+/* The child's side. */
 struct nb_netns_end {
-	int sock;  /* or -1: nothing to join, or joined already */
-	int reply;
+	int sock;     /* the helper's message comes over it; or -1: nothing
+		       * to join, or joined already */
+	pid_t helper; /* until reaped, or -1 */
+	int reply;    /* "joined" goes to the supervisor over it */
 };
-/* The child's side: joins the namespace that comes over e->sock, once,
- * or fills err with why none came. */
+#define NB_NETNS_END_INIT(reply_fd) { .sock = -1, .helper = -1, .reply = (reply_fd) }
+/* Starts the helper (own_pidns: with NB_NETNS_HELPER_PID). Where no
+ * helper can start, makes the namespace here instead, and has joined. */
+int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err);
+/* Joins the namespace that comes over e->sock, once, or fills err with
+ * why none came; reaps the helper either way. */
 int nb_netns_join(struct nb_netns_end *e, struct nb_err *err);
 
 #endif
