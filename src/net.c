@@ -36,12 +36,21 @@ int nb_net_loopback_up(struct nb_err *err)
 	return 0;
 }
 
-int nb_net_low_ports(struct nb_err *err)
+#define LOW_PORTS "sys/net/ipv4/ip_unprivileged_port_start"
+
+/* Per network namespace: the host's setting is untouched. The file is
+ * the one of the opener's network namespace, whichever /proc it is in. */
+static int low_ports_at(int proc, struct nb_err *err)
 {
-	/* Per network namespace: the host's setting is untouched. */
-	if (nb_write_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", "0", err) < 0)
+	if (nb_write_at(proc, proc == AT_FDCWD ? NULL : "/proc", proc == AT_FDCWD ? "/proc/" LOW_PORTS : LOW_PORTS, "0",
+			err) < 0)
 		return nb_hint(err, "the kernel needs Linux 4.11 or later for unprivileged low ports");
 	return 0;
+}
+
+int nb_net_low_ports(struct nb_err *err)
+{
+	return low_ports_at(AT_FDCWD, err);
 }
 
 static void netns_diagnose(int errnum, struct nb_err *err)
@@ -55,30 +64,33 @@ static void netns_diagnose(int errnum, struct nb_err *err)
 		nb_userns_diagnose(errnum, what, err);
 }
 
-/* Makes the namespace where we are, with lo up and low ports free. */
-static int netns_make(struct nb_err *err)
+/* Makes the namespace where we are, with lo up and low ports free;
+ * proc is the host's /proc, or AT_FDCWD to go by path. */
+static int netns_make(int proc, struct nb_err *err)
 {
 	if (unshare(CLONE_NEWNET) < 0) {
 		netns_diagnose(errno, err);
 		return -1;
 	}
 	TRY(nb_net_loopback_up(err));
-	return nb_net_low_ports(err);
+	return low_ports_at(proc, err);
 }
 
 /* The helper, a copy of the child: already in the sandbox's user
  * namespace (with every capability there), it makes the network
  * namespace and sends it, or the error; it keeps nothing else of the
- * child's. */
-static _Noreturn void netns_helper(int sock)
+ * child's. It shares the child's mount namespace, where the view is
+ * being built and pivoted into: so it goes by no path, only through the
+ * host's /proc, opened before. */
+static _Noreturn void netns_helper(int sock, int proc)
 {
-	const int keep[] = { 0, 1, 2, sock };
+	const int keep[] = { 0, 1, 2, sock, proc };
 	struct nb_err err = { 0 };
 	_cleanup_close_ int net = -1;
 
 	nb_close_all_but(keep, ARRAY_SIZE(keep));
-	if (netns_make(&err) == 0) {
-		net = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (netns_make(proc, &err) == 0) {
+		net = openat(proc, "thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (net < 0)
 			nb_fail(&err, errno, "cannot open the sandbox's network namespace");
 	}
@@ -117,22 +129,23 @@ int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
 	/* No SIGCHLD: nb_netns_join reaps it. A copy, not CLONE_VM: we go
 	 * on meanwhile, and the two would share errno. */
 	struct clone_args args = { .exit_signal = 0 };
+	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int p[2];
 	long pid = -1;
 
 	if (own_pidns)
 		args.set_tid = (uint64_t)(uintptr_t)&tid, args.set_tid_size = 1;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) == 0) {
+	if (proc >= 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) == 0) {
 		pid = syscall(SYS_clone3, &args, sizeof args);
 		if (pid == 0)
-			netns_helper(p[1]);
+			netns_helper(p[1], proc);
 		close(p[1]);
 		if (pid < 0)
 			close(p[0]);
 	}
 	/* No helper (an old kernel, a filter, a limit): as the clone did. */
 	if (pid < 0)
-		return netns_make(err) < 0 ? -1 : joined(e, err);
+		return netns_make(AT_FDCWD, err) < 0 ? -1 : joined(e, err);
 	beside_us((pid_t)pid);
 	e->sock = p[0];
 	e->helper = (pid_t)pid;
