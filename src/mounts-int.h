@@ -22,6 +22,7 @@ struct view {
 			    * (generated files, masks, an overlay's upper) */
 	unsigned n_staged; /* files and dirs made in the staging tmpfs */
 	char *home;        /* the payload's home (nb_mounts_setup) */
+	bool chmods;       /* some --chmod: what follows is noted only then */
 	dev_t own[32];     /* the tmpfs this view made, and (below) the files and */
 	unsigned n_own;    /* directories it made: --chmod works only on those */
 	struct { dev_t dev; ino_t ino; } made[64];

@@ -170,7 +170,7 @@ void mnt_note_own(struct view *v, int fd)
 {
 	struct stat st;
 
-	if (v->n_own < ARRAY_SIZE(v->own) && fstat(fd, &st) == 0)
+	if (v->chmods && v->n_own < ARRAY_SIZE(v->own) && fstat(fd, &st) == 0)
 		v->own[v->n_own++] = st.st_dev;
 }
 
@@ -178,7 +178,7 @@ void mnt_note_made(struct view *v, int fd)
 {
 	struct stat st;
 
-	if (v->n_made < ARRAY_SIZE(v->made) && fstat(fd, &st) == 0) {
+	if (v->chmods && v->n_made < ARRAY_SIZE(v->made) && fstat(fd, &st) == 0) {
 		v->made[v->n_made].dev = st.st_dev;
 		v->made[v->n_made++].ino = st.st_ino;
 	}
@@ -189,7 +189,7 @@ static int own_tmpfs(struct view *v, const char *type, const char *dest)
 {
 	_cleanup_close_ int fd = -1;
 
-	if (strcmp(type, "tmpfs") != 0 || v->root < 0)
+	if (!v->chmods || strcmp(type, "tmpfs") != 0 || v->root < 0)
 		return 0;
 	fd = mnt_openat2(v->root, dest, O_PATH, IN_ROOT);
 	if (fd >= 0)
@@ -353,6 +353,29 @@ int mnt_proc(struct view *v, const char *dest, const char *opt)
 	return 0;
 }
 
+/* One of the host's devices on a new file NAME in DIR, the fresh /dev
+ * tmpfs, which nothing but us can reach yet: so the file is made and
+ * bound through DIR directly, without the resolution a user's bind
+ * needs (seven calls instead of about fourteen). */
+static int bind_node(struct view *v, int host_dev, int dir, const char *name, const char *dest, const char *opt)
+{
+	_cleanup_close_ int tree = -1, at = -1;
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC };
+	struct stat st;
+
+	tree = open_tree(host_dev, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0 || fstat(tree, &st) < 0)
+		return nb_fail_hint(v->err, errno, "check that you can read it", "%s /dev/%s", opt, name);
+	if (!S_ISCHR(st.st_mode))
+		return nb_fail(v->err, 0, "%s: the host's /dev/%s is not a character device", opt, name);
+	at = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (at < 0)
+		return nb_fail(v->err, errno, "%s: cannot create %s/%s", opt, dest, name);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
+		return nb_fail(v->err, errno, "%s: cannot restrict the mount for %s/%s", opt, dest, name);
+	return mnt_attach(v, tree, at, opt, dest);
+}
+
 /* A minimal /dev: the harmless character devices (bound from the host,
  * since mknod is not allowed in a user namespace), a private devpts and
  * shm. No block devices, no host /dev/pts. */
@@ -365,20 +388,20 @@ int mnt_dev(struct view *v, const char *dest, const char *opt)
 	};
 	static const char *const pts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", NULL };
 	static const char *const shm[] = { "mode", "1777", NULL };
-	_cleanup_close_ int dir = -1;
+	_cleanup_close_ int dir = -1, host_dev = -1;
 
 	TRY(mnt_mount_fs(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
 		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, dest, opt));
-	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
-		_cleanup_free_ char *src = mnt_join("/dev", nodes[i]), *d = mnt_join(dest, nodes[i]);
-		TRY(mnt_bind_host(v, src, d, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false, opt));
-	}
+	TRY(mnt_open_dest(v, dest, false, false, opt, &dir));
+	if (mnt_open_src(v, "/dev", O_PATH | O_DIRECTORY, &host_dev) < 0)
+		return nb_fail_hint(v->err, errno, "check that you can read it", "%s /dev", opt);
+	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++)
+		TRY(bind_node(v, host_dev, dir, nodes[i], dest, opt));
 	{
 		_cleanup_free_ char *p = mnt_join(dest, "pts"), *s = mnt_join(dest, "shm");
 		TRY(mnt_mount_fs(v, "devpts", pts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, p, opt));
 		TRY(mnt_mount_fs(v, "tmpfs", shm, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, s, opt));
 	}
-	TRY(mnt_open_dest(v, dest, false, false, opt, &dir));
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][0], dir, links[i][1]) < 0)
 			return nb_fail(v->err, errno, "%s: cannot create %s/%s", opt, dest, links[i][1]);

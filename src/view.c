@@ -416,6 +416,8 @@ int nb_mounts_setup(const struct nb_view_env *env, char **home, struct nb_err *e
 
 	/* A field cannot hold its separator, nor a line a newline. */
 	v.home = nb_xstrdup(env->home && env->home[0] == '/' && !strpbrk(env->home, ":\n") ? env->home : "/");
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		v.chmods = v.chmods || spec->mounts[i].kind == NB_MNT_CHMOD;
 
 	/* Modes are the ones asked for (bwrap sets umask 0 too); the
 	 * payload gets the caller's umask back. */
