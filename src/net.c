@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "idmap.h"
 #include "util.h"
 
 int nb_net_loopback_up(struct nb_err *err)
@@ -53,6 +53,9 @@ int nb_net_low_ports(struct nb_err *err)
 	return low_ports_at(AT_FDCWD, err);
 }
 
+/* In a user namespace of our own already: no user namespace setting is
+ * the cause, and nothing is read to say so (the helper may go by no
+ * path). */
 static void netns_diagnose(int errnum, struct nb_err *err)
 {
 	const char *what = "cannot create the sandbox's network namespace";
@@ -61,7 +64,8 @@ static void netns_diagnose(int errnum, struct nb_err *err)
 		nb_fail_hint(err, errnum, "see /proc/sys/user/max_net_namespaces, or share the host's with --net=host",
 			     "%s: the limit of network namespaces is reached", what);
 	else
-		nb_userns_diagnose(errnum, what, err);
+		nb_fail_hint(err, errnum, "something here may forbid it (a seccomp filter, a security module); --net=host shares the host's network and needs none",
+			     "%s", what);
 }
 
 /* Makes the namespace where we are, with lo up and low ports free;
@@ -79,15 +83,17 @@ static int netns_make(int proc, struct nb_err *err)
 /* The helper, a copy of the child: already in the sandbox's user
  * namespace (with every capability there), it makes the network
  * namespace and sends it, or the error; it keeps nothing else of the
- * child's. It shares the child's mount namespace, where the view is
- * being built and pivoted into: so it goes by no path, only through the
- * host's /proc, opened before. */
-static _Noreturn void netns_helper(int sock, int proc)
+ * child's, and dies with it. It shares the child's mount namespace,
+ * where the view is being built and pivoted into: so it goes by no
+ * path, only through the host's /proc, opened before. */
+static _Noreturn void netns_helper(int sock, int proc, pid_t parent)
 {
-	const int keep[] = { 0, 1, 2, sock, proc };
+	const int keep[] = { sock, proc };
 	struct nb_err err = { 0 };
 	_cleanup_close_ int net = -1;
 
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(1);
 	nb_close_all_but(keep, ARRAY_SIZE(keep));
 	if (netns_make(proc, &err) == 0) {
 		net = openat(proc, "thread-self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -130,6 +136,7 @@ int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
 	 * on meanwhile, and the two would share errno. */
 	struct clone_args args = { .exit_signal = 0 };
 	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	pid_t self = getpid();
 	int p[2];
 	long pid = -1;
 
@@ -138,7 +145,7 @@ int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
 	if (proc >= 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) == 0) {
 		pid = syscall(SYS_clone3, &args, sizeof args);
 		if (pid == 0)
-			netns_helper(p[1], proc);
+			netns_helper(p[1], proc, self);
 		close(p[1]);
 		if (pid < 0)
 			close(p[0]);
