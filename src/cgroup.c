@@ -622,8 +622,16 @@ void nb_cgroup_finish(const struct nb_limits *l, struct nb_cgroup *cg, int exit_
 
 void nb_cgroup_release(struct nb_cgroup *cg)
 {
-	if (cg->active && cg->leaf)
+	struct nb_err ignore;
+
+	/* On a failure: what the child left (without a PID namespace of its
+	 * own, its children outlive it) is killed first, so that the leaf
+	 * goes too. */
+	if (cg->active && cg->leaf && rmdir(cg->leaf) < 0 && errno == EBUSY &&
+	    write_in(cg->leaf, "cgroup.kill", "1", &ignore) == 0) {
+		wait_empty(cg->leaf);
 		rmdir(cg->leaf);
+	}
 	nb_closep(&cg->leaf_fd);
 	free(cg->own);
 	free(cg->leaf);

@@ -349,15 +349,17 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	 * here on: with every capability in our user namespace, the helper
 	 * needs no map. Inside the cgroup leaf, though: after step 4 where
 	 * the supervisor moves us there. */
-	if (c->net_beside && !c->late_cgroupns)
+	if (c->net_beside && !c->late_leaf)
 		net_begin(c, &net);
 	/* 3. The maps. */
 	named = await_maps(c);
-	/* 4. Moved into the leaf by the supervisor (no clone3): root the
-	 * cgroup namespace there now. */
+	/* 4. Moved into the leaf by the supervisor (no clone3), once its
+	 * byte has come: root the cgroup namespace there now. */
+	if (c->late_leaf && read(c->sync_r, &go, 1) != 1)
+		_exit(NB_EXIT_FAIL);
 	if (c->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		fail(c, (nb_fail(&err, errno, "cannot create the cgroup namespace"), &err));
-	if (c->net_beside && c->late_cgroupns)
+	if (c->net_beside && c->late_leaf)
 		net_begin(c, &net);
 	/* 5. What the map allows, and the host's /dev/null for init, before
 	 * the view replaces /proc and /dev. */

@@ -37,6 +37,8 @@ struct nb_child {
 	int announce_w; /* or -1: init says "payload made", then waits on sync_r */
 	int exit_w;     /* or -1: init's word of the payload's exit */
 	bool late_cgroupns; /* moved into the leaf after clone: unshare then */
+	bool late_leaf;     /* moved into the leaf after clone: one more
+			     * byte on sync_r says when */
 	bool net_beside; /* the network namespace is made beside the view
 			  * (net.h), to join before /sys */
 };

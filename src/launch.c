@@ -140,7 +140,7 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 			       sb->tty.sock[0], sb->dbus.sync, sb->ann_r, sb->keeper.pidfd, sb->keeper.lock,
 			       sb->keeper.base, sb->exit_r },
 		.announce_w = sb->ann_w, .exit_w = sb->exit_w,
-		.late_cgroupns = sb->late_cgroupns, .net_beside = sb->net_beside,
+		.late_cgroupns = sb->late_cgroupns, .late_leaf = sb->late_leaf, .net_beside = sb->net_beside,
 	};
 
 	/* The pidfd is the supervisor's (clone3 put it in our table too). */
@@ -173,6 +173,7 @@ static long clone_child(const struct nb_spec *spec, struct nb_sandbox *sb, bool 
 	pid = syscall(SYS_clone3, &args, sizeof args);
 	if (pid < 0 && (errno == ENOSYS || errno == E2BIG || (*into_cgroup && errno == EINVAL))) {
 		unsigned long f = args.flags & ~(unsigned long)(CLONE_INTO_CGROUP | CLONE_PIDFD);
+		sb->late_leaf = *into_cgroup;
 		if (*into_cgroup && (f & CLONE_NEWCGROUP)) {
 			f &= ~(unsigned long)CLONE_NEWCGROUP;
 			sb->late_cgroupns = true;
@@ -319,8 +320,13 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 	nb_closep(&sb->ann_w);
 	nb_closep(&sb->exit_w);
 	nb_closep(&sb->tty.sock[1]);
-	if (sb->cg.active && !into_cgroup)
-		return nb_cgroup_enter(&sb->cg, sb->pid, err);
+	/* Moved late: the child waits for this byte (after the maps' one)
+	 * before it roots its cgroup namespace or starts anything. */
+	if (sb->cg.active && !into_cgroup) {
+		TRY(nb_cgroup_enter(&sb->cg, sb->pid, err));
+		if (sb->late_leaf && release_byte(sb->sync_w) < 0)
+			return nb_fail(err, errno, "cannot release the sandbox's child");
+	}
 	return 0;
 }
 

@@ -38,6 +38,7 @@ struct nb_sandbox {
 	struct nb_slirp slirp;  /* --net=slirp */
 	struct nb_cgroup cg;    /* the leaf, with --memory and friends */
 	bool late_cgroupns;     /* the child joins the leaf late: unshare then */
+	bool late_leaf;         /* the child is moved into the leaf after its clone */
 	int pidfd;              /* the child, for the watchdog */
 	int kill_fd;            /* the leaf's cgroup.kill, for the watchdog */
 	struct nb_watchdog watchdog;
