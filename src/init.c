@@ -87,13 +87,13 @@ static pid_t clone_payload(struct nb_payload *p)
  * since it must lock itself down while the payload waits before exec;
  * the payload makes only system calls, on a stack of its own that init
  * never unmaps (the payload leaves it at exec). */
-static pid_t spawn(struct nb_init *in, struct ends *e, struct nb_err *err)
+static pid_t spawn(struct nb_init *in, bool ready_word, struct ends *e, struct nb_err *err)
 {
 	struct nb_payload_chan *c = &in->payload.chan;
-	int ready[2], go[2], up[2] = { -1, -1 }, down[2] = { -1, -1 };
+	int ready[2] = { -1, -1 }, go[2], up[2] = { -1, -1 }, down[2] = { -1, -1 };
 	pid_t pid;
 
-	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
+	if ((ready_word && pipe2(ready, O_CLOEXEC) < 0) || pipe2(go, O_CLOEXEC) < 0)
 		return nb_fail(err, errno, "cannot create the pipes to the payload");
 	if (in->nested && (pipe2(up, O_CLOEXEC) < 0 || pipe2(down, O_CLOEXEC) < 0))
 		return nb_fail(err, errno, "cannot create the pipes for --disable-userns");
@@ -103,7 +103,8 @@ static pid_t spawn(struct nb_init *in, struct ends *e, struct nb_err *err)
 	if (pid < 0)
 		return nb_fail(err, errno, "cannot start the payload");
 	/* The payload has its own copies (no CLONE_FILES). */
-	close(ready[1]);
+	if (ready[1] >= 0)
+		close(ready[1]);
 	close(go[0]);
 	if (up[1] >= 0) {
 		close(up[1]);
@@ -282,6 +283,11 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	int sigfd, children = -1;
 	pid_t payload = -1;
 	char c;
+	/* Only the supervisor's announcement and OCI's start come between
+	 * init's lock-down and the payload's exec; without them the payload
+	 * needs no word back (wait_for_init), and waits for one hand-over,
+	 * not two. */
+	bool ready_word = in->announce_w >= 0 || in->start_fd >= 0;
 
 	prctl(PR_SET_NAME, "nestbox-init");
 	/* 1. Signals through a descriptor (they were blocked before clone, so
@@ -302,9 +308,12 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	/* 2. The payload's process, which waits before exec. The number of
 	 * capabilities is read now, into the memory the two share. */
 	(void)nb_cap_last();
-	payload = spawn(in, &e, &err);
+	payload = spawn(in, ready_word, &e, &err);
 	if (payload < 0)
 		fail(in, -1, &err);
+	/* Init's own, now that the payload has its copy of the dispositions
+	 * (no CLONE_SIGHAND): "g" to a payload gone must not kill init. */
+	signal(SIGPIPE, SIG_IGN);
 	/* 3. Its nested user namespace, mapped while init still may. */
 	if (e.nest_r >= 0) {
 		int r = nb_nested_map(payload, e.nest_r, e.nest_w, &err);
@@ -317,7 +326,7 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	if (lock_down(in, &err) < 0)
 		fail(in, payload, &err);
 	/* 5. EOF instead of "r": the payload failed and said why. */
-	if (nb_read_all(e.ready_r, &c, 1) != 1)
+	if (ready_word && nb_read_all(e.ready_r, &c, 1) != 1)
 		payload_failed(payload);
 	/* 5b. The supervisor names the payload to its caller (--info-fd)
 	 * before any payload code runs; EOF: it died. */
@@ -339,10 +348,11 @@ _Noreturn void nb_init_main(struct nb_init *in)
 	 * its exec gives it memory of its own. Not before: OCI's
 	 * createContainer and startContainer hooks join the namespaces
 	 * through a pidfd of init, which takes ptrace's read access. */
-	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+	if ((ready_word || NB_SANITIZED) && prctl(PR_SET_DUMPABLE, 0) < 0)
 		fail(in, payload, (nb_fail(&err, errno, "cannot make the sandbox's init non-dumpable"), &err));
-	/* 6. Go. */
-	if (nb_write_all(e.go_w, "g", 1) < 0)
+	/* 6. Go. A payload that failed before has said why (EPIPE; SIGPIPE
+	 * is ignored): reap() ends with its status. */
+	if (nb_write_all(e.go_w, "g", 1) < 0 && errno != EPIPE)
 		fail(in, payload, (nb_fail(&err, errno, "cannot release the payload"), &err));
 	/* 7. Only the signal fd, a subreaper's children file, the exit
 	 * socket and /proc, and the --lock-file and --sync-fd descriptors

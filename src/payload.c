@@ -227,14 +227,19 @@ static _Noreturn void exec_failed(const struct nb_payload *p, int e)
 	nb_payload_fail(p->chan.err_w, &err);
 }
 
-/* Waits for init to lock itself down: no payload code may run before. */
+/* Waits for init to lock itself down: no payload code may run before.
+ * Where init needs no word from us, we make the memory we share with it
+ * non-dumpable ourselves: after our last change of credentials, which
+ * could have made it dumpable again, and before our first instruction. */
 static int wait_for_init(const struct nb_payload_chan *c, struct nb_err *err)
 {
 	char b = 'r';
 
-	if (c->ready_w < 0)
+	if (c->go_r < 0)
 		return 0;
-	if (nb_write_all(c->ready_w, &b, 1) < 0 || nb_read_all(c->go_r, &b, 1) != 1 || b != 'g')
+	if (c->ready_w < 0 ? prctl(PR_SET_DUMPABLE, 0) < 0 : nb_write_all(c->ready_w, &b, 1) < 0)
+		return nb_fail(err, errno, "cannot make the sandbox's init non-dumpable");
+	if (nb_read_all(c->go_r, &b, 1) != 1 || b != 'g')
 		return nb_fail(err, EPIPE, "the sandbox's init did not let the command start");
 	return 0;
 }

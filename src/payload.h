@@ -27,7 +27,9 @@ struct nb_exec {
 /* Who the payload talks to while it starts, all descriptors (-1: none). */
 struct nb_payload_chan {
 	int err_w;      /* its struct nb_err on failure; close-on-exec */
-	int ready_w;    /* "r" to init once privileged work is done */
+	int ready_w;    /* "r" to init once privileged work is done; or -1
+			 * with go_r: the payload makes the memory it shares
+			 * with init non-dumpable itself */
 	int go_r;       /* init's "g": init is locked down, exec now */
 	int nest_w;     /* --disable-userns: "u" once the nested namespace exists */
 	int nest_r;     /* ... and init's "m" once it is mapped */
