@@ -68,35 +68,12 @@ else
 	skip "unshare -Ur does not work here, so the limit cannot be set" 4
 fi
 
-# Runs nestbox under a seccomp filter: kill-netns kills unshare with
-# CLONE_NEWNET, which only the helper calls, and eperm-netns fails it;
-# no-clone3 fails clone3 with ENOSYS, as Docker's default profile does.
-cat >"$T_TMP/filter.py" <<'EOF'
-import ctypes, os, struct, sys
-def stmt(code, k): return struct.pack('HBBI', code, 0, 0, k)
-def jump(k, jt, jf): return struct.pack('HBBI', 0x15, jt, jf, k)
-ALLOW, KILL, ENOSYS, EPERM = 0x7fff0000, 0x80000000, 0x00050000 | 38, 0x00050000 | 1
-head = [stmt(0x20, 4), jump(0xc000003e, 1, 0), stmt(0x06, ALLOW), stmt(0x20, 0)]
-if sys.argv[1] == 'kill-netns':
-    body = [jump(272, 0, 3), stmt(0x20, 16), jump(0x40000000, 0, 1), stmt(0x06, KILL), stmt(0x06, ALLOW)]
-elif sys.argv[1] == 'eperm-netns':
-    body = [jump(272, 0, 3), stmt(0x20, 16), jump(0x40000000, 0, 1), stmt(0x06, EPERM), stmt(0x06, ALLOW)]
-else:
-    body = [jump(435, 0, 1), stmt(0x06, ENOSYS), stmt(0x06, ALLOW)]
-prog = b''.join(head + body)
-buf = ctypes.create_string_buffer(prog)
-class Fprog(ctypes.Structure):
-    _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
-fp = Fprog(len(prog) // 8, ctypes.addressof(buf))
-libc = ctypes.CDLL(None, use_errno=True)
-if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.byref(fp), 0, 0):
-    sys.exit('cannot load the filter')
-os.execv(sys.argv[2], sys.argv[2:])
-EOF
+# Filters as a hostile or restricted host has them (t/lib/sysfilter.py).
+filter=$(cd "$(dirname "$0")" && pwd)/lib/sysfilter.py
 if [ "$(uname -m)" = x86_64 ]; then
 	# The helper killed before it sends anything: the child sees EOF and
 	# says so; nothing hangs or is left.
-	OUT=$(timeout 60 python3 "$T_TMP/filter.py" kill-netns "$N" run --map=single -- true 2>&1)
+	OUT=$(timeout 60 python3 "$filter" kill-netns "$N" run --map=single -- true 2>&1)
 	RC=$?
 	is "$RC" 125 "the helper killed before it sends: exit 125, not a hang"
 	like "$OUT" "^nestbox: the process that makes the sandbox's network namespace ended without one \(hint: .*--net=host" \
@@ -104,7 +81,7 @@ if [ "$(uname -m)" = x86_64 ]; then
 	is "$(pgrep -u "$(id -u)" -x nb242probe)" "" "and no process of it is left"
 	# No helper to be had: the child makes the namespace itself, and the
 	# sandbox is the same.
-	OUT=$(timeout 60 python3 "$T_TMP/filter.py" no-clone3 "$N" run --map=single -- sh -c "$report" 2>&1)
+	OUT=$(timeout 60 python3 "$filter" no-clone3 "$N" run --map=single -- sh -c "$report" 2>&1)
 	ok $? "without clone3: runs"
 	isnt "$(echo "$OUT" | sed -n 1p)" "$host_net" "without clone3: a network namespace of its own"
 	is "$(echo "$OUT" | sed -n '2,$p' | tr '\n' ' ')" "0x9 0 lo 1 2 " "without clone3: lo up, low ports, its /sys, and the payload pid 2"
@@ -117,7 +94,7 @@ if [ "$(uname -m)" = x86_64 ]; then
 	cpu=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*\([0-9]*\).*/\1/p' /proc/self/status)
 	rcs= i=0
 	while [ $i -lt 20 ]; do
-		OUT=$(timeout 20 taskset -c "$cpu" python3 "$T_TMP/filter.py" eperm-netns "$N" bwrap --bind "$T_TMP/fifo" / --unshare-all true 2>&1)
+		OUT=$(timeout 20 taskset -c "$cpu" python3 "$filter" eperm-netns "$N" bwrap --bind "$T_TMP/fifo" / --unshare-all true 2>&1)
 		rcs="$rcs $?"
 		i=$((i + 1))
 	done

@@ -130,27 +130,13 @@ like "$(cat "$T_TMP/err")" "the io controller is not delegated to $sub" "naming 
 # the process that makes its network namespace. Ten runs, each of the
 # single and the full map: the payload sees its cgroup as "/", lo up, and
 # itself as pid 2; and the leaf goes.
+sysfilter=$(cd "$(dirname "$0")/../lib" && pwd)/sysfilter.py
 if command -v python3 >/dev/null && [ "$(uname -m)" = x86_64 ]; then
-	cat >"$T_TMP/noclone3.py" <<'EOF'
-import ctypes, os, struct, sys
-def stmt(code, k): return struct.pack('HBBI', code, 0, 0, k)
-def jump(k, jt, jf): return struct.pack('HBBI', 0x15, jt, jf, k)
-prog = b''.join([stmt(0x20, 4), jump(0xc000003e, 1, 0), stmt(0x06, 0x7fff0000), stmt(0x20, 0),
-                 jump(435, 0, 1), stmt(0x06, 0x00050000 | 38), stmt(0x06, 0x7fff0000)])
-buf = ctypes.create_string_buffer(prog)
-class Fprog(ctypes.Structure):
-    _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
-fp = Fprog(len(prog) // 8, ctypes.addressof(buf))
-libc = ctypes.CDLL(None, use_errno=True)
-if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.byref(fp), 0, 0):
-    sys.exit('cannot load the filter')
-os.execv(sys.argv[1], sys.argv[1:])
-EOF
 	bad=
 	for map in single auto; do
 		i=0
 		while [ $i -lt 10 ]; do
-			in_scope python3 "$T_TMP/noclone3.py" "$NESTBOX" run --map=$map --pids 64 -- \
+			in_scope python3 "$sysfilter" no-clone3 "$NESTBOX" run --map=$map --pids 64 -- \
 				sh -c 'cat /proc/self/cgroup /sys/class/net/lo/flags; echo $$' >"$T_TMP/out" 2>&1 </dev/null
 			got=$(tr '\n' ' ' <"$T_TMP/out")
 			[ "$got" = "0::/ 0x9 2 " ] && [ "$(leaves)" = 0 ] || bad="$bad [$map: $got leaves $(leaves)]"
