@@ -38,19 +38,30 @@ int nb_net_loopback_up(struct nb_err *err)
 
 #define LOW_PORTS "sys/net/ipv4/ip_unprivileged_port_start"
 
-/* Per network namespace: the host's setting is untouched. The file is
- * the one of the opener's network namespace, whichever /proc it is in. */
+/* Per network namespace: the host's setting is untouched. proc is the
+ * host's /proc: the file is the opener's network namespace's, whichever
+ * /proc it is reached through. */
 static int low_ports_at(int proc, struct nb_err *err)
 {
-	if (nb_write_at(proc, proc == AT_FDCWD ? NULL : "/proc", proc == AT_FDCWD ? "/proc/" LOW_PORTS : LOW_PORTS, "0",
-			err) < 0)
+	if (nb_write_at(proc, "/proc", LOW_PORTS, "0", err) < 0)
 		return nb_hint(err, "the kernel needs Linux 4.11 or later for unprivileged low ports");
+	return 0;
+}
+
+static int open_proc(int *proc, struct nb_err *err)
+{
+	*proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*proc < 0)
+		return nb_fail_hint(err, errno, "nestbox needs the host's /proc (procfs)", "cannot open /proc");
 	return 0;
 }
 
 int nb_net_low_ports(struct nb_err *err)
 {
-	return low_ports_at(AT_FDCWD, err);
+	_cleanup_close_ int proc = -1;
+
+	TRY(open_proc(&proc, err));
+	return low_ports_at(proc, err);
 }
 
 /* In a user namespace of our own already: no user namespace setting is
@@ -69,7 +80,7 @@ static void netns_diagnose(int errnum, struct nb_err *err)
 }
 
 /* Makes the namespace where we are, with lo up and low ports free;
- * proc is the host's /proc, or AT_FDCWD to go by path. */
+ * proc is the host's /proc. */
 static int netns_make(int proc, struct nb_err *err)
 {
 	if (unshare(CLONE_NEWNET) < 0) {
@@ -135,14 +146,15 @@ int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
 	/* No SIGCHLD: nb_netns_join reaps it. A copy, not CLONE_VM: we go
 	 * on meanwhile, and the two would share errno. */
 	struct clone_args args = { .exit_signal = 0 };
-	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int proc = -1;
 	pid_t self = getpid();
 	int p[2];
 	long pid = -1;
 
+	TRY(open_proc(&proc, err));
 	if (own_pidns)
 		args.set_tid = (uint64_t)(uintptr_t)&tid, args.set_tid_size = 1;
-	if (proc >= 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) == 0) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) == 0) {
 		pid = syscall(SYS_clone3, &args, sizeof args);
 		if (pid == 0)
 			netns_helper(p[1], proc, self);
@@ -152,7 +164,7 @@ int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
 	}
 	/* No helper (an old kernel, a filter, a limit): as the clone did. */
 	if (pid < 0)
-		return netns_make(AT_FDCWD, err) < 0 ? -1 : joined(e, err);
+		return netns_make(proc, err) < 0 ? -1 : joined(e, err);
 	beside_us((pid_t)pid);
 	e->sock = p[0];
 	e->helper = (pid_t)pid;
