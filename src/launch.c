@@ -320,8 +320,9 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 	nb_closep(&sb->ann_w);
 	nb_closep(&sb->exit_w);
 	nb_closep(&sb->tty.sock[1]);
-	/* Moved late: the child waits for this byte (after the maps' one)
-	 * before it roots its cgroup namespace or starts anything. */
+	/* Moved late: the child waits for this byte too (besides the maps'
+	 * one, before or after it) before it roots its cgroup namespace or
+	 * starts its net helper. */
 	if (sb->cg.active && !into_cgroup) {
 		TRY(nb_cgroup_enter(&sb->cg, sb->pid, err));
 		if (sb->late_leaf && release_byte(sb->sync_w) < 0)

@@ -361,8 +361,7 @@ int mnt_proc(struct view *v, const char *dest, const char *opt)
 static int bind_node(struct view *v, int dir, const char *name, const char *dest, const char *opt)
 {
 	_cleanup_free_ char *src = mnt_join("/dev", name), *path = mnt_join(dest, name);
-	_cleanup_close_ int node = -1, tree = -1, at = -1;
-	struct mount_attr a = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC };
+	_cleanup_close_ int node = -1, at = -1;
 	struct stat st;
 
 	if (mnt_open_src(v, src, O_PATH, &node) < 0 || fstat(node, &st) < 0)
@@ -370,15 +369,10 @@ static int bind_node(struct view *v, int dir, const char *name, const char *dest
 				    "%s: cannot bind the host's %s", opt, src);
 	if (!S_ISCHR(st.st_mode))
 		return nb_fail(v->err, 0, "%s: the host's %s is not a character device", opt, src);
-	tree = open_tree(node, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (tree < 0)
-		return nb_fail(v->err, errno, "%s: cannot copy the mount for %s", opt, path);
 	at = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (at < 0)
 		return nb_fail(v->err, errno, "%s: cannot create %s", opt, path);
-	if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
-		return nb_fail(v->err, errno, "%s: cannot restrict the mount for %s", opt, path);
-	return mnt_attach(v, tree, at, opt, path);
+	return mnt_bind_at(v, node, at, path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, opt);
 }
 
 /* A minimal /dev: the harmless character devices (bound from the host,

@@ -18,7 +18,8 @@ int nb_net_low_ports(struct nb_err *err);
 
 /* The kernel takes about half a millisecond to make a network namespace,
  * longer than all the other namespaces together. So the child is cloned
- * without one; once mapped, it starts a short-lived copy of itself (the
+ * without one; first thing (it needs no map: it has every capability
+ * in its user namespace), it starts a short-lived copy of itself (the
  * "net helper"), which makes the network namespace with lo up and sends
  * it back over a socket of their own while the child builds its view.
  * The child joins it before anything that needs it (a fresh sysfs, the
