@@ -613,6 +613,24 @@ static void report_exit(const struct nb_spec *spec, int rc, const struct nb_cgro
 		nb_status_exit(spec->report.json_status_fd, json);
 }
 
+/* The namespaces the sandbox has made of its own by now, in
+ * nb_state_ns_names' order (user, mnt, pid, net, ipc, uts, cgroup):
+ * neither shared nor joined. A cgroup namespace rooted in a leaf the
+ * child is moved into after its clone may come after this. */
+static unsigned fresh_ns(const struct nb_spec *spec, const struct nb_sandbox *sb)
+{
+	const struct nb_namespaces *n = &spec->ns;
+	unsigned f = 1u << 1; /* a mount namespace is always made */
+
+	f |= n->userns_fd < 0 && !n->share_user ? 1u << 0 : 0;
+	f |= !(n->shared & NB_NS_PID) && n->pidns_fd < 0 ? 1u << 2 : 0;
+	f |= !(n->shared & NB_NS_NET) && !n->join[NB_JOIN_NET] ? 1u << 3 : 0;
+	f |= !(n->shared & NB_NS_IPC) && !n->join[NB_JOIN_IPC] ? 1u << 4 : 0;
+	f |= !(n->shared & NB_NS_UTS) && !n->join[NB_JOIN_UTS] ? 1u << 5 : 0;
+	f |= !(n->shared & NB_NS_CGROUP) && !n->join[NB_JOIN_CGROUP] && !sb->late_cgroupns ? 1u << 6 : 0;
+	return f;
+}
+
 int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 {
 	_cleanup_(nb_sandbox_release) struct nb_sandbox sb = NB_SANDBOX_INIT;
@@ -661,7 +679,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 		goto supervise;                        /* or the child died: its error */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
-	nb_state_open_ns(sb.pid, sb.ns_fds);           /* and for exec, likewise */
+	nb_state_open_ns(sb.pid, fresh_ns(spec, &sb), sb.ns_fds); /* and for exec, likewise */
 	if (NB_NET_USER(spec->net.mode))
 		TRY(nb_slirp_ready(&spec->net, &sb.slirp, err)); /* network up, ports published */
 	/* The caller hears of the sandbox before its payload runs, as

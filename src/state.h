@@ -83,8 +83,10 @@ void nb_state_info_free(struct nb_state_info *i);
 void nb_state_list_free(struct nb_state_info *v, size_t n);
 
 /* Opens /proc/PID/ns/... of a sandbox's first process, while they can still
- * be read, for exec; -1 for each namespace it shares with us. */
-void nb_state_open_ns(pid_t child, int *fds);
+ * be read, for exec; -1 for each namespace it shares with us. Bit k of
+ * fresh (nb_state_ns_names' order) says the sandbox made namespace k
+ * itself: then it cannot be ours, and is not compared. */
+void nb_state_open_ns(pid_t child, unsigned fresh, int *fds);
 
 /* The exec file's contents: the payload's capability sets, TCP rules and
  * seccomp programs, so that nestbox exec gives a command exactly those. */
