@@ -637,7 +637,9 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	bool want_ns = spec->report.info_fd >= 0 || spec->report.json_status_fd >= 0;
 	struct nb_cgroup_stats stats;
 	struct nb_status status;
-	int rc;
+	cpu_set_t cpus;
+	bool moved = false;
+	int rc, cpu = -1;
 
 	nb_report_set_verbose(spec->report.verbose);
 	nb_report_set_quiet(spec->report.quiet);
@@ -675,8 +677,9 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (!sb.plan.self_written && sb.keeper.pidfd < 0)
 		TRY(child_release(&sb, false, err));   /* mapped: the child builds its view meanwhile */
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
-	if (sb.net_beside && !nb_netns_joined(sb.sync_w)) /* all of them final now, */
+	if (sb.net_beside && !nb_netns_joined(sb.sync_w, &cpu)) /* all of them final now, */
 		goto supervise;                        /* or the child died: its error */
+	moved = nb_cpu_avoid(cpu, &cpus);              /* our part beside the child's rest: */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
 	nb_state_open_ns(sb.pid, fresh_ns(spec, &sb), sb.ns_fds); /* and for exec, likewise */
@@ -689,13 +692,16 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(child_release(&sb, sb.ann_r < 0, err));   /* child: init, identity, exec */
 	if (sb.ann_r >= 0 && payload_made(&sb, &status)) {
 		announce(spec, &sb, &status);          /* then the payload may exec */
-		if (spec->life.detach)
+		if (spec->life.detach) {
+			nb_cpu_restore(moved, &cpus);
 			return hand_over(spec, &sb, err); /* OCI create: it waits for start */
+		}
 	}
 	if (sb.state.dir)
 		TRY(publish(spec, &sb, err));          /* for ps, exec and stop */
 	nb_cgroup_tidy(&sb.cg);                        /* killed runs' leaves, while the child works */
 supervise:
+	nb_cpu_restore(moved, &cpus);
 	rc = nb_supervise(spec, &sb, err);                /* forward signals, collect the status */
 	sb.keeper.keep = rc >= 0;                      /* the payload ran: a keeper started now stays */
 	nb_cgroup_finish(&spec->limits, &sb.cg, rc, spec->limits.stats || spec->report.json_status_fd >= 0,

@@ -134,8 +134,11 @@ static void beside_us(pid_t pid)
 
 static int joined(struct nb_netns_end *e, struct nb_err *err)
 {
-	/* The supervisor may look at our namespaces now. */
-	if (send(e->reply, "j", 1, MSG_NOSIGNAL) != 1)
+	int cpu = sched_getcpu();
+	/* The supervisor may look at our namespaces now, on another CPU. */
+	char msg[2] = { 'j', (char)(cpu >= 0 && cpu < 255 ? cpu : 255) };
+
+	if (send(e->reply, msg, 2, MSG_NOSIGNAL) != 2)
 		return nb_fail(err, errno, "cannot tell the supervisor the network namespace is joined");
 	return 0;
 }
@@ -171,11 +174,14 @@ int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
 	return 0;
 }
 
-bool nb_netns_joined(int sync)
+bool nb_netns_joined(int sync, int *cpu)
 {
-	char c = 0;
+	unsigned char c[2] = { 0, 255 };
 
-	return nb_read_all(sync, &c, 1) == 1 && c == 'j';
+	if (nb_read_all(sync, c, 2) != 2 || c[0] != 'j')
+		return false;
+	*cpu = c[1] == 255 ? -1 : c[1];
+	return true;
 }
 
 int nb_netns_join(struct nb_netns_end *e, struct nb_err *err)

@@ -31,9 +31,10 @@ int nb_net_low_ports(struct nb_err *err);
 #define NB_NETNS_HELPER_PID 300 /* below any pid_max (PID_MAX_MIN is 301) */
 
 /* The supervisor's side: waits for the child's word on sync (its end of
- * the child's sync socket) that it has joined; false when the child died
- * first (its error then comes over the error pipe). */
-bool nb_netns_joined(int sync);
+ * the child's sync socket) that it has joined, with the CPU it ran on
+ * then (-1: unknown); false when the child died first (its error then
+ * comes over the error pipe). */
+bool nb_netns_joined(int sync, int *cpu);
 
 /* The child's side. */
 struct nb_netns_end {

@@ -5,6 +5,7 @@
 #define NB_UTIL_H
 
 #include <dirent.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stddef.h>
@@ -179,5 +180,13 @@ char *nb_own_file(const char *rel_installed, const char *rel_build, const char *
  * edit distance of 1, or 2 for words over 6 letters, a swap of two
  * letters counting as one); else NULL. names ends with NULL. */
 const char *nb_suggest(const char *word, const char *const *names);
+
+/* Moves us off cpu where another CPU is allowed, keeping the old mask in
+ * *old; false if we stay. A woken process often runs on its waker's CPU
+ * (some kernels pack tasks onto as few CPUs as they can): two that could
+ * run side by side then queue on one. */
+bool nb_cpu_avoid(int cpu, cpu_set_t *old);
+/* Gives back the mask nb_cpu_avoid kept, if it moved us. */
+void nb_cpu_restore(bool moved, const cpu_set_t *old);
 
 #endif
