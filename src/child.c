@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "init.h"
@@ -376,6 +377,10 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	 * it, at the latest once it is built), then --userns2 and --tty. */
 	if (build_sandbox(c, &in, named, &net, &home, &err) < 0 || nb_netns_join(&net, &err) < 0)
 		fail(c, &err);
+	/* 6'. The view is final: the supervisor's record may name the
+	 * sandbox now, for exec to join (a supervisor gone: EPIPE, and the
+	 * read in step 7 sees EOF). */
+	(void)send(c->sync_r, "v", 1, MSG_NOSIGNAL);
 	after_view(c, &in);
 	/* 7. The supervisor's second byte: it has opened our namespaces (for
 	 * exec and --info-fd, before init turns non-dumpable) and the network

@@ -388,6 +388,27 @@ static bool net_lost(const struct nb_spec *spec, struct nb_sandbox *sb)
 	return true;
 }
 
+static int publish(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err);
+
+/* The child's "v": its view is final, and the record may name the sandbox
+ * (exec joins the namespaces it names). EOF: the child failed, and says
+ * why over the error pipe. */
+static int view_final(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
+{
+	char c = 0;
+	ssize_t r = read(sb->sync_w, &c, 1);
+
+	if (r < 0 && errno == EINTR)
+		return 0;
+	sb->publish_on_view = false;
+	nb_closep(&sb->sync_w);
+	if (r == 1 && c == 'v')
+		TRY(publish(spec, sb, err));
+	nb_cpu_restore(sb->cpus_moved, &sb->cpus);
+	sb->cpus_moved = false;
+	return 0;
+}
+
 /* Waits for the child while passing signals on to it. The error pipe gives
  * the child's own failure message, or EOF once the payload has exec'd. */
 int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_err *err)
@@ -398,14 +419,15 @@ int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_er
 	bool stopped = false;
 
 	while (sb->pid > 0) {
-		struct pollfd pfd[7] = { { sb->sigfd, POLLIN, 0 }, { sb->err_r, POLLIN, 0 },
+		struct pollfd pfd[8] = { { sb->sigfd, POLLIN, 0 }, { sb->err_r, POLLIN, 0 },
 					 { sb->slirp.pidfd, POLLIN, 0 } };
 		struct signalfd_siginfo si;
 
 		nb_tty_poll_fds(&sb->tty, pfd + 3);
 		pfd[6] = (struct pollfd){ sb->exit_r, POLLIN, 0 };
+		pfd[7] = (struct pollfd){ sb->publish_on_view ? sb->sync_w : -1, POLLIN, 0 };
 		/* Negative fds (a closed error pipe, no slirp, no tty) are skipped. */
-		if (poll(pfd, 7, -1) < 0) {
+		if (poll(pfd, 8, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return nb_fail(err, errno, "poll failed while supervising");
@@ -433,6 +455,9 @@ int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_er
 			nb_closep(&sb->exit_r); /* EOF: init may exit */
 			continue;
 		}
+		/* Not for a payload that has ended already (above). */
+		if (pfd[7].revents && view_final(spec, sb, err) < 0)
+			return -1;
 		nb_tty_ready(&sb->tty, pfd + 3);
 		if (!(pfd[0].revents & POLLIN) || read(sb->sigfd, &si, sizeof si) != sizeof si)
 			continue;
@@ -552,7 +577,8 @@ static void announce(const struct nb_spec *spec, struct nb_sandbox *sb, const st
 	/* With the payload named, it may go on now. */
 	if (sb->ann_r >= 0) {
 		(void)release_byte(sb->sync_w);
-		nb_closep(&sb->sync_w);
+		if (!sb->publish_on_view)
+			nb_closep(&sb->sync_w);
 	}
 }
 
@@ -637,8 +663,6 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	bool want_ns = spec->report.info_fd >= 0 || spec->report.json_status_fd >= 0;
 	struct nb_cgroup_stats stats;
 	struct nb_status status;
-	cpu_set_t cpus;
-	bool moved = false;
 	int rc, cpu = -1;
 
 	nb_report_set_verbose(spec->report.verbose);
@@ -679,7 +703,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
 	if (sb.net_beside && !nb_netns_joined(sb.sync_w, &cpu)) /* all of them final now, */
 		goto supervise;                        /* or the child died: its error */
-	moved = nb_cpu_avoid(cpu, &cpus);              /* our part beside the child's rest: */
+	sb.cpus_moved = nb_cpu_avoid(cpu, &sb.cpus);   /* our part beside the child's rest: */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
 	nb_state_open_ns(sb.pid, fresh_ns(spec, &sb), sb.ns_fds); /* and for exec, likewise */
@@ -689,20 +713,23 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	 * bwrap's callers expect (they inspect /proc/PID/ns meanwhile). */
 	if (sb.ann_r < 0)
 		announce(spec, &sb, &status);
-	TRY(child_release(&sb, sb.ann_r < 0, err));   /* child: init, identity, exec */
+	sb.publish_on_view = sb.state.dir && !spec->life.detach; /* the record: at "v" */
+	TRY(child_release(&sb, sb.ann_r < 0 && !sb.publish_on_view, err)); /* child: init, identity, exec */
 	if (sb.ann_r >= 0 && payload_made(&sb, &status)) {
 		announce(spec, &sb, &status);          /* then the payload may exec */
 		if (spec->life.detach) {
-			nb_cpu_restore(moved, &cpus);
+			nb_cpu_restore(sb.cpus_moved, &sb.cpus);
 			return hand_over(spec, &sb, err); /* OCI create: it waits for start */
 		}
 	}
-	if (sb.state.dir)
-		TRY(publish(spec, &sb, err));          /* for ps, exec and stop */
 	nb_cgroup_tidy(&sb.cg);                        /* killed runs' leaves, while the child works */
 supervise:
-	nb_cpu_restore(moved, &cpus);
-	rc = nb_supervise(spec, &sb, err);                /* forward signals, collect the status */
+	if (!sb.publish_on_view) {
+		nb_cpu_restore(sb.cpus_moved, &sb.cpus);
+		sb.cpus_moved = false;
+	}
+	rc = nb_supervise(spec, &sb, err);                /* forward signals, the record, the status */
+	nb_cpu_restore(sb.cpus_moved, &sb.cpus);
 	sb.keeper.keep = rc >= 0;                      /* the payload ran: a keeper started now stays */
 	nb_cgroup_finish(&spec->limits, &sb.cg, rc, spec->limits.stats || spec->report.json_status_fd >= 0,
 			 &stats);                      /* kill the rest, count */

@@ -4,6 +4,7 @@
 #ifndef NB_LAUNCH_H
 #define NB_LAUNCH_H
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/types.h>
 
@@ -49,6 +50,9 @@ struct nb_sandbox {
 	struct nb_dbus dbus;    /* --dbus=filtered: xdg-dbus-proxy */
 	struct nb_keeper keeper; /* the user namespace the sandbox's is made in */
 	bool net_beside;        /* the child makes its network namespace (net.h) */
+	bool publish_on_view;   /* the record goes out at the child's "v" (supervise) */
+	bool cpus_moved;        /* nb_cpu_avoid moved us off the child's CPU: */
+	cpu_set_t cpus;         /* the mask to take back */
 };
 
 #define NB_SANDBOX_INIT                                                        \

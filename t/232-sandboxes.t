@@ -55,6 +55,24 @@ like "$RC:$ERR" "^125:nestbox: no sandbox of yours is named '$tag-nothere' or ha
 id=$("$NESTBOX" ps | awk -v n="$tag-a" '$2 == n { print $1 }')
 run_nb exec "$(echo "$id" | cut -c1-6)" -- hostname
 is "$OUT" "$tag-a" "a sandbox can be named by the start of its id"
+# The record names a sandbox once its view is final: an exec racing the
+# start joins that view, never a half-built one (the mount namespace's
+# root was still the host's copy). 300 binds come after the rest of the
+# view here; earlier builds let the first exec in before them.
+: >"$T_TMP/bindsrc"
+binds= i=0
+while [ $i -lt 300 ]; do binds="$binds --ro-bind $T_TMP/bindsrc:/t232-m$i"; i=$((i + 1)); done
+# shellcheck disable=SC2086 # one word per option
+"$NESTBOX" run --name "$tag-r" $binds -- sleep 600 >"$T_TMP/r.out" 2>&1 &
+r=$!
+seen= n=0
+while [ -z "$seen" ] && [ $n -lt 3000 ] && running "$r"; do
+	seen=$("$NESTBOX" exec "$tag-r" -- sh -c 'test -e /t232-m299 && echo final || echo early' 2>/dev/null)
+	n=$((n + 1))
+done
+is "$seen" "final" "an exec racing the start joins the finished view"
+kill "$r"
+wait "$r" 2>/dev/null
 # Its record: a line of JSON, then the bytes exec needs, as they are.
 rec=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/nestbox}
 rec=$(ls "${rec:-/tmp/nestbox-$(id -u)}/sandboxes/$id"*.json)
