@@ -446,13 +446,17 @@ int nb_supervise(const struct nb_spec *spec, struct nb_sandbox *sb, struct nb_er
 			/* EOF: init ends without a word, and SIGCHLD will say. */
 			if (read(sb->exit_r, &code, 1) == 1) {
 				status = code << 8;
-				sb->pid = -1; /* it exits next; its zombie is our reaper's */
+				sb->pid = -1; /* it exits on our EOF; its zombie is our reaper's */
 				/* Let go of the namespaces before init does, so
-				 * that their teardown is its exit's, not ours. */
+				 * that their teardown is its exit's, not ours. The
+				 * EOF comes as we end (nb_sandbox_release): init's
+				 * exit then no longer runs beside our last steps,
+				 * on our CPU. */
 				for (size_t k = 0; k < NB_STATE_NS; k++)
 					nb_closep(&sb->ns_fds[k]);
+				continue;
 			}
-			nb_closep(&sb->exit_r); /* EOF: init may exit */
+			nb_closep(&sb->exit_r); /* EOF: SIGCHLD will say */
 			continue;
 		}
 		/* Not for a payload that has ended already (above). */
