@@ -402,10 +402,12 @@ static int view_final(const struct nb_spec *spec, struct nb_sandbox *sb, struct 
 		return 0;
 	sb->publish_on_view = false;
 	nb_closep(&sb->sync_w);
-	if (r == 1 && c == 'v')
-		TRY(publish(spec, sb, err));
+	/* The mask back first (we stay on this CPU meanwhile): whoever sees
+	 * the record sees the caller's mask. */
 	nb_cpu_restore(sb->cpus_moved, &sb->cpus);
 	sb->cpus_moved = false;
+	if (r == 1 && c == 'v')
+		TRY(publish(spec, sb, err));
 	return 0;
 }
 

@@ -49,14 +49,21 @@ like "$(head -n 1 "$T_TMP/js")" "\"net-namespace\": $inode," "--json-status-fd's
 # the helper ended before the payload started.
 is "$(pgrep -u "$(id -u)" -x nb242probe | tr '\n' ' ')" "$sb " "while the payload runs, no helper is left"
 # The supervisor does its part (the namespaces opened, the record written)
-# off the child's CPU, and has its CPU mask back before the payload runs;
-# the payload's is the caller's.
+# off the child's CPU, and has its CPU mask back before the record is
+# written; the payload's is the caller's.
 mask() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/status"; }
 payload=$(pgrep -P "$(pgrep -P "$sb" | head -n 1)" | head -n 1)
-is "$(mask "$sb")" "$(mask self)" "nestbox's own CPU mask is the caller's again while the payload runs"
-is "$(mask "${payload:-none}")" "$(mask self)" "and the payload's is the caller's"
+# The record, which ps lists, is written as the payload starts: wait for
+# it, as a user's script would.
 child=$(sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p' "$T_TMP/info")
-id=$("$N" ps 2>/dev/null | awk -v p="$child" '$3 == p { print $1 }')
+id= i=0
+while [ -z "$id" ] && [ $i -lt 400 ]; do
+	id=$("$N" ps 2>/dev/null | awk -v p="$child" '$3 == p { print $1 }')
+	[ -n "$id" ] || sleep 0.05
+	i=$((i + 1))
+done
+is "$(mask "$sb")" "$(mask self)" "nestbox's own CPU mask is the caller's again once the sandbox is listed"
+is "$(mask "${payload:-none}")" "$(mask self)" "and the payload's is the caller's"
 is "$("$N" exec "$id" -- readlink /proc/self/ns/net 2>&1)" "$(cat "$T_TMP/net1")" "exec joins the payload's network namespace"
 kill "$sb"; wait "$sb" 2>/dev/null
 
