@@ -117,20 +117,6 @@ static _Noreturn void netns_helper(int sock, int proc, pid_t parent)
 	_exit(send(sock, &err, sizeof err, MSG_NOSIGNAL) == (ssize_t)sizeof err ? 0 : 1);
 }
 
-/* On another CPU than ours where there is one: queued behind us, the
- * helper would run only once we wait for it (the scheduler places a new
- * process by load, and does not move it to an idle CPU at once). */
-static void beside_us(pid_t pid)
-{
-	cpu_set_t cpus;
-	int cpu = sched_getcpu();
-
-	if (cpu < 0 || sched_getaffinity(0, sizeof cpus, &cpus) < 0)
-		return;
-	CPU_CLR(cpu, &cpus);
-	if (CPU_COUNT(&cpus) > 0)
-		(void)sched_setaffinity(pid, sizeof cpus, &cpus);
-}
 
 static int joined(struct nb_netns_end *e, struct nb_err *err)
 {
@@ -168,7 +154,9 @@ int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
 	/* No helper (an old kernel, a filter, a limit): as the clone did. */
 	if (pid < 0)
 		return netns_make(proc, err) < 0 ? -1 : joined(e, err);
-	beside_us((pid_t)pid);
+	/* On another CPU than ours: queued behind us, the helper would run
+	 * only once we wait for it. */
+	(void)nb_cpu_avoid((pid_t)pid, sched_getcpu(), &(cpu_set_t){ 0 });
 	e->sock = p[0];
 	e->helper = (pid_t)pid;
 	return 0;

@@ -520,19 +520,20 @@ int nb_write_pid_file(const char *path, int pid, struct nb_err *err)
 	return nb_write_atomic(slash ? (*dir ? dir : "/") : ".", slash ? slash + 1 : dir, v, strlen(v), err);
 }
 
-bool nb_cpu_avoid(int cpu, cpu_set_t *old)
+bool nb_cpu_avoid(pid_t pid, int cpu, cpu_set_t *old)
 {
 	cpu_set_t s;
 
-	if (cpu < 0 || sched_getaffinity(0, sizeof s, &s) < 0)
+	if (cpu < 0 || sched_getaffinity(pid, sizeof s, &s) < 0)
 		return false;
 	*old = s;
 	CPU_CLR(cpu, &s);
-	return CPU_COUNT(&s) > 0 && sched_setaffinity(0, sizeof s, &s) == 0;
+	return CPU_COUNT(&s) > 0 && sched_setaffinity(pid, sizeof s, &s) == 0;
 }
 
-void nb_cpu_restore(bool moved, const cpu_set_t *old)
+void nb_cpu_restore(bool *moved, const cpu_set_t *old)
 {
-	if (moved)
+	if (*moved)
 		(void)sched_setaffinity(0, sizeof *old, old);
+	*moved = false;
 }

@@ -181,12 +181,12 @@ char *nb_own_file(const char *rel_installed, const char *rel_build, const char *
  * letters counting as one); else NULL. names ends with NULL. */
 const char *nb_suggest(const char *word, const char *const *names);
 
-/* Moves us off cpu where another CPU is allowed, keeping the old mask in
- * *old; false if we stay. A woken process often runs on its waker's CPU
- * (some kernels pack tasks onto as few CPUs as they can): two that could
- * run side by side then queue on one. */
-bool nb_cpu_avoid(int cpu, cpu_set_t *old);
-/* Gives back the mask nb_cpu_avoid kept, if it moved us. */
-void nb_cpu_restore(bool moved, const cpu_set_t *old);
+/* Moves pid (0: us) off cpu where another CPU is allowed, keeping its old
+ * mask in *old; false if it stays. A new or woken process often runs on
+ * its parent's or waker's CPU (some kernels pack tasks onto as few CPUs
+ * as they can): two that could run side by side then queue on one. */
+bool nb_cpu_avoid(pid_t pid, int cpu, cpu_set_t *old);
+/* Gives us back the mask nb_cpu_avoid kept, if *moved; clears *moved. */
+void nb_cpu_restore(bool *moved, const cpu_set_t *old);
 
 #endif
