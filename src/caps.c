@@ -168,20 +168,32 @@ static int set_caps(uint64_t e, uint64_t p, uint64_t i)
 	return (int)syscall(SYS_capset, &h, d);
 }
 
-static int drop_bounding(uint64_t keep, struct nb_err *err)
+/* Each drop is a new set of credentials (about 1.3 us): none for what is
+ * gone already. */
+static int drop_bounding(uint64_t keep, uint64_t gone, struct nb_err *err)
 {
 	for (unsigned k = 0; k <= nb_cap_last(); k++)
-		if (!(keep >> k & 1) && prctl(PR_CAPBSET_DROP, k, 0, 0, 0) < 0 && errno != EINVAL)
+		if (!((keep | gone) >> k & 1) && prctl(PR_CAPBSET_DROP, k, 0, 0, 0) < 0 && errno != EINVAL)
 			return nb_fail(err, errno, "cannot drop cap_%s from the bounding set", nb_cap_name(k));
 	return 0;
+}
+
+uint64_t nb_caps_cut_bounding(const struct nb_capset *c, struct nb_err *err)
+{
+	/* The inheritable set too: the payload raises it before its own cut. */
+	uint64_t keep = c->bnd | c->i;
+
+	if (drop_bounding(keep, 0, err) < 0)
+		return NB_CAPS_CUT_FAILED;
+	return nb_cap_all() & ~keep;
 }
 
 /* Emptying the permitted set alone would do for a process that never
  * execs; the bounding set and the locked securebits make sure that no
  * mistake elsewhere can give anything back. */
-int nb_caps_drop_all(struct nb_err *err)
+int nb_caps_drop_all(uint64_t gone, struct nb_err *err)
 {
-	TRY(drop_bounding(0, err));
+	TRY(drop_bounding(0, gone, err));
 	if (prctl(PR_SET_SECUREBITS, NB_SECBITS_LOCKED, 0, 0, 0) < 0)
 		return nb_fail(err, errno, "cannot lock init's securebits");
 	if (set_caps(0, 0, 0) < 0)
@@ -207,8 +219,8 @@ bool nb_setgroups_allowed_in(pid_t pid)
 	return strncmp(sg, "allow", 5) == 0;
 }
 
-int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid, const uint32_t *groups,
-			   size_t n_groups, bool setgroups_ok, struct nb_err *err)
+int nb_caps_apply_identity(const struct nb_capset *c, uint64_t gone, uint32_t uid, uint32_t gid,
+			   const uint32_t *groups, size_t n_groups, bool setgroups_ok, struct nb_err *err)
 {
 	/* 1. The identity, keeping every capability across the uid change.
 	 * Not capng_change_id(): it throws CAP_SETPCAP away, and the bounding
@@ -242,12 +254,12 @@ int nb_caps_apply_identity(const struct nb_capset *c, uint32_t uid, uint32_t gid
 		prm = (uint64_t)d[1].permitted << 32 | d[0].permitted;
 		/* Inheritable too: the final sets may raise it only within the
 		 * old inheritable set and the bounding set, which is cut next. */
-		if (set_caps(prm, prm, prm) < 0)
+		if (set_caps(prm, prm, prm & ~gone) < 0)
 			return nb_fail(err, errno, "cannot raise capabilities after the uid change");
 	}
 
 	/* 2. The bounding set, while CAP_SETPCAP is still effective. */
-	TRY(drop_bounding(c->bnd, err));
+	TRY(drop_bounding(c->bnd, gone, err));
 
 	/* 3. Securebits, which need CAP_SETPCAP too. */
 	if (prctl(PR_SET_SECUREBITS, c->secbits, 0, 0, 0) < 0)

@@ -251,7 +251,7 @@ static _Noreturn void joiner(const struct run_ctx *r, struct nb_spec *spec, stru
 	close(r->err_w);
 	/* Off the caller's terminal too, like init: a command that can see
 	 * it (--share=pid) finds nothing of the caller's here. */
-	if (nb_tty_detach() < 0 || nb_caps_drop_all(&err) < 0 || nb_write_all(r->pid_w, &pid, sizeof pid) < 0) {
+	if (nb_tty_detach() < 0 || nb_caps_drop_all(0, &err) < 0 || nb_write_all(r->pid_w, &pid, sizeof pid) < 0) {
 		kill(pid, SIGKILL);
 		_exit(NB_EXIT_FAIL);
 	}

@@ -133,7 +133,7 @@ static int lock_down(const struct nb_init *in, struct nb_err *err)
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(in->devnull, fd) < 0)
 			return nb_fail(err, errno, "cannot point init's descriptor %d to /dev/null", fd);
-	TRY(nb_caps_drop_all(err));
+	TRY(nb_caps_drop_all(in->payload.bnd_gone, err));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return nb_fail(err, errno, "cannot set no_new_privs in the sandbox's init");
 	/* The filter lets init make itself non-dumpable, and nothing more. */

@@ -309,7 +309,7 @@ static int serve(const char *base, unsigned idle, struct nb_err *err)
 	if (fstat(3, &st) < 0 || !S_ISFIFO(st.st_mode))
 		return nb_fail(err, 0, "keeper serve is nestbox's own: it is started by 'nestbox run'");
 	prctl(PR_SET_NAME, "nestbox-keeper");
-	if (prctl(PR_SET_DUMPABLE, 0) < 0 || chdir("/") < 0 || nb_caps_drop_all(err) < 0 ||
+	if (prctl(PR_SET_DUMPABLE, 0) < 0 || chdir("/") < 0 || nb_caps_drop_all(0, err) < 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return nb_fail(err, errno, "the keeper cannot confine itself");
 	sigemptyset(&none);

@@ -116,7 +116,7 @@ static _Noreturn void joiner(struct job *j, pid_t src)
 	close(j->err_w);
 	if (p.tty >= 0)
 		close(p.tty);
-	nb_caps_drop_all(&err);
+	nb_caps_drop_all(0, &err);
 	nb_relay(pid);
 }
 

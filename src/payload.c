@@ -270,7 +270,8 @@ _Noreturn void nb_payload_run(const struct nb_payload *p)
 		nb_payload_fail(c->err_w, &err);
 	/* 3. Identity, keeping capabilities; then the bounding set and
 	 * securebits while CAP_SETPCAP is still held. */
-	if (nb_caps_apply_identity(p->caps, p->uid, p->gid, p->groups, p->n_groups, p->setgroups_ok, &err) < 0)
+	if (nb_caps_apply_identity(p->caps, c->nest_w >= 0 ? 0 : p->bnd_gone, p->uid, p->gid, p->groups, p->n_groups,
+				   p->setgroups_ok, &err) < 0)
 		nb_payload_fail(c->err_w, &err);
 	/* A change of credentials clears the parent-death signal: arm it
 	 * again, then make sure the parent did not go in between. */

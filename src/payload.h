@@ -44,6 +44,7 @@ struct nb_payload {
 	size_t n_groups;
 	bool die_with_parent;
 	const struct nb_capset *caps;
+	uint64_t bnd_gone;  /* dropped from the bounding set already (caps.h) */
 	const struct nb_seccomp *filter;
 	const struct nb_exec *exec;
 	bool setgroups_ok;  /* the map allows clearing supplementary groups */

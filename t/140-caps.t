@@ -81,9 +81,17 @@ else
 fi
 
 # /proc/1/exe (nestbox's init) cannot be opened for writing from inside.
-run_nb run --root -- sh -c 'echo x >>/proc/1/exe 2>&1 || echo refused; cat /proc/1/status | grep -E "^(Cap(Eff|Prm)):" | tr -s "\t" " "'
+run_nb run --root -- sh -c 'echo x >>/proc/1/exe 2>&1 || echo refused; cat /proc/1/status | grep -E "^(Cap(Eff|Prm|Bnd)):" | tr -s "\t" " "'
 like "$OUT" "refused" "/proc/1/exe cannot be opened for writing"
 like "$OUT" "CapPrm: 0000000000000000" "init keeps no capabilities"
+like "$OUT" "CapBnd: 0000000000000000" "init's bounding set is empty, though the payload's holds Docker's set"
+
+# The bounding set is cut once for init and the payload together; with
+# --disable-userns the payload's nested namespace starts from a full one,
+# and must be cut again there.
+run_nb run --root --disable-userns -- sh -c 'grep -h CapBnd /proc/self/status /proc/1/status | tr -s "\t" " "'
+is "$(echo $OUT)" "CapBnd: $docker CapBnd: 0000000000000000" \
+	"--disable-userns: the payload's bounding set is Docker's in its nested namespace, init's empty"
 
 # Bad input.
 run_nb run --cap-add CAP_FLY -- true

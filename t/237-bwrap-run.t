@@ -141,6 +141,9 @@ pid=$(sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p' "$T_TMP/info2")
 inner=$(cat "$P/inner")
 OUT=$($RUN --userns 6 --userns2 7 --uid 0 --gid 0 sh -c 'readlink /proc/self/ns/user; id -u' 6</proc/$pid/ns/user 7</proc/$inner/ns/user)
 is "$(echo $OUT)" "$(cat "$P/ns2") 0" "--userns2: the command runs in the second namespace, as its root"
+# Entering it gives the bounding set back whole: it is cut there.
+OUT=$($RUN --userns 6 --userns2 7 --uid 0 --gid 0 --cap-add cap_chown grep CapBnd /proc/self/status 6</proc/$pid/ns/user 7</proc/$inner/ns/user)
+is "$(echo $OUT | tr -s '\t' ' ')" "CapBnd: 0000000000000001" "--userns2: the bounding set is cut in the second namespace"
 : >"$P/done2"
 wait "$s2"
 OUT=$($RUN --unshare-user --disable-userns sh -c 'unshare -U true 2>/dev/null && echo made || echo refused')
