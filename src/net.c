@@ -120,7 +120,7 @@ static _Noreturn void netns_helper(int sock, int proc, pid_t parent)
 
 static int joined(struct nb_netns_end *e, struct nb_err *err)
 {
-	int cpu = sched_getcpu();
+	int cpu = nb_cpu_now();
 	/* The supervisor may look at our namespaces now, on another CPU. */
 	char msg[2] = { 'j', (char)(cpu >= 0 && cpu < 255 ? cpu : 255) };
 
@@ -156,7 +156,7 @@ int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
 		return netns_make(proc, err) < 0 ? -1 : joined(e, err);
 	/* On another CPU than ours: queued behind us, the helper would run
 	 * only once we wait for it. */
-	(void)nb_cpu_avoid((pid_t)pid, sched_getcpu(), &(cpu_set_t){ 0 });
+	(void)nb_cpu_avoid((pid_t)pid, nb_cpu_now(), &(cpu_set_t){ 0 });
 	e->sock = p[0];
 	e->helper = (pid_t)pid;
 	return 0;

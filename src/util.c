@@ -531,6 +531,13 @@ bool nb_cpu_avoid(pid_t pid, int cpu, cpu_set_t *old)
 	return CPU_COUNT(&s) > 0 && sched_setaffinity(pid, sizeof s, &s) == 0;
 }
 
+int nb_cpu_now(void)
+{
+	unsigned cpu;
+
+	return syscall(SYS_getcpu, &cpu, NULL, NULL) == 0 ? (int)cpu : -1;
+}
+
 void nb_cpu_restore(bool *moved, const cpu_set_t *old)
 {
 	if (*moved)

@@ -188,5 +188,10 @@ const char *nb_suggest(const char *word, const char *const *names);
 bool nb_cpu_avoid(pid_t pid, int cpu, cpu_set_t *old);
 /* Gives us back the mask nb_cpu_avoid kept, if *moved; clears *moved. */
 void nb_cpu_restore(bool *moved, const cpu_set_t *old);
+/* The CPU we run on, or -1, asked of the kernel. Not sched_getcpu(): glibc
+ * reads it from the thread's rseq area, which the kernel stops updating in
+ * a process made with CLONE_VM (the keeper's side) and in its copies (the
+ * child), where it then names the supervisor's CPU of that moment. */
+int nb_cpu_now(void);
 
 #endif
