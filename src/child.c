@@ -315,7 +315,7 @@ static void net_begin(const struct nb_child *c, struct nb_netns_end *net)
 	bool own_pidns = !(s->ns.shared & NB_NS_PID) && s->ns.pidns_fd < 0;
 	struct nb_err err = { 0 };
 
-	if (nb_netns_begin(net, own_pidns, &err) < 0)
+	if (nb_netns_begin(net, own_pidns, c->ipc_beside, &err) < 0)
 		fail(c, &err);
 }
 

@@ -41,6 +41,7 @@ struct nb_child {
 			     * byte on sync_r says when */
 	bool net_beside; /* the network namespace is made beside the view
 			  * (net.h), to join before /sys */
+	bool ipc_beside; /* the IPC namespace with it */
 };
 
 _Noreturn void nb_child_main(const struct nb_child *c);

@@ -119,7 +119,7 @@ static unsigned long clone_flags(const struct nb_spec *spec, const struct nb_san
 		f |= CLONE_NEWPID;
 	if (!(spec->ns.shared & NB_NS_NET) && !spec->ns.join[NB_JOIN_NET] && !sb->net_beside)
 		f |= CLONE_NEWNET;
-	if (!(spec->ns.shared & NB_NS_IPC) && !spec->ns.join[NB_JOIN_IPC])
+	if (!(spec->ns.shared & NB_NS_IPC) && !spec->ns.join[NB_JOIN_IPC] && !sb->ipc_beside)
 		f |= CLONE_NEWIPC;
 	if (!(spec->ns.shared & NB_NS_UTS) && !spec->ns.join[NB_JOIN_UTS])
 		f |= CLONE_NEWUTS;
@@ -141,6 +141,7 @@ static _Noreturn void child_start(const struct nb_spec *spec, struct nb_sandbox 
 			       sb->keeper.base, sb->exit_r },
 		.announce_w = sb->ann_w, .exit_w = sb->exit_w,
 		.late_cgroupns = sb->late_cgroupns, .late_leaf = sb->late_leaf, .net_beside = sb->net_beside,
+		.ipc_beside = sb->ipc_beside,
 	};
 
 	/* The pidfd is the supervisor's (clone3 put it in our table too). */
@@ -302,6 +303,7 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 		sb->exit_r = p[0], sb->exit_w = p[1];
 	}
 	sb->net_beside = net_beside(spec);
+	sb->ipc_beside = sb->net_beside && !(spec->ns.shared & NB_NS_IPC) && !spec->ns.join[NB_JOIN_IPC];
 
 	sb->parent = getpid();
 	fflush(NULL);

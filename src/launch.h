@@ -50,6 +50,7 @@ struct nb_sandbox {
 	struct nb_dbus dbus;    /* --dbus=filtered: xdg-dbus-proxy */
 	struct nb_keeper keeper; /* the user namespace the sandbox's is made in */
 	bool net_beside;        /* the child makes its network namespace (net.h) */
+	bool ipc_beside;        /* and its IPC namespace with it */
 	bool publish_on_view;   /* the record goes out at the child's "v" (supervise) */
 	bool cpus_moved;        /* nb_cpu_avoid moved us off the child's CPU: */
 	cpu_set_t cpus;         /* the mask to take back */

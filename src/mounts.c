@@ -745,6 +745,9 @@ static int apply(struct view *v, const struct nb_mount *m)
 	case NB_MNT_BIND_DATA:
 		return mnt_data(v, m);
 	case NB_MNT_MQUEUE:
+		/* The IPC namespace's: it may come with the network's. */
+		if (v->env->net)
+			TRY(nb_netns_join(v->env->net, v->err));
 		return mnt_mount_fs(v, "mqueue", NULL, safe | MOUNT_ATTR_NOEXEC, m->dest, m->opt);
 	case NB_MNT_CHMOD:
 		return mnt_chmod(v, m);

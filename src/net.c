@@ -67,9 +67,10 @@ int nb_net_low_ports(struct nb_err *err)
 /* In a user namespace of our own already: no user namespace setting is
  * the cause, and nothing is read to say so (the helper may go by no
  * path). */
-static void netns_diagnose(int errnum, struct nb_err *err)
+static void netns_diagnose(int errnum, bool ipc, struct nb_err *err)
 {
-	const char *what = "cannot create the sandbox's network namespace";
+	const char *what = ipc ? "cannot create the sandbox's network and IPC namespaces"
+			       : "cannot create the sandbox's network namespace";
 
 	if (errnum == ENOSPC)
 		nb_fail_hint(err, errnum, "see /proc/sys/user/max_net_namespaces, or share the host's with --net=host",
@@ -79,12 +80,12 @@ static void netns_diagnose(int errnum, struct nb_err *err)
 			     "%s", what);
 }
 
-/* Makes the namespace where we are, with lo up and low ports free;
- * proc is the host's /proc. */
-static int netns_make(int proc, struct nb_err *err)
+/* Makes the namespace where we are, with lo up and low ports free, and
+ * the IPC namespace with it if ipc; proc is the host's /proc. */
+static int netns_make(int proc, bool ipc, struct nb_err *err)
 {
-	if (unshare(CLONE_NEWNET) < 0) {
-		netns_diagnose(errno, err);
+	if (unshare(CLONE_NEWNET | (ipc ? CLONE_NEWIPC : 0)) < 0) {
+		netns_diagnose(errno, ipc, err);
 		return -1;
 	}
 	TRY(nb_net_loopback_up(err));
@@ -97,23 +98,24 @@ static int netns_make(int proc, struct nb_err *err)
  * child's, and dies with it. It shares the child's mount namespace,
  * where the view is being built and pivoted into: so it goes by no
  * path, only through the host's /proc, opened before. */
-static _Noreturn void netns_helper(int sock, int proc, pid_t parent)
+static _Noreturn void netns_helper(int sock, int proc, pid_t parent, bool ipc)
 {
 	const int keep[] = { sock, proc };
 	struct nb_err err = { 0 };
-	_cleanup_close_ int net = -1;
+	int ns[2] = { -1, -1 }; /* net, ipc */
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
 	nb_close_all_but(keep, ARRAY_SIZE(keep));
-	if (netns_make(proc, &err) == 0) {
-		net = openat(proc, "thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (net < 0)
-			nb_fail(&err, errno, "cannot open the sandbox's network namespace");
+	if (netns_make(proc, ipc, &err) == 0) {
+		ns[0] = openat(proc, "thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		ns[1] = ipc ? openat(proc, "thread-self/ns/ipc", O_RDONLY | O_CLOEXEC) : -1;
+		if (ns[0] < 0 || (ipc && ns[1] < 0))
+			nb_fail(&err, errno, "cannot open the sandbox's new namespaces");
 	}
 	/* A child gone already has said why; one that is not sees EOF. */
-	if (net >= 0)
-		_exit(nb_send_fd(sock, net, "n", 1) == 0 ? 0 : 1);
+	if (ns[0] >= 0 && (!ipc || ns[1] >= 0))
+		_exit(nb_send_fds(sock, ns, ipc ? 2 : 1, "n", 1) == 0 ? 0 : 1);
 	_exit(send(sock, &err, sizeof err, MSG_NOSIGNAL) == (ssize_t)sizeof err ? 0 : 1);
 }
 
@@ -129,7 +131,7 @@ static int joined(struct nb_netns_end *e, struct nb_err *err)
 	return 0;
 }
 
-int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
+int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, bool ipc, struct nb_err *err)
 {
 	pid_t tid = NB_NETNS_HELPER_PID;
 	/* No SIGCHLD: nb_netns_join reaps it. A copy, not CLONE_VM: we go
@@ -146,19 +148,20 @@ int nb_netns_begin(struct nb_netns_end *e, bool own_pidns, struct nb_err *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) == 0) {
 		pid = syscall(SYS_clone3, &args, sizeof args);
 		if (pid == 0)
-			netns_helper(p[1], proc, self);
+			netns_helper(p[1], proc, self, ipc);
 		close(p[1]);
 		if (pid < 0)
 			close(p[0]);
 	}
 	/* No helper (an old kernel, a filter, a limit): as the clone did. */
 	if (pid < 0)
-		return netns_make(proc, err) < 0 ? -1 : joined(e, err);
+		return netns_make(proc, ipc, err) < 0 ? -1 : joined(e, err);
 	/* On another CPU than ours: queued behind us, the helper would run
 	 * only once we wait for it. */
 	(void)nb_cpu_avoid((pid_t)pid, nb_cpu_now(), &(cpu_set_t){ 0 });
 	e->sock = p[0];
 	e->helper = (pid_t)pid;
+	e->ipc = ipc;
 	return 0;
 }
 
@@ -175,12 +178,14 @@ bool nb_netns_joined(int sync, int *cpu)
 int nb_netns_join(struct nb_netns_end *e, struct nb_err *err)
 {
 	struct nb_err got;
-	_cleanup_close_ int net = -1;
+	int ns[2];
+	_cleanup_close_ int net = -1, ipc = -1;
 	ssize_t len;
 
 	if (e->sock < 0)
 		return 0;
-	len = nb_recv_fd(e->sock, &got, sizeof got, &net);
+	len = nb_recv_fds(e->sock, &got, sizeof got, ns, 2);
+	net = ns[0], ipc = ns[1];
 	nb_closep(&e->sock);
 	while (waitpid(e->helper, NULL, __WALL) < 0 && errno == EINTR)
 		;
@@ -189,10 +194,12 @@ int nb_netns_join(struct nb_netns_end *e, struct nb_err *err)
 		*err = got;
 		return -1;
 	}
-	if (len != 1 || net < 0)
+	if (len != 1 || net < 0 || e->ipc != (ipc >= 0))
 		return nb_fail_hint(err, len < 0 ? errno : 0, "something here may forbid it (a seccomp filter, a limit); --net=host shares the host's network and needs none",
 				    "the process that makes the sandbox's network namespace ended without one");
 	if (setns(net, CLONE_NEWNET) < 0)
 		return nb_fail(err, errno, "cannot enter the sandbox's network namespace");
+	if (ipc >= 0 && setns(ipc, CLONE_NEWIPC) < 0)
+		return nb_fail(err, errno, "cannot enter the sandbox's IPC namespace");
 	return joined(e, err);
 }

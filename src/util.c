@@ -336,36 +336,54 @@ bool nb_pid_gone(long pid)
 	return pid > 0 && pid <= INT_MAX && pid != getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
-int nb_send_fd(int sock, int fd, const void *data, size_t len)
+int nb_send_fds(int sock, const int *fds, size_t n, const void *data, size_t len)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char cbuf[CMSG_SPACE(sizeof(int) * NB_MAX_FDS)] = { 0 };
 	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = CMSG_SPACE(sizeof(int) * n) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
+	if (n == 0 || n > NB_MAX_FDS)
+		return errno = EINVAL, -1;
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+int nb_send_fd(int sock, int fd, const void *data, size_t len)
+{
+	return nb_send_fds(sock, &fd, 1, data, len);
+}
+
+ssize_t nb_recv_fds(int sock, void *buf, size_t len, int *fds, size_t n)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * NB_MAX_FDS)] = { 0 };
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = CMSG_SPACE(sizeof(int) * (n < NB_MAX_FDS ? n : NB_MAX_FDS)) };
+	struct cmsghdr *c;
+	size_t got;
+	ssize_t r;
+
+	for (size_t i = 0; i < n; i++)
+		fds[i] = -1;
+	do
+		r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	c = r < 0 ? NULL : CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+		return r;
+	got = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	memcpy(fds, CMSG_DATA(c), sizeof(int) * (got < n ? got : n));
+	return r;
 }
 
 ssize_t nb_recv_fd(int sock, void *buf, size_t len, int *fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-	struct cmsghdr *c;
-	ssize_t n;
-
-	*fd = -1;
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	c = n < 0 ? NULL : CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(fd, CMSG_DATA(c), sizeof *fd);
-	return n;
+	return nb_recv_fds(sock, buf, len, fd, 1);
 }
 
 pid_t nb_clone_copy(int (*fn)(void *), void *arg, int exit_signal)

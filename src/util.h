@@ -136,6 +136,11 @@ int nb_send_fd(int sock, int fd, const void *data, size_t len);
 /* Receives one message of at most len bytes with at most one descriptor
  * (*fd, close-on-exec, or -1). Returns the message's length, or -1. */
 ssize_t nb_recv_fd(int sock, void *buf, size_t len, int *fd);
+/* The same with up to NB_MAX_FDS descriptors in one message; the
+ * receiver's unfilled slots are -1. */
+#define NB_MAX_FDS 4
+int nb_send_fds(int sock, const int *fds, size_t n, const void *data, size_t len);
+ssize_t nb_recv_fds(int sock, void *buf, size_t len, int *fds, size_t n);
 
 /* Closes every descriptor but the n in keep (-1 entries are ignored). */
 void nb_close_all_but(const int *keep, size_t n);

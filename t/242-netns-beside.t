@@ -1,7 +1,8 @@
 #!/bin/sh
 # The network namespace made beside the view (src/net.h): the child is
-# cloned without one, a short-lived copy of the child makes it, and the
-# child joins it before /sys, the sysctls and init. What a user sees must
+# cloned without one, a short-lived copy of the child makes it (and the
+# IPC namespace with it), and the child joins it before /sys, the
+# sysctls, any mqueue mount and init. What a user sees must
 # not change: a namespace of the sandbox's own with lo up, a /sys that
 # shows it, the payload as pid 2, exec and --info-fd naming that
 # namespace, no helper left once the payload runs, a clear error when it
@@ -18,6 +19,7 @@ cleanup() { for p in $pids; do kill -9 "$p" 2>/dev/null; done; t_cleanup; }
 trap cleanup EXIT
 host_net=$(readlink /proc/self/ns/net)
 host_ports=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+host_ipc=$(readlink /proc/self/ns/ipc)
 report='readlink /proc/self/ns/net; cat /sys/class/net/lo/flags /proc/sys/net/ipv4/ip_unprivileged_port_start; ls /sys/class/net; for d in /proc/[0-9]*; do echo "${d#/proc/}"; done'
 
 for map in single full; do
@@ -35,6 +37,20 @@ for map in single full; do
 	is "$(echo "$OUT" | sed -n 4p)" "lo" "$map map: /sys was mounted in it: lo alone, not the host's interfaces"
 	is "$(echo "$OUT" | sed -n '5,$p' | tr '\n' ' ')" "1 2 " "$map map: init is pid 1 and the payload pid 2: the helper's pid was out of the way, and it is gone"
 done
+
+# The IPC namespace, made by the helper too: the sandbox's own, and an
+# mqueue mount that shows its queues.
+queues=$(ipcs -q | grep -c "^0x")
+OUT=$("$N" run --map=single -- sh -c 'readlink /proc/self/ns/ipc; ipcmk -Q >/dev/null && ipcs -q | grep -c "^0x"' 2>&1)
+ipc=$(echo "$OUT" | sed -n 1p)
+like "$ipc" '^ipc:\[[0-9]+\]$' "the payload has an IPC namespace"
+isnt "$ipc" "$host_ipc" "not the host's"
+is "$(echo "$OUT" | sed -n 2p)" 1 "a System V queue made there is there, alone"
+is "$(ipcs -q | grep -c "^0x")" "$queues" "and the host has not one more"
+OUT=$("$N" bwrap --unshare-all --ro-bind / / --dev /dev --mqueue /dev/mqueue --proc /proc \
+	python3 -c 'import os; fd = os.open("/dev/mqueue/nb242", os.O_CREAT | os.O_RDWR, 0o600); print(open("/dev/mqueue/nb242").read().split()[0]); print(os.readlink("/proc/self/ns/ipc"))' 2>&1)
+is "$(echo "$OUT" | sed -n 1p)" "QSIZE:0" "an mqueue mount inside is the sandbox's IPC namespace's: a queue made there shows"
+isnt "$(echo "$OUT" | sed -n 2p)" "$host_ipc" "and that namespace is not the host's"
 
 # The supervisor looks at the namespaces only once the child has joined:
 # --info-fd, --json-status-fd and exec name the payload's.
@@ -73,7 +89,7 @@ if unshare -Ur true 2>/dev/null; then
 	OUT=$(unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_net_namespaces && "$0" run --map=single -- true' "$N" 2>&1)
 	RC=$?
 	is "$RC" 125 "no network namespace to be had: exit 125"
-	like "$OUT" "^nestbox: cannot create the sandbox's network namespace: the limit of network namespaces is reached: .*\(hint: see /proc/sys/user/max_net_namespaces, or share the host's with --net=host\)$" \
+	like "$OUT" "^nestbox: cannot create the sandbox's network and IPC namespaces: the limit of network namespaces is reached: .*\(hint: see /proc/sys/user/max_net_namespaces, or share the host's with --net=host\)$" \
 		"no network namespace to be had: the cause and the way out, on one line"
 	is "$(pgrep -u "$(id -u)" -x nb242probe)" "" "and no process of it is left"
 	OUT=$(unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_net_namespaces && "$0" run --map=single --net=host -- echo ran' "$N" 2>/dev/null)
@@ -113,7 +129,7 @@ if [ "$(uname -m)" = x86_64 ]; then
 		i=$((i + 1))
 	done
 	is "$(echo $rcs | tr ' ' '\n' | sort -u | tr '\n' ' ')" "1 " "a namespace refused: 20 starts end at once, none hangs (exit 1, as bwrap)"
-	like "$OUT" "^(nestbox|bwrap): cannot create the sandbox's network namespace: Operation not permitted \(hint: something here may forbid it" "and one line says why"
+	like "$OUT" "^(nestbox|bwrap): cannot create the sandbox's network and IPC namespaces: Operation not permitted \(hint: something here may forbid it" "and one line says why"
 else
 	skip "the filters in this test are written for x86_64's system call numbers" 8
 fi

@@ -2,8 +2,8 @@
 """Runs a command under a small seccomp filter, as a hostile or restricted
 host would (x86_64 numbers only). Usage: sysfilter.py MODE CMD ARGS...
 
-  kill-netns   kills unshare(CLONE_NEWNET)
-  eperm-netns  fails unshare(CLONE_NEWNET) with EPERM
+  kill-netns   kills unshare() of a network namespace (with others or alone)
+  eperm-netns  fails unshare() of a network namespace with EPERM
   no-clone3    fails clone3 with ENOSYS, as Docker's default profile does
 """
 import ctypes
@@ -26,11 +26,15 @@ def jump(k, jt, jf):
     return struct.pack('HBBI', 0x15, jt, jf, k)
 
 
+def jset(k, jt, jf):
+    return struct.pack('HBBI', 0x45, jt, jf, k)
+
+
 def body(mode):
     if mode in ('kill-netns', 'eperm-netns'):
         act = KILL if mode == 'kill-netns' else ERRNO | EPERM
         # args[0]'s low word is at offset 16
-        return [jump(NR_UNSHARE, 0, 3), stmt(0x20, 16), jump(CLONE_NEWNET, 0, 1), stmt(0x06, act), stmt(0x06, ALLOW)]
+        return [jump(NR_UNSHARE, 0, 3), stmt(0x20, 16), jset(CLONE_NEWNET, 0, 1), stmt(0x06, act), stmt(0x06, ALLOW)]
     if mode == 'no-clone3':
         return [jump(NR_CLONE3, 0, 1), stmt(0x06, ERRNO | ENOSYS), stmt(0x06, ALLOW)]
     sys.exit('sysfilter.py: unknown mode ' + mode)
