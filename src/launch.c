@@ -406,7 +406,7 @@ static int view_final(const struct nb_spec *spec, struct nb_sandbox *sb, struct 
 	nb_closep(&sb->sync_w);
 	/* The mask back first (we stay on this CPU meanwhile): whoever sees
 	 * the record sees the caller's mask. */
-	nb_cpu_restore(&sb->cpus_moved, &sb->cpus);
+	nb_cpu_restore(&sb->cpus_moved, 0, &sb->cpus);
 	if (r == 1 && c == 'v')
 		TRY(publish(spec, sb, err));
 	return 0;
@@ -708,6 +708,8 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (!sb.plan.self_written && sb.keeper.pidfd < 0)
 		TRY(child_release(&sb, false, err));   /* mapped: the child builds its view meanwhile */
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
+	if (sb.slirp.started > 0) /* its 3 ms start off the child's CPU, where it would take turns with the view */
+		sb.slirp_moved = nb_cpu_avoid(sb.slirp.started, nb_cpu_of(sb.pid), &sb.slirp_cpus);
 	if (sb.net_beside && !nb_netns_joined(sb.sync_w, &cpu)) /* all of them final now, */
 		goto supervise;                        /* or the child died: its error */
 	sb.cpus_moved = nb_cpu_avoid(0, cpu, &sb.cpus);   /* our part beside the child's rest: */
@@ -716,6 +718,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	nb_state_open_ns(sb.pid, fresh_ns(spec, &sb), sb.ns_fds); /* and for exec, likewise */
 	if (NB_NET_USER(spec->net.mode))
 		TRY(nb_slirp_ready(&spec->net, &sb.slirp, err)); /* network up, ports published */
+	nb_cpu_restore(&sb.slirp_moved, sb.slirp.started, &sb.slirp_cpus); /* alive: it was ready just now */
 	/* The caller hears of the sandbox before its payload runs, as
 	 * bwrap's callers expect (they inspect /proc/PID/ns meanwhile). */
 	if (sb.ann_r < 0)
@@ -725,16 +728,16 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (sb.ann_r >= 0 && payload_made(&sb, &status)) {
 		announce(spec, &sb, &status);          /* then the payload may exec */
 		if (spec->life.detach) {
-			nb_cpu_restore(&sb.cpus_moved, &sb.cpus);
+			nb_cpu_restore(&sb.cpus_moved, 0, &sb.cpus);
 			return hand_over(spec, &sb, err); /* OCI create: it waits for start */
 		}
 	}
 	nb_cgroup_tidy(&sb.cg);                        /* killed runs' leaves, while the child works */
 supervise:
 	if (!sb.publish_on_view)
-		nb_cpu_restore(&sb.cpus_moved, &sb.cpus);
+		nb_cpu_restore(&sb.cpus_moved, 0, &sb.cpus);
 	rc = nb_supervise(spec, &sb, err);                /* forward signals, the record, the status */
-	nb_cpu_restore(&sb.cpus_moved, &sb.cpus);
+	nb_cpu_restore(&sb.cpus_moved, 0, &sb.cpus);
 	sb.keeper.keep = rc >= 0;                      /* the payload ran: a keeper started now stays */
 	nb_cgroup_finish(&spec->limits, &sb.cg, rc, spec->limits.stats || spec->report.json_status_fd >= 0,
 			 &stats);                      /* kill the rest, count */

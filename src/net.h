@@ -1,7 +1,7 @@
 /* net.h: networking inside the sandbox's own net namespace.
  * Owns bringing up loopback and its port sysctl, and making that
- * namespace beside the child's view (nb_netns_*); never touches a host
- * interface or a host setting. */
+ * namespace (with the IPC namespace) beside the child's view
+ * (nb_netns_*); never touches a host interface or a host setting. */
 #ifndef NB_NET_H
 #define NB_NET_H
 

@@ -317,6 +317,7 @@ static int spawn(const struct nb_network *net, struct nb_slirp *s, char **argv, 
 	/* To hear of its death while the sandbox runs (--net-lost), and to
 	 * wait for it if its ports cannot be closed at the end. */
 	s->pidfd = (int)syscall(SYS_pidfd_open, r.pid, 0);
+	s->started = r.pid;
 	return 0;
 }
 

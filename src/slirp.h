@@ -18,6 +18,7 @@ struct nb_slirp {
 	int ready_r;        /* slirp writes "1" here when the network is up */
 	int log;            /* a memfd holding slirp's stderr, for errors */
 	int pidfd;          /* readable when slirp4netns has ended (--net-lost) */
+	pid_t started;      /* slirp4netns's pid as started, or -1 */
 	char *dir, *sock;   /* the API socket, 0700 directory */
 	int api;            /* O_PATH to the socket once its name is gone, to unpublish */
 	long long *fwd_ids; /* slirp4netns's id of each published port */
@@ -28,7 +29,7 @@ struct nb_slirp {
 	bool wait_exit;     /* pasta's ports are published: they must be free on return */
 };
 
-#define NB_SLIRP_INIT { .pid = -1, .exit_w = -1, .ready_r = -1, .log = -1, .pidfd = -1, .api = -1 }
+#define NB_SLIRP_INIT { .pid = -1, .exit_w = -1, .ready_r = -1, .log = -1, .pidfd = -1, .started = -1, .api = -1 }
 
 /* Before any process exists: find slirp4netns and check that it can run
  * here (/dev/net/tun), and that every host port to publish is free. */

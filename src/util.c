@@ -556,9 +556,25 @@ int nb_cpu_now(void)
 	return syscall(SYS_getcpu, &cpu, NULL, NULL) == 0 ? (int)cpu : -1;
 }
 
-void nb_cpu_restore(bool *moved, const cpu_set_t *old)
+void nb_cpu_restore(bool *moved, pid_t pid, const cpu_set_t *old)
 {
 	if (*moved)
-		(void)sched_setaffinity(0, sizeof *old, old);
+		(void)sched_setaffinity(pid, sizeof *old, old);
 	*moved = false;
+}
+
+int nb_cpu_of(pid_t pid)
+{
+	char path[32], buf[1024];
+	struct nb_err ignore;
+	const char *p;
+	int field = 2, cpu = -1;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (nb_read_small(path, buf, sizeof buf, &ignore) < 0 || !(p = strrchr(buf, ')')))
+		return -1;
+	/* Field 39, "processor", counting from the state (3) after the name. */
+	for (; *p && field < 39; p++)
+		field += *p == ' ';
+	return field == 39 && sscanf(p, "%d", &cpu) == 1 ? cpu : -1;
 }

@@ -191,8 +191,11 @@ const char *nb_suggest(const char *word, const char *const *names);
  * its parent's or waker's CPU (some kernels pack tasks onto as few CPUs
  * as they can): two that could run side by side then queue on one. */
 bool nb_cpu_avoid(pid_t pid, int cpu, cpu_set_t *old);
-/* Gives us back the mask nb_cpu_avoid kept, if *moved; clears *moved. */
-void nb_cpu_restore(bool *moved, const cpu_set_t *old);
+/* Gives pid (0: us) back the mask nb_cpu_avoid kept, if *moved; clears
+ * *moved. */
+void nb_cpu_restore(bool *moved, pid_t pid, const cpu_set_t *old);
+/* The CPU pid last ran on (/proc/PID/stat), or -1. */
+int nb_cpu_of(pid_t pid);
 /* The CPU we run on, or -1, asked of the kernel. Not sched_getcpu(): glibc
  * reads it from the thread's rseq area, which the kernel stops updating in
  * a process made with CLONE_VM (the keeper's side) and in its copies (the

@@ -76,6 +76,12 @@ hp=$(echo "$info" | sed -n 's/.*"host-port": \([0-9]*\).*/\1/p')
 like "$info" '"ports": \[\{"proto": "tcp", "host-addr": "127.0.0.1", "host-port": [0-9]+, "sandbox-port": 8080\}\]' "--info-fd reports the chosen port"
 wait_for "$T_TMP/inner" listening
 is "$(perl "$tool" tcp-get 127.0.0.1 "$hp")" from-sandbox "a published TCP port reaches the server inside"
+# slirp4netns starts off the child's CPU, and has the caller's CPU mask
+# back once it is ready. Ours is the one that names the child's pid.
+child=$(echo "$info" | sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p')
+slirp=$(pgrep -f "slirp4netns .* $child tap0\$" | head -n 1)
+is "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/${slirp:-none}/status" 2>&1)" \
+	"$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)" "slirp4netns's CPU mask is the caller's while the sandbox runs"
 is "$(ls -A "$(dirname "$T_TMP")/nestbox-$(id -u)" 2>/dev/null | grep -vxE 'sandboxes|keeper(\.lock|\.start)?'; ls -A "${XDG_RUNTIME_DIR:-/nonexistent}/nestbox" 2>/dev/null | grep -vxE 'sandboxes|keeper(\.lock|\.start)?')" "" \
 	"the API socket is gone once the ports are published"
 wait $nb
