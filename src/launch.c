@@ -707,18 +707,20 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	TRY(nb_check_net_map(spec, &sb.plan, err));      /* after a fallback to the single map */
 	if (!sb.plan.self_written && sb.keeper.pidfd < 0)
 		TRY(child_release(&sb, false, err));   /* mapped: the child builds its view meanwhile */
+	if (NB_NET_USER(spec->net.mode))              /* slirp's 3 ms start, and ours, beside the view: */
+		sb.cpus_moved = nb_cpu_avoid(0, nb_cpu_of(sb.pid), &sb.cpus);
 	TRY(nb_slirp_start(&spec->net, &sb.slirp, sb.pid, err)); /* joins the child's namespaces */
-	if (sb.slirp.started > 0) /* its 3 ms start off the child's CPU, where it would take turns with the view */
-		sb.slirp_moved = nb_cpu_avoid(sb.slirp.started, nb_cpu_of(sb.pid), &sb.slirp_cpus);
 	if (sb.net_beside && !nb_netns_joined(sb.sync_w, &cpu)) /* all of them final now, */
 		goto supervise;                        /* or the child died: its error */
-	sb.cpus_moved = nb_cpu_avoid(0, cpu, &sb.cpus);   /* our part beside the child's rest: */
+	if (!sb.cpus_moved)
+		sb.cpus_moved = nb_cpu_avoid(0, cpu, &sb.cpus); /* our part beside the child's rest: */
 	if (want_ns)
 		nb_status_collect(&status, sb.pid);    /* while /proc/PID/ns is ours to read */
 	nb_state_open_ns(sb.pid, fresh_ns(spec, &sb), sb.ns_fds); /* and for exec, likewise */
 	if (NB_NET_USER(spec->net.mode))
 		TRY(nb_slirp_ready(&spec->net, &sb.slirp, err)); /* network up, ports published */
-	nb_cpu_restore(&sb.slirp_moved, sb.slirp.started, &sb.slirp_cpus); /* alive: it was ready just now */
+	if (sb.cpus_moved && sb.slirp.started > 0)    /* it has our mask: the caller's now (alive: ready just now) */
+		nb_cpu_restore(&(bool){ true }, sb.slirp.started, &sb.cpus);
 	/* The caller hears of the sandbox before its payload runs, as
 	 * bwrap's callers expect (they inspect /proc/PID/ns meanwhile). */
 	if (sb.ann_r < 0)

@@ -54,8 +54,6 @@ struct nb_sandbox {
 	bool publish_on_view;   /* the record goes out at the child's "v" (supervise) */
 	bool cpus_moved;        /* nb_cpu_avoid moved us off the child's CPU: */
 	cpu_set_t cpus;         /* the mask to take back */
-	bool slirp_moved;       /* and slirp4netns, until it is ready: */
-	cpu_set_t slirp_cpus;   /* its mask to give back */
 };
 
 #define NB_SANDBOX_INIT                                                        \

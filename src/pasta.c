@@ -165,6 +165,7 @@ int nb_pasta_start(const struct nb_network *net, struct nb_slirp *s, pid_t child
 	if (s->pid < 0)
 		return nb_fail(err, errno, "cannot run %s", s->path);
 	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+	s->started = s->pid;
 	s->wait_exit = net->n_publish > 0;
 	return 0;
 }

@@ -18,7 +18,7 @@ struct nb_slirp {
 	int ready_r;        /* slirp writes "1" here when the network is up */
 	int log;            /* a memfd holding slirp's stderr, for errors */
 	int pidfd;          /* readable when slirp4netns has ended (--net-lost) */
-	pid_t started;      /* slirp4netns's pid as started, or -1 */
+	pid_t started;      /* slirp4netns's or pasta's pid as started, or -1 */
 	char *dir, *sock;   /* the API socket, 0700 directory */
 	int api;            /* O_PATH to the socket once its name is gone, to unpublish */
 	long long *fwd_ids; /* slirp4netns's id of each published port */
