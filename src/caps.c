@@ -178,14 +178,14 @@ static int drop_bounding(uint64_t keep, uint64_t gone, struct nb_err *err)
 	return 0;
 }
 
-uint64_t nb_caps_cut_bounding(const struct nb_capset *c, struct nb_err *err)
+int nb_caps_cut_bounding(const struct nb_capset *c, uint64_t *gone, struct nb_err *err)
 {
 	/* The inheritable set too: the payload raises it before its own cut. */
 	uint64_t keep = c->bnd | c->i;
 
-	if (drop_bounding(keep, 0, err) < 0)
-		return NB_CAPS_CUT_FAILED;
-	return nb_cap_all() & ~keep;
+	TRY(drop_bounding(keep, 0, err));
+	*gone = nb_cap_all() & ~keep;
+	return 0;
 }
 
 /* Emptying the permitted set alone would do for a process that never

@@ -45,9 +45,7 @@ int nb_caps_drop_all(uint64_t gone, struct nb_err *err);
 /* `gone` above: the bounding set's bits known to be dropped already, in
  * the same user namespace (entering another gives them all back), or 0.
  * The sandbox's first process cuts what neither init nor the payload
- * keeps, once for both, and returns what it dropped; NB_CAPS_CUT_FAILED
- * with err set on failure. */
-#define NB_CAPS_CUT_FAILED (~0ULL)
-uint64_t nb_caps_cut_bounding(const struct nb_capset *c, struct nb_err *err);
+ * keeps, once for both, and sets *gone to what it dropped. */
+int nb_caps_cut_bounding(const struct nb_capset *c, uint64_t *gone, struct nb_err *err);
 
 #endif

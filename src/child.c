@@ -377,11 +377,8 @@ _Noreturn void nb_child_main(const struct nb_child *c)
 	/* 5b. The bounding set, cut once for init and the payload (caps.h),
 	 * while the net helper makes the network namespace. --userns2's
 	 * namespace, entered after the view, would give it all back. */
-	if (s->ns.userns2_fd < 0) {
-		in.payload.bnd_gone = nb_caps_cut_bounding(c->caps, &err);
-		if (in.payload.bnd_gone == NB_CAPS_CUT_FAILED)
-			fail(c, &err);
-	}
+	if (s->ns.userns2_fd < 0 && nb_caps_cut_bounding(c->caps, &in.payload.bnd_gone, &err) < 0)
+		fail(c, &err);
 	/* 6. The sandbox itself (joining the network namespace made beside
 	 * it, at the latest once it is built), then --userns2 and --tty. */
 	if (build_sandbox(c, &in, named, &net, &home, &err) < 0 || nb_netns_join(&net, &err) < 0)

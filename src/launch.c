@@ -720,7 +720,7 @@ int nb_launch(const struct nb_spec *spec, struct nb_err *err)
 	if (NB_NET_USER(spec->net.mode))
 		TRY(nb_slirp_ready(&spec->net, &sb.slirp, err)); /* network up, ports published */
 	if (sb.cpus_moved && sb.slirp.started > 0)    /* it has our mask: the caller's now (alive: ready just now) */
-		nb_cpu_restore(&(bool){ true }, sb.slirp.started, &sb.cpus);
+		(void)sched_setaffinity(sb.slirp.started, sizeof sb.cpus, &sb.cpus);
 	/* The caller hears of the sandbox before its payload runs, as
 	 * bwrap's callers expect (they inspect /proc/PID/ns meanwhile). */
 	if (sb.ann_r < 0)

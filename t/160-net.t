@@ -8,10 +8,12 @@ tool=$(cd "$(dirname "$0")" && pwd)/lib/nettool
 T="--ro-bind $tool:/nettool"
 slirp_count() { pgrep -u "$(id -u)" -x slirp4netns | wc -l; }
 # slirp4netns ends on its own once nestbox has returned (its exit takes
-# tens of milliseconds): wait for that, up to 3 s.
+# tens of milliseconds, and seconds on a loaded machine, where its tap
+# device's teardown waits for RCU grace periods): wait for that, up to
+# 30 s, which only a leak reaches.
 slirp_settle() {
 	i=0
-	while [ "$(slirp_count)" != "$before" ] && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+	while [ "$(slirp_count)" != "$before" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 	slirp_count
 }
 sockdirs() { ls -A "${XDG_RUNTIME_DIR:-/tmp/nestbox-$(id -u)}" 2>/dev/null | wc -l; }
