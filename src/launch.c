@@ -90,6 +90,14 @@ int nb_block_signals(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
 	return 0;
 }
 
+/* Whether the sandbox has a namespace of this kind (NB_NS_*) of its own,
+ * made for it: neither shared with the host nor joined (join: its
+ * NB_JOIN_* slot). */
+static bool own_ns(const struct nb_namespaces *n, unsigned kind, enum nb_join join)
+{
+	return !(n->shared & kind) && !n->join[join];
+}
+
 /* A network namespace of the sandbox's own, with nothing that needs it
  * before the child's view does: made beside the view (net.h). Not where
  * slirp4netns or pasta join it from the supervisor; nor for a caller's
@@ -97,8 +105,8 @@ int nb_block_signals(const struct nb_spec *spec, struct nb_sandbox *sb, struct n
  * has joined; nor in a user namespace made by another. */
 static bool net_beside(const struct nb_spec *spec)
 {
-	return !(spec->ns.shared & NB_NS_NET) && !spec->ns.join[NB_JOIN_NET] && !NB_NET_USER(spec->net.mode) &&
-	       spec->ns.userns_fd < 0 && !spec->ns.share_user && spec->proc.userns_block_fd < 0;
+	return own_ns(&spec->ns, NB_NS_NET, NB_JOIN_NET) && !NB_NET_USER(spec->net.mode) && spec->ns.userns_fd < 0 &&
+	       !spec->ns.share_user && spec->proc.userns_block_fd < 0;
 }
 
 static unsigned long clone_flags(const struct nb_spec *spec, const struct nb_sandbox *sb)
@@ -117,13 +125,13 @@ static unsigned long clone_flags(const struct nb_spec *spec, const struct nb_san
 		f &= ~(unsigned long)CLONE_NEWUSER;
 	if (!(spec->ns.shared & NB_NS_PID))
 		f |= CLONE_NEWPID;
-	if (!(spec->ns.shared & NB_NS_NET) && !spec->ns.join[NB_JOIN_NET] && !sb->net_beside)
+	if (own_ns(&spec->ns, NB_NS_NET, NB_JOIN_NET) && !sb->net_beside)
 		f |= CLONE_NEWNET;
-	if (!(spec->ns.shared & NB_NS_IPC) && !spec->ns.join[NB_JOIN_IPC] && !sb->ipc_beside)
+	if (own_ns(&spec->ns, NB_NS_IPC, NB_JOIN_IPC) && !sb->ipc_beside)
 		f |= CLONE_NEWIPC;
-	if (!(spec->ns.shared & NB_NS_UTS) && !spec->ns.join[NB_JOIN_UTS])
+	if (own_ns(&spec->ns, NB_NS_UTS, NB_JOIN_UTS))
 		f |= CLONE_NEWUTS;
-	if (!(spec->ns.shared & NB_NS_CGROUP) && !spec->ns.join[NB_JOIN_CGROUP])
+	if (own_ns(&spec->ns, NB_NS_CGROUP, NB_JOIN_CGROUP))
 		f |= CLONE_NEWCGROUP;
 	return f;
 }
@@ -303,7 +311,7 @@ static int child_spawn(const struct nb_spec *spec, struct nb_sandbox *sb, struct
 		sb->exit_r = p[0], sb->exit_w = p[1];
 	}
 	sb->net_beside = net_beside(spec);
-	sb->ipc_beside = sb->net_beside && !(spec->ns.shared & NB_NS_IPC) && !spec->ns.join[NB_JOIN_IPC];
+	sb->ipc_beside = sb->net_beside && own_ns(&spec->ns, NB_NS_IPC, NB_JOIN_IPC);
 
 	sb->parent = getpid();
 	fflush(NULL);
@@ -657,10 +665,10 @@ static unsigned fresh_ns(const struct nb_spec *spec, const struct nb_sandbox *sb
 
 	f |= n->userns_fd < 0 && !n->share_user ? 1u << 0 : 0;
 	f |= !(n->shared & NB_NS_PID) && n->pidns_fd < 0 ? 1u << 2 : 0;
-	f |= !(n->shared & NB_NS_NET) && !n->join[NB_JOIN_NET] ? 1u << 3 : 0;
-	f |= !(n->shared & NB_NS_IPC) && !n->join[NB_JOIN_IPC] ? 1u << 4 : 0;
-	f |= !(n->shared & NB_NS_UTS) && !n->join[NB_JOIN_UTS] ? 1u << 5 : 0;
-	f |= !(n->shared & NB_NS_CGROUP) && !n->join[NB_JOIN_CGROUP] && !sb->late_cgroupns ? 1u << 6 : 0;
+	f |= own_ns(n, NB_NS_NET, NB_JOIN_NET) ? 1u << 3 : 0;
+	f |= own_ns(n, NB_NS_IPC, NB_JOIN_IPC) ? 1u << 4 : 0;
+	f |= own_ns(n, NB_NS_UTS, NB_JOIN_UTS) ? 1u << 5 : 0;
+	f |= own_ns(n, NB_NS_CGROUP, NB_JOIN_CGROUP) && !sb->late_cgroupns ? 1u << 6 : 0;
 	return f;
 }
 
