@@ -50,16 +50,11 @@ void nb_state_open_ns(pid_t child, unsigned fresh, int *fds)
 /* The start time of pid (0 if none) and its state letter. */
 static unsigned long long proc_stat(pid_t pid, char *state)
 {
-	char path[64], buf[1024], *p;
+	char buf[1024];
+	const char *p = nb_proc_stat(pid, buf, sizeof buf);
 	unsigned long long start = 0;
-	struct nb_err ignore;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (pid <= 0 || nb_read_small(path, buf, sizeof buf, &ignore) < 0)
-		return 0;
-	/* comm may hold spaces and parentheses: count from the last ')'. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", state,
+	if (!p || sscanf(p, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", state,
 			 &start) != 2)
 		return 0;
 	return start;

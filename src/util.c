@@ -563,18 +563,28 @@ void nb_cpu_restore(bool *moved, pid_t pid, const cpu_set_t *old)
 	*moved = false;
 }
 
-int nb_cpu_of(pid_t pid)
+const char *nb_proc_stat(pid_t pid, char *buf, size_t len)
 {
-	char path[32], buf[1024];
+	char path[32];
 	struct nb_err ignore;
 	const char *p;
-	int field = 2, cpu = -1;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (nb_read_small(path, buf, sizeof buf, &ignore) < 0 || !(p = strrchr(buf, ')')))
-		return -1;
-	/* Field 39, "processor", counting from the state (3) after the name. */
-	for (; *p && field < 39; p++)
+	if (pid <= 0 || nb_read_small(path, buf, len, &ignore) < 0)
+		return NULL;
+	/* comm may hold spaces and parentheses: count from the last ')'. */
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p + 2 : NULL;
+}
+
+int nb_cpu_of(pid_t pid)
+{
+	char buf[1024];
+	const char *p = nb_proc_stat(pid, buf, sizeof buf);
+	int field = 3, cpu = -1;
+
+	/* Field 39, "processor", counting from the state (3). */
+	for (; p && *p && field < 39; p++)
 		field += *p == ' ';
-	return field == 39 && sscanf(p, "%d", &cpu) == 1 ? cpu : -1;
+	return p && field == 39 && sscanf(p, "%d", &cpu) == 1 ? cpu : -1;
 }

@@ -194,6 +194,9 @@ bool nb_cpu_avoid(pid_t pid, int cpu, cpu_set_t *old);
 /* Gives pid (0: us) back the mask nb_cpu_avoid kept, if *moved; clears
  * *moved. */
 void nb_cpu_restore(bool *moved, pid_t pid, const cpu_set_t *old);
+/* /proc/PID/stat read into buf, from its third field (the state) on,
+ * past the name; NULL if it cannot be read. */
+const char *nb_proc_stat(pid_t pid, char *buf, size_t len);
 /* The CPU pid last ran on (/proc/PID/stat), or -1. */
 int nb_cpu_of(pid_t pid);
 /* The CPU we run on, or -1, asked of the kernel. Not sched_getcpu(): glibc
