@@ -191,6 +191,11 @@ const char *nb_suggest(const char *word, const char *const *names);
  * its parent's or waker's CPU (some kernels pack tasks onto as few CPUs
  * as they can): two that could run side by side then queue on one. */
 bool nb_cpu_avoid(pid_t pid, int cpu, cpu_set_t *old);
+/* Whether another CPU is likely free for work beside ours: our mask has
+ * two CPUs or more, and the machine has at most one runnable task more
+ * (/proc/loadavg). A guess at one moment, to choose between doing work
+ * beside us or in turn, never what to do; true if the count is unknown. */
+bool nb_cpu_spare(void);
 /* Gives pid (0: us) back the mask nb_cpu_avoid kept, if *moved; clears
  * *moved. */
 void nb_cpu_restore(bool *moved, pid_t pid, const cpu_set_t *old);
