@@ -286,16 +286,19 @@ static int remount_ro(struct view *v, const char *dest, bool must_exist, const c
 /* Hides PATH under an empty read-only directory or file. */
 static int mask(struct view *v, const char *dest, bool must_exist, const char *opt)
 {
-	static const char *const ro_dir[] = { "mode", "0555", "nr_inodes", "2", NULL };
 	_cleanup_close_ int fd = -1, empty = -1;
 
 	if (mnt_open_dest(v, dest, false, false, opt, &fd) < 0)
 		return must_exist ? -1 : 0;
-	if (is_dir_fd(fd))
-		return mnt_mount_at(v, "tmpfs", ro_dir, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-				fd, dest, opt);
-	/* One empty file in the staging tmpfs serves every file mask. */
-	empty = openat(v->stage, "empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
+	/* One empty file and one empty directory in the staging tmpfs serve
+	 * every mask: binds, with no filesystem of their own to make. */
+	if (is_dir_fd(fd)) {
+		if (mkdirat(v->stage, "empty.d", 0555) < 0 && errno != EEXIST)
+			return nb_fail(v->err, errno, "%s: cannot create an empty directory", opt);
+		empty = openat(v->stage, "empty.d", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	} else {
+		empty = openat(v->stage, "empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
+	}
 	if (empty < 0)
 		return nb_fail(v->err, errno, "%s: cannot create an empty file", opt);
 	return mnt_bind_at(v, empty, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,

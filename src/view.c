@@ -205,26 +205,53 @@ static int host_system(struct view *v)
 	return 0;
 }
 
+/* A writable directory at DEST: made in the view's own tmpfs and bound on
+ * itself, so that it stays writable once the root turns read-only (step
+ * 8). A mount, as a tmpfs of its own was, but without a filesystem to
+ * make and to tear down at the end. Where DEST exists already (a host
+ * directory, through a read-only bind), a tmpfs hides it as before. */
+static int scratch_dir(struct view *v, const char *dest, mode_t mode, bool users, const char *opt)
+{
+	_cleanup_close_ int parent = -1, fd = -1;
+	const char *name;
+	char path[40];
+
+	TRY(mnt_open_parent(v, dest, opt, &parent, &name));
+	if (mkdirat(parent, name, mode) < 0) {
+		char m[8], uid[16], gid[16];
+		const char *o[] = { "mode", m, users ? "uid" : NULL, uid, "gid", gid, NULL };
+
+		if (errno != EEXIST)
+			return nb_fail(v->err, errno, "%s: cannot create %s in the sandbox", opt, dest);
+		snprintf(m, sizeof m, "%04o", (unsigned)mode);
+		snprintf(uid, sizeof uid, "%u", v->env->uid);
+		snprintf(gid, sizeof gid, "%u", v->env->gid);
+		return mnt_mount_fs(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dest, opt);
+	}
+	if (users && fchownat(parent, name, v->env->uid, v->env->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return nb_fail(v->err, errno, "%s: cannot give %s to the sandbox's user", opt, dest);
+	fd = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return nb_fail(v->err, errno, "%s: cannot open %s in the sandbox", opt, dest);
+	mnt_fd_path(v, fd, path);
+	if (mount(path, path, NULL, MS_BIND, NULL) < 0)
+		return nb_fail(v->err, errno, "%s: cannot mount on %s", opt, dest);
+	return 0;
+}
+
 static int default_view(struct view *v)
 {
 	const char *home = v->env->home;
 	const char *opt = "the default view";
 
 	TRY(host_system(v));
-	TRY(mnt_tmpfs(v, "/tmp", "1777", NULL, opt));
-	TRY(mnt_tmpfs(v, "/var/tmp", "1777", NULL, opt));
-	TRY(mnt_tmpfs(v, "/run", "0755", NULL, opt));
-	TRY(mnt_tmpfs(v, "/home", "0755", NULL, opt));
+	TRY(scratch_dir(v, "/tmp", 01777, false, opt));
+	TRY(scratch_dir(v, "/var/tmp", 01777, false, opt));
+	TRY(scratch_dir(v, "/run", 0755, false, opt));
+	TRY(scratch_dir(v, "/home", 0755, false, opt));
 	/* $HOME exists, empty and writable: nothing of the real one shows. */
-	if (home && home[0] == '/' && strcmp(home, "/") != 0) {
-		char uid[16], gid[16];
-		const char *o[] = { "mode", "0700", "uid", uid, "gid", gid, NULL };
-
-		snprintf(uid, sizeof uid, "%u", v->env->uid);
-		snprintf(gid, sizeof gid, "%u", v->env->gid);
-		if (strstr(home, "/..") == NULL)
-			TRY(mnt_mount_fs(v, "tmpfs", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, home, opt));
-	}
+	if (home && home[0] == '/' && strcmp(home, "/") != 0 && strstr(home, "/..") == NULL)
+		TRY(scratch_dir(v, home, 0700, true, opt));
 	TRY(mnt_proc(v, "/proc", opt));
 	TRY(mnt_dev(v, "/dev", opt));
 	return mnt_sys(v);

@@ -24,6 +24,24 @@ run_nb run -- sh -c 'ls -A /run /var/tmp /tmp | grep -v ":$" | grep -c .'
 is "$OUT" 0 "/run, /tmp and /var/tmp are empty"
 run_nb run -- sh -c 'touch /run/a /var/tmp/b /tmp/c && echo ok'
 is "$OUT" ok "and writable"
+# They are directories of the view's own tmpfs, each bound on itself so
+# that it stays writable under the read-only root: the modes and owners
+# a tmpfs of its own had, and a mount point each.
+run_nb run -- sh -c 'stat -c "%n %a %U" /tmp /var/tmp /run /home "$HOME"; awk "{ print \$5 }" /proc/self/mountinfo'
+like "$OUT" "^/tmp 1777 .*
+/var/tmp 1777 .*
+/run 755 .*
+/home 755 .*
+$HOME 700 $(id -un)
+" "/tmp and /var/tmp 1777, /run and /home 755, \$HOME 700 and the user's"
+for d in /tmp /var/tmp /run /home "$HOME"; do
+	echo "$OUT" | grep -qx "$d"
+	ok $? "$d is a mount point"
+done
+# A $HOME the host's system has (read-only here) is hidden, not reused.
+OUT=$(HOME=/usr/share "$NESTBOX" run -- sh -c 'ls -A "$HOME" | wc -l; touch "$HOME/new" && echo writable' 2>&1)
+is "$OUT" "0
+writable" "a \$HOME inside the host's /usr: empty and writable, the host's files hidden"
 for f in /etc/resolv.conf /etc/hosts /etc/passwd /etc/group; do
 	[ -e $f ] || continue
 	run_nb run -- cat $f
@@ -46,6 +64,8 @@ done
 like "$OUT" "^/sys ro," "/sys is read-only"
 run_nb run -- ls -A /sys/firmware
 is "$OUT" "" "/sys/firmware is masked"
+run_nb run -- sh -c 'mkdir /sys/firmware/x 2>&1'
+like "$OUT" "Read-only file system" "and the mask is read-only"
 
 # Nothing of the old root: every mount point is one the view asked for.
 run_nb run -- awk '{ print $5 }' /proc/self/mountinfo
