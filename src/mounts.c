@@ -378,8 +378,25 @@ static int bind_node(struct view *v, int dir, const char *name, const char *dest
 	return mnt_bind_at(v, node, at, path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, opt);
 }
 
+/* An empty directory of MODE, new in the staging tmpfs, bound on DEST: a
+ * private, writable directory (nosuid, nodev, and attrs) without a
+ * filesystem of its own to make and to tear down, as a tmpfs would be. */
+static int staged_dir(struct view *v, const char *dest, mode_t mode, unsigned attrs, const char *opt)
+{
+	_cleanup_free_ char *name = nb_xasprintf("dir%u", v->n_staged++);
+	_cleanup_close_ int dir = -1, destfd = -1;
+
+	if (mkdirat(v->stage, name, mode) < 0 ||
+	    (dir = openat(v->stage, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return nb_fail(v->err, errno, "%s: cannot make a directory for %s", opt, dest);
+	mnt_note_own(v, dir);
+	TRY(mnt_open_dest(v, dest, false, true, opt, &destfd));
+	return mnt_bind_at(v, dir, destfd, dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | attrs, opt);
+}
+
 /* A minimal /dev: the harmless character devices (bound from the host,
- * since mknod is not allowed in a user namespace), a private devpts and
+ * since mknod is not allowed in a user namespace; nodev on /dev itself
+ * does not reach them, each a mount of its own), a private devpts and
  * shm. No block devices, no host /dev/pts. */
 int mnt_dev(struct view *v, const char *dest, const char *opt)
 {
@@ -389,18 +406,16 @@ int mnt_dev(struct view *v, const char *dest, const char *opt)
 		{ "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },   { "/proc/kcore", "core" },
 	};
 	static const char *const pts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", NULL };
-	static const char *const shm[] = { "mode", "1777", NULL };
 	_cleanup_close_ int dir = -1;
 
-	TRY(mnt_mount_fs(v, "tmpfs", (const char *const[]){ "mode", "0755", NULL },
-		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, dest, opt));
+	TRY(staged_dir(v, dest, 0755, MOUNT_ATTR_NOEXEC, opt));
 	TRY(mnt_open_dest(v, dest, false, false, opt, &dir));
 	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++)
 		TRY(bind_node(v, dir, nodes[i], dest, opt));
 	{
 		_cleanup_free_ char *p = mnt_join(dest, "pts"), *s = mnt_join(dest, "shm");
 		TRY(mnt_mount_fs(v, "devpts", pts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, p, opt));
-		TRY(mnt_mount_fs(v, "tmpfs", shm, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, s, opt));
+		TRY(staged_dir(v, s, 01777, 0, opt));
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][0], dir, links[i][1]) < 0)
