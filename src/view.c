@@ -213,10 +213,16 @@ static int host_system(struct view *v)
 static int scratch_dir(struct view *v, const char *dest, mode_t mode, bool users, const char *opt)
 {
 	_cleanup_close_ int parent = -1, fd = -1;
+	_cleanup_free_ char *d = nb_xstrdup(dest);
+	size_t n = strlen(d);
 	const char *name;
 	char path[40];
 
-	TRY(mnt_open_parent(v, dest, opt, &parent, &name));
+	while (n > 1 && d[n - 1] == '/') /* a $HOME of "/home/me/" */
+		d[--n] = '\0';
+	if (strcmp(d, "/") == 0)
+		return 0;
+	TRY(mnt_open_parent(v, d, opt, &parent, &name));
 	if (mkdirat(parent, name, mode) < 0) {
 		char m[8], uid[16], gid[16];
 		const char *o[] = { "mode", m, users ? "uid" : NULL, uid, "gid", gid, NULL };

@@ -38,6 +38,8 @@ for d in /tmp /var/tmp /run /home "$HOME"; do
 	echo "$OUT" | grep -qx "$d"
 	ok $? "$d is a mount point"
 done
+OUT=$(HOME="$HOME/" "$NESTBOX" run -- sh -c 'touch "$HOME/new" && echo writable' 2>&1)
+is "$OUT" "writable" "a \$HOME written with a trailing slash is made too"
 # A $HOME the host's system has (read-only here) is hidden, not reused.
 OUT=$(HOME=/usr/share "$NESTBOX" run -- sh -c 'ls -A "$HOME" | wc -l; touch "$HOME/new" && echo writable' 2>&1)
 is "$OUT" "0
