@@ -170,8 +170,10 @@ elif [ "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | tr -
 else
 	fails=0 used=0 first=
 	i=0
+	# LeakSanitizer (make check-asan) cannot run under ptrace.
+	asan=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 	while [ $i -lt 20 ]; do
-		if ! E=$(strace -f -qq -o "$T_TMP/strace" -e trace=clone3,unshare -e inject=unshare:delay_enter=50000 \
+		if ! E=$(ASAN_OPTIONS=$asan strace -f -qq -o "$T_TMP/strace" -e trace=clone3,unshare -e inject=unshare:delay_enter=50000 \
 			"$N" bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev true 2>&1); then
 			fails=$((fails + 1))
 			[ -n "$first" ] || first=$E
