@@ -129,7 +129,7 @@ static void kill_all(const struct nb_state_info *i, const struct handle *h)
 		struct nb_err ignore;
 		(void)nb_write_file(path, "1", &ignore);
 	}
-	if (i->ns_fds[2] >= 0 || h->supervisor < 0)
+	if (i->ns_fds[NB_STATE_PID] >= 0 || h->supervisor < 0)
 		send_signal(h->init, SIGKILL);
 	else
 		send_signal(h->supervisor, SIGKILL);

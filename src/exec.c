@@ -124,8 +124,11 @@ static int fill_spec(const struct exec_args *a, const struct nb_state_info *info
  * /proc/PID/ns is closed to us, as it is to the payload. */
 static int join(const struct nb_state_info *info, struct nb_err *err)
 {
-	static const int types[NB_STATE_NS] = { CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET,
-						 CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP };
+	static const int types[NB_STATE_NS] = {
+		[NB_STATE_USER] = CLONE_NEWUSER, [NB_STATE_MNT] = CLONE_NEWNS,   [NB_STATE_PID] = CLONE_NEWPID,
+		[NB_STATE_NET] = CLONE_NEWNET,   [NB_STATE_IPC] = CLONE_NEWIPC,  [NB_STATE_UTS] = CLONE_NEWUTS,
+		[NB_STATE_CGROUP] = CLONE_NEWCGROUP,
+	};
 	int fds[NB_STATE_NS];
 	int rc = 0;
 

@@ -654,21 +654,20 @@ static void report_exit(const struct nb_spec *spec, int rc, const struct nb_cgro
 		nb_status_exit(spec->report.json_status_fd, json);
 }
 
-/* The namespaces the sandbox has made of its own by now, in
- * nb_state_ns_names' order (user, mnt, pid, net, ipc, uts, cgroup):
- * neither shared nor joined. A cgroup namespace rooted in a leaf the
+/* The namespaces the sandbox has made of its own by now, as bits of enum
+ * nb_state_ns: neither shared nor joined. A cgroup namespace rooted in a leaf the
  * child is moved into after its clone may come after this. */
 static unsigned fresh_ns(const struct nb_spec *spec, const struct nb_sandbox *sb)
 {
 	const struct nb_namespaces *n = &spec->ns;
-	unsigned f = 1u << 1; /* a mount namespace is always made */
+	unsigned f = 1u << NB_STATE_MNT; /* a mount namespace is always made */
 
-	f |= n->userns_fd < 0 && !n->share_user ? 1u << 0 : 0;
-	f |= !(n->shared & NB_NS_PID) && n->pidns_fd < 0 ? 1u << 2 : 0;
-	f |= own_ns(n, NB_NS_NET, NB_JOIN_NET) ? 1u << 3 : 0;
-	f |= own_ns(n, NB_NS_IPC, NB_JOIN_IPC) ? 1u << 4 : 0;
-	f |= own_ns(n, NB_NS_UTS, NB_JOIN_UTS) ? 1u << 5 : 0;
-	f |= own_ns(n, NB_NS_CGROUP, NB_JOIN_CGROUP) && !sb->late_cgroupns ? 1u << 6 : 0;
+	f |= n->userns_fd < 0 && !n->share_user ? 1u << NB_STATE_USER : 0;
+	f |= !(n->shared & NB_NS_PID) && n->pidns_fd < 0 ? 1u << NB_STATE_PID : 0;
+	f |= own_ns(n, NB_NS_NET, NB_JOIN_NET) ? 1u << NB_STATE_NET : 0;
+	f |= own_ns(n, NB_NS_IPC, NB_JOIN_IPC) ? 1u << NB_STATE_IPC : 0;
+	f |= own_ns(n, NB_NS_UTS, NB_JOIN_UTS) ? 1u << NB_STATE_UTS : 0;
+	f |= own_ns(n, NB_NS_CGROUP, NB_JOIN_CGROUP) && !sb->late_cgroupns ? 1u << NB_STATE_CGROUP : 0;
 	return f;
 }
 

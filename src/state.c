@@ -28,7 +28,10 @@ static size_t json_part(const char *text, size_t len)
 	return nl ? (size_t)(nl - text) : len;
 }
 
-const char *const nb_state_ns_names[NB_STATE_NS] = { "user", "mnt", "pid", "net", "ipc", "uts", "cgroup" };
+const char *const nb_state_ns_names[NB_STATE_NS] = {
+	[NB_STATE_USER] = "user", [NB_STATE_MNT] = "mnt", [NB_STATE_PID] = "pid",       [NB_STATE_NET] = "net",
+	[NB_STATE_IPC] = "ipc",   [NB_STATE_UTS] = "uts", [NB_STATE_CGROUP] = "cgroup",
+};
 
 void nb_state_open_ns(pid_t child, unsigned fresh, int *fds)
 {

@@ -19,8 +19,10 @@
 
 #define NB_STATE_ID_LEN 12
 
-/* The namespaces exec joins, in the order it must join them. */
-#define NB_STATE_NS 7
+/* The namespaces exec joins, in the order it must join them; NB_STATE_NS
+ * counts them. */
+enum nb_state_ns { NB_STATE_USER, NB_STATE_MNT, NB_STATE_PID, NB_STATE_NET, NB_STATE_IPC, NB_STATE_UTS,
+		   NB_STATE_CGROUP, NB_STATE_NS };
 extern const char *const nb_state_ns_names[NB_STATE_NS];
 
 /* A running sandbox's own handle on its record. */
@@ -84,8 +86,8 @@ void nb_state_list_free(struct nb_state_info *v, size_t n);
 
 /* Opens /proc/PID/ns/... of a sandbox's first process, while they can still
  * be read, for exec; -1 for each namespace it shares with us. Bit k of
- * fresh (nb_state_ns_names' order) says the sandbox made namespace k
- * itself: then it cannot be ours, and is not compared. */
+ * fresh (enum nb_state_ns) says the sandbox made namespace k itself: then
+ * it cannot be ours, and is not compared. */
 void nb_state_open_ns(pid_t child, unsigned fresh, int *fds);
 
 /* The exec file's contents: the payload's capability sets, TCP rules and
