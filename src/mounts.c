@@ -170,8 +170,13 @@ void mnt_note_own(struct view *v, int fd)
 {
 	struct stat st;
 
-	if (v->chmods && v->n_own < ARRAY_SIZE(v->own) && fstat(fd, &st) == 0)
-		v->own[v->n_own++] = st.st_dev;
+	if (!v->chmods || v->n_own >= ARRAY_SIZE(v->own) || fstat(fd, &st) < 0)
+		return;
+	/* The staging tmpfs comes once for each directory bound from it. */
+	for (unsigned i = 0; i < v->n_own; i++)
+		if (v->own[i] == st.st_dev)
+			return;
+	v->own[v->n_own++] = st.st_dev;
 }
 
 void mnt_note_made(struct view *v, int fd)
@@ -293,14 +298,12 @@ static int mask(struct view *v, const char *dest, bool must_exist, const char *o
 	/* One empty file and one empty directory in the staging tmpfs serve
 	 * every mask: binds, with no filesystem of their own to make. */
 	if (is_dir_fd(fd)) {
-		if (mkdirat(v->stage, "empty.d", 0555) < 0 && errno != EEXIST)
+		if ((mkdirat(v->stage, "empty.d", 0555) < 0 && errno != EEXIST) ||
+		    (empty = openat(v->stage, "empty.d", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 			return nb_fail(v->err, errno, "%s: cannot create an empty directory", opt);
-		empty = openat(v->stage, "empty.d", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	} else {
-		empty = openat(v->stage, "empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
-	}
-	if (empty < 0)
+	} else if ((empty = openat(v->stage, "empty", O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0444)) < 0) {
 		return nb_fail(v->err, errno, "%s: cannot create an empty file", opt);
+	}
 	return mnt_bind_at(v, empty, fd, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 		       opt);
 }

@@ -44,6 +44,11 @@ OUT=$($RUN --dev /dev ls /dev | tr '\n' ' ')
 is "$OUT" "core fd full null ptmx pts random shm stderr stdin stdout tty urandom zero " "--dev: bwrap's /dev, core included"
 OUT=$($RUN --tmpfs /tmp/x --chmod 0700 /tmp/x --dir "$P/made" --chmod 1701 "$P/made" stat -c %a /tmp/x)
 is "$OUT:$(stat -c %a "$P/made")" "700:1701" "--chmod: in the sandbox's own tmpfs, and on what this run made"
+# Each --dev is two directories of one staging tmpfs: noted once as the
+# sandbox's own, they leave room for the tmpfs after them.
+devs=; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do devs="$devs --dev /tmp/d$i"; done
+OUT=$($RUN $devs --tmpfs /tmp/x --chmod 0700 /tmp/x stat -c %a /tmp/x 2>&1)
+is "$OUT" "700" "--chmod in a tmpfs after 17 --dev"
 chmod 644 "$P/host-file"
 run_nb bwrap --bind / / --chmod 0777 "$P/host-file" true
 like "$RC:$ERR:$(stat -c %a "$P/host-file")" "^1:nestbox: --chmod 777 $P/host-file: neither in a tmpfs .*:644$" \
